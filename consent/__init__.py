@@ -1,0 +1,1 @@
+"""Consent: consent forms and records, identifiable participant details, withdrawal."""

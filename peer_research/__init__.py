@@ -1,0 +1,80 @@
+"""peer-research: co-produced research in adult social care.
+
+`create_app` builds the Flask application; blueprints are imported inside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def templates_dir() -> Path:
+    """Return the templates folder: the source tree's, or the copy inside an installed wheel."""
+    source = PACKAGE_DIR.parent / "templates"
+    return source if source.is_dir() else PACKAGE_DIR / "_templates"
+
+
+def create_app(
+    overrides: Mapping[str, Any] | None = None, *, instance_path: str | None = None
+) -> Flask:
+    """Build the application: configuration, database, security, blueprints."""
+    from peer_research import access, config, errors, i18n, requestlog, security
+    from peer_research.db import db
+
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    config.load_config(app, overrides)
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(templates_dir()),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    if app.config["TRUSTED_PROXIES"]:
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    requestlog.init_app(app)
+    db.init_app(app)
+    security.init_app(app)
+    access.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    WTFormsHelpers(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Attach every domain's routes."""
+    from peer_research.accounts.views import blueprint as accounts
+    from peer_research.admin.views import blueprint as admin
+    from peer_research.audit.views import blueprint as audit
+    from peer_research.health import blueprint as health
+    from peer_research.studies.views import blueprint as studies
+
+    for blueprint in (accounts, admin, audit, health, studies):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    """Make the shared template helpers available in every template."""
+    from peer_research import templating
+
+    templating.init_app(app)

@@ -1,0 +1,1 @@
+"""Accounts: people, passwords, sign-in and password resets."""

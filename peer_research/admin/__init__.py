@@ -1,0 +1,1 @@
+"""Site administration: studies and people across the whole site."""

@@ -1,0 +1,128 @@
+"""Write to and read from the audit log."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from peer_research.accounts.models import User
+from peer_research.audit.models import AuditEvent
+from peer_research.requestlog import current_request
+from peer_research.studies.models import Study
+
+
+class Action(enum.StrEnum):
+    """Every kind of audited event."""
+
+    SIGNED_IN = "signed_in"
+    SIGNED_OUT = "signed_out"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_IN_THROTTLED = "sign_in_throttled"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET_ISSUED = "password_reset_issued"
+    PASSWORD_RESET_USED = "password_reset_used"
+    PASSWORD_RESET_REFUSED = "password_reset_refused"
+    ADMIN_CREATED = "admin_created"
+    STUDY_CREATED = "study_created"
+    INVITATION_CREATED = "invitation_created"
+    INVITATION_EMAILED = "invitation_emailed"
+    INVITATION_CANCELLED = "invitation_cancelled"
+    INVITATION_ACCEPTED = "invitation_accepted"
+    INVITATION_REFUSED = "invitation_refused"
+    MEMBER_ADDED = "member_added"
+    ROLES_CHANGED = "roles_changed"
+    MEMBER_REMOVED = "member_removed"
+
+
+ACTION_DESCRIPTIONS = {
+    Action.SIGNED_IN: _l("Signed in"),
+    Action.SIGNED_OUT: _l("Signed out"),
+    Action.SIGN_IN_FAILED: _l("Sign-in failed"),
+    Action.SIGN_IN_THROTTLED: _l("Sign-in paused after too many attempts"),
+    Action.PASSWORD_CHANGED: _l("Password changed"),
+    Action.PASSWORD_RESET_ISSUED: _l("Password reset link made"),
+    Action.PASSWORD_RESET_USED: _l("Password reset link used"),
+    Action.PASSWORD_RESET_REFUSED: _l("Password reset link refused"),
+    Action.ADMIN_CREATED: _l("Site administrator created"),
+    Action.STUDY_CREATED: _l("Study created"),
+    Action.INVITATION_CREATED: _l("Invitation made"),
+    Action.INVITATION_EMAILED: _l("Invitation e-mailed"),
+    Action.INVITATION_CANCELLED: _l("Invitation cancelled"),
+    Action.INVITATION_ACCEPTED: _l("Invitation accepted"),
+    Action.INVITATION_REFUSED: _l("Invitation link refused"),
+    Action.MEMBER_ADDED: _l("Member added"),
+    Action.ROLES_CHANGED: _l("Roles changed"),
+    Action.MEMBER_REMOVED: _l("Member removed"),
+}
+
+
+def record(
+    session: Session,
+    action: Action,
+    *,
+    actor: User | None = None,
+    study: Study | None = None,
+    subject: User | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit event, with the current request's id and address when there is one."""
+    info = current_request.get()
+    event = AuditEvent(
+        action=action.value,
+        actor_id=actor.id if actor else None,
+        study_id=study.id if study else None,
+        subject_user_id=subject.id if subject else None,
+        detail=detail or {},
+        address=info.address if info else None,
+        request_id=info.request_id if info else None,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def study_events(session: Session, study: Study, *, page: int, per_page: int = 50) -> list[AuditEvent]:
+    """Return one page of a study's audit events, newest first."""
+    query = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.study_id == study.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return list(session.scalars(query))
+
+
+def site_events(session: Session, *, page: int, per_page: int = 50) -> list[AuditEvent]:
+    """Return one page of every audit event, newest first."""
+    query = (
+        sa.select(AuditEvent)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return list(session.scalars(query))
+
+
+def describe(event: AuditEvent) -> str:
+    """Return the plain-language name of an event's action."""
+    try:
+        return str(ACTION_DESCRIPTIONS[Action(event.action)])
+    except ValueError:
+        return event.action
+
+
+def guard_append_only(session: Session) -> None:
+    """Refuse to flush a change or deletion of an audit event (the database refuses too)."""
+    for instance in (*session.dirty, *session.deleted):
+        if isinstance(instance, AuditEvent) and (
+            instance in session.deleted or session.is_modified(instance)
+        ):
+            raise PermissionError("The audit log is append-only")
+
+
+sa.event.listen(Session, "before_flush", lambda session, _ctx, _inst: guard_append_only(session))

@@ -1,0 +1,211 @@
+"""The `peer-research` command: demo, serve, database migrations, administrators, studies."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from peer_research.config import ConfigError
+
+
+def make_app(ctx: click.Context, **overrides) -> Flask:
+    """Build the app for a command, turning configuration problems into a clear message."""
+    from peer_research import create_app
+
+    instance = ctx.find_root().params.get("instance")
+    try:
+        return create_app(overrides or None, instance_path=str(Path(instance).resolve()) if instance else None)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group()
+@click.option(
+    "--instance",
+    envvar="PEER_RESEARCH_INSTANCE_PATH",
+    type=click.Path(file_okay=False),
+    help="Instance folder (local files, the SQLite database of demo instances).",
+)
+def main(instance: str | None) -> None:
+    """peer-research: co-produced research in adult social care."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--instance",
+    "demo_instance",
+    type=click.Path(file_okay=False),
+    default="instance-demo",
+    show_default=True,
+    help="Folder for this demo's own SQLite database; created if missing.",
+)
+@click.option("--no-serve", is_flag=True, help="Set up the demo and exit without serving.")
+@click.pass_context
+def demo(ctx: click.Context, host: str, port: int, demo_instance: str, no_serve: bool) -> None:
+    """Set up a demo study on SQLite, print how to sign in, and serve it."""
+    from peer_research import create_app
+    from peer_research.db import db
+    from peer_research.demo import DEMO_PEOPLE, DEMO_STUDY_SLUG, seed_demo
+    from peer_research.migrate import upgrade
+    from peer_research.server import serve
+
+    instance_path = Path(demo_instance).resolve()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app = create_app({"DEMO": True}, instance_path=str(instance_path))
+    upgrade(app.config["DATABASE_URL"])
+    with app.app_context():
+        seed_demo(db.session)
+        db.commit()
+    url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/"  # noqa: S104
+    click.echo(f"\npeer-research demo is ready: open {url}")
+    click.echo(f"Demo study: {url}studies/{DEMO_STUDY_SLUG}/")
+    click.echo(f"Instance folder: {instance_path}\n")
+    click.echo("Sign in as any of these (username / password):")
+    for person in DEMO_PEOPLE:
+        roles = ", ".join(role.value for role in person.roles) or "site administrator"
+        click.echo(f"  {person.username:<6} / {person.password:<26} {person.display_name} ({roles})")
+    click.echo("")
+    if not no_serve:
+        serve(app, host=host, port=port, workers=1, threads=8)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=lambda: min(2 * (os.cpu_count() or 1) + 1, 9), type=int)
+@click.option("--threads", default=4, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the app with gunicorn (needs SECRET_KEY and DATABASE_URL)."""
+    from peer_research.server import serve as run_server
+
+    run_server(make_app(ctx), host=host, port=port, workers=workers, threads=threads)
+
+
+@main.group(name="db")
+def database() -> None:
+    """Database migrations."""
+
+
+@database.command()
+@click.argument("revision", default="head")
+@click.pass_context
+def upgrade(ctx: click.Context, revision: str) -> None:
+    """Migrate the database up to REVISION (default: the latest)."""
+    from peer_research import migrate
+
+    app = make_app(ctx)
+    migrate.upgrade(app.config["DATABASE_URL"], revision)
+    click.echo(f"Database is at revision {revision}.")
+
+
+@database.command()
+@click.argument("revision")
+@click.pass_context
+def downgrade(ctx: click.Context, revision: str) -> None:
+    """Migrate the database down to REVISION ('base' removes every table)."""
+    from peer_research import migrate
+
+    app = make_app(ctx)
+    migrate.downgrade(app.config["DATABASE_URL"], revision)
+    click.echo(f"Database is at revision {revision}.")
+
+
+@database.command()
+@click.pass_context
+def current(ctx: click.Context) -> None:
+    """Print the revision the database is at, and the newest one."""
+    from peer_research import migrate
+    from peer_research.db import db
+
+    app = make_app(ctx)
+    with app.app_context(), db.engine.connect() as connection:
+        click.echo(f"database: {migrate.current_revision(connection) or 'empty'}")
+    click.echo(f"newest:   {migrate.head_revision()}")
+
+
+@database.command()
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+@click.pass_context
+def revision(ctx: click.Context, message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    from peer_research import migrate
+
+    app = make_app(ctx)
+    migrate.make_revision(app.config["DATABASE_URL"], message)
+
+
+@main.command("create-admin")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", required=True, help="The name people see.")
+@click.option("--email", default=None)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_context
+def create_admin(
+    ctx: click.Context, username: str, display_name: str, email: str | None, password_stdin: bool
+) -> None:
+    """Create a site administrator."""
+    from peer_research.accounts.services import create_user
+    from peer_research.audit.services import Action, record
+    from peer_research.db import db
+    from peer_research.errors import DomainError
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    app = make_app(ctx)
+    with app.app_context():
+        try:
+            user = create_user(
+                db.session, username=username, display_name=display_name, email=email,
+                password=password, is_site_admin=True,
+            )
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        record(db.session, Action.ADMIN_CREATED, subject=user, detail={"via": "command line"})
+        db.commit()
+        click.echo(f"Site administrator {user.username} created.")
+
+
+@main.group()
+def study() -> None:
+    """Studies, for scripted set-ups."""
+
+
+@study.command("create")
+@click.argument("slug")
+@click.option("--title", required=True)
+@click.option("--description", default="")
+@click.option("--facilitator", "facilitator_username", help="Username to make its facilitator.")
+@click.pass_context
+def create_study(
+    ctx: click.Context, slug: str, title: str, description: str, facilitator_username: str | None
+) -> None:
+    """Create a study with the web address SLUG."""
+    from peer_research.accounts.services import find_user_for_sign_in
+    from peer_research.db import db
+    from peer_research.errors import DomainError
+    from peer_research.studies.models import Role
+    from peer_research.studies.services import add_member
+    from peer_research.studies.services import create_study as create
+
+    app = make_app(ctx)
+    with app.app_context():
+        try:
+            created = create(db.session, slug=slug, title=title, description=description, created_by=None)
+            if facilitator_username:
+                user = find_user_for_sign_in(db.session, facilitator_username)
+                if user is None:
+                    raise DomainError(f"No account with the username {facilitator_username!r}.")
+                add_member(db.session, study=created, user=user, roles=[Role.FACILITATOR], added_by=None)
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        db.commit()
+        click.echo(f"Study {created.slug} created.")

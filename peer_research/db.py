@@ -1,0 +1,131 @@
+"""Database engine, the per-request session and the declarative base."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Store timezone-aware UTC datetimes the same way on SQLite and PostgreSQL."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        """Refuse naive datetimes and store UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use datetime.now(UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        """Return aware UTC datetimes."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Base class for every model; shares the constraint naming convention."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012
+
+
+def create_db_engine(url: str, **options: Any) -> Engine:
+    """Create an engine, with SQLite set up for WAL, foreign keys and savepoints."""
+    url_object = sa.make_url(url)
+    if url_object.get_backend_name() == "sqlite":
+        engine = sa.create_engine(url_object, **options)
+        _configure_sqlite(engine)
+        return engine
+    return sa.create_engine(url_object, pool_pre_ping=True, **options)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Turn on foreign keys and WAL, and let SQLAlchemy own transactions (for savepoints)."""
+
+    @sa.event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+class AppDatabase:
+    """The engine and session factory of one app."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_db_engine(url)
+        self.session_factory: sessionmaker[Session] = sessionmaker(
+            bind=self.engine, expire_on_commit=False
+        )
+
+
+class Database:
+    """Reach the current app's database: one session per request (or CLI command)."""
+
+    def init_app(self, app: Flask) -> None:
+        """Create the engine from DATABASE_URL and close the session after each request."""
+        app.extensions["database"] = AppDatabase(app.config["DATABASE_URL"])
+        app.teardown_appcontext(self._close_session)
+
+    @property
+    def app_database(self) -> AppDatabase:
+        """Return the current app's engine and session factory."""
+        return current_app.extensions["database"]
+
+    @property
+    def engine(self) -> Engine:
+        """Return the current app's engine."""
+        return self.app_database.engine
+
+    @property
+    def session(self) -> Session:
+        """Return the session of the current request, creating it on first use."""
+        if "db_session" not in g:
+            g.db_session = self.app_database.session_factory()
+        return g.db_session
+
+    def commit(self) -> None:
+        """Commit the request's work: the single commit point, called by views and commands."""
+        self.session.commit()
+
+    @staticmethod
+    def _close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+db = Database()

@@ -1,0 +1,29 @@
+"""Optional outgoing e-mail: only when MAIL_SERVER is configured."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+
+def mail_enabled() -> bool:
+    """Tell whether an SMTP server is configured."""
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def send_mail(*, to: str, subject: str, body: str) -> None:
+    """Send a plain-text e-mail through the configured SMTP server."""
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_SENDER"] or config["MAIL_USERNAME"] or "peer-research@localhost"
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=15) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(message)

@@ -1,0 +1,81 @@
+"""A request id for every request, logging to stderr, and the caller's address."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from flask import Flask, Response, g, request
+
+REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    """Who is asking and which request it is, for logs and the audit trail."""
+
+    request_id: str
+    address: str
+
+
+current_request: ContextVar[RequestInfo | None] = ContextVar("current_request", default=None)
+
+
+class RequestIdFilter(logging.Filter):
+    """Add the current request id to every log record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Attach request_id ("-" outside a request)."""
+        info = current_request.get()
+        record.request_id = info.request_id if info else "-"
+        return True
+
+
+def configure_logging(level: str) -> None:
+    """Send logs to stderr with the request id on every line."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+    )
+    root = logging.getLogger()
+    root.handlers = [h for h in root.handlers if not getattr(h, "peer_research", False)]
+    handler.peer_research = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+def init_app(app: Flask) -> None:
+    """Give each request an id, log it when it ends, and echo the id in a header."""
+    configure_logging(app.config["LOG_LEVEL"])
+    access_log = logging.getLogger("peer_research.requests")
+
+    @app.before_request
+    def start_request() -> None:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if REQUEST_ID_PATTERN.match(incoming) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+        g.request_info = RequestInfo(request_id=request_id, address=request.remote_addr or "")
+        g.request_token = current_request.set(g.request_info)
+
+    @app.after_request
+    def finish_request(response: Response) -> Response:
+        info = g.get("request_info")
+        if info is not None:
+            response.headers["X-Request-ID"] = info.request_id
+            elapsed_ms = (time.perf_counter() - g.request_started) * 1000
+            access_log.info(
+                "%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms
+            )
+        return response
+
+    @app.teardown_request
+    def forget_request(_exc: BaseException | None) -> None:
+        token = g.pop("request_token", None)
+        if token is not None:
+            current_request.reset(token)

@@ -1,0 +1,1 @@
+"""Studies: members, roles and invitations."""

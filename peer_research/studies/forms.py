@@ -1,0 +1,140 @@
+"""Forms for inviting people, joining, changing roles and removing members."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from peer_research.studies.models import Role
+from peer_research.templating import ROLE_NAMES
+
+
+def role_field(label: str) -> SelectMultipleField:
+    """Return a set of role checkboxes."""
+    return SelectMultipleField(
+        label,
+        choices=[(role.value, ROLE_NAMES[role]) for role in Role],
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired(message=_l("Choose at least one role"))],
+    )
+
+
+def name_field(label: str) -> StringField:
+    """Return a person's name field."""
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message=_l("Enter a name")),
+            Length(max=100, message=_l("Names must be 100 characters or fewer")),
+        ],
+    )
+
+
+def email_field(label: str, description: str) -> StringField:
+    """Return an optional e-mail address field."""
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        description=description,
+        filters=[lambda value: value.strip() if value else value],
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("E-mail addresses must be 254 characters or fewer")),
+            Email(message=_l("Enter an e-mail address like name@example.org"), check_deliverability=False),
+        ],
+    )
+
+
+class InviteForm(FlaskForm):
+    """Invite a person to the study with one or more roles."""
+
+    name = name_field(_l("Their name"))
+    email = email_field(
+        _l("Their e-mail address (optional)"),
+        _l("Leave this empty if they do not use e-mail. You can print or copy the link instead."),
+    )
+    roles = role_field(_l("What will they do in this study?"))
+    send_email = BooleanField(_l("Also send the link by e-mail"), widget=GovCheckboxInput())
+    submit = SubmitField(_l("Make the invitation link"), widget=GovSubmitInput())
+
+
+class JoinWithNewAccountForm(FlaskForm):
+    """Accept an invitation by making an account."""
+
+    display_name = name_field(_l("Your name"))
+    username = StringField(
+        _l("Choose a username"),
+        widget=GovTextInput(),
+        description=_l("You will use this to sign in. Letters, numbers, dots or dashes."),
+        validators=[
+            InputRequired(message=_l("Choose a username")),
+            Length(max=60, message=_l("Usernames must be 60 characters or fewer")),
+        ],
+    )
+    email = email_field(
+        _l("Your e-mail address (optional)"), _l("Only if you want to sign in with it.")
+    )
+    password = PasswordField(
+        _l("Choose a password"),
+        widget=GovPasswordInput(),
+        description=_l(
+            "At least 8 characters. Long is good: try three or four words you will remember."
+        ),
+        validators=[InputRequired(message=_l("Choose a password"))],
+    )
+    submit = SubmitField(_l("Join the study"), widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A single button that confirms an action."""
+
+    submit = SubmitField(_l("Yes, continue"), widget=GovSubmitInput())
+
+
+class RolesForm(FlaskForm):
+    """Change a member's roles."""
+
+    roles = role_field(_l("Roles in this study"))
+    submit = SubmitField(_l("Save roles"), widget=GovSubmitInput())
+
+
+class StudyForm(FlaskForm):
+    """Create a study (site administrators)."""
+
+    title = StringField(
+        _l("Study title"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message=_l("Enter a title")),
+            Length(max=200, message=_l("Titles must be 200 characters or fewer")),
+        ],
+    )
+    slug = StringField(
+        _l("Short web address"),
+        widget=GovTextInput(),
+        description=_l("Lower-case letters, numbers and dashes, like carers-voices-2026."),
+        validators=[
+            InputRequired(message=_l("Enter a short web address")),
+            Length(max=60, message=_l("Use 60 characters or fewer")),
+        ],
+    )
+    description = StringField(
+        _l("What the study is about (optional)"),
+        widget=GovTextArea(),
+        validators=[Length(max=5000, message=_l("Use 5,000 characters or fewer"))],
+    )
+    facilitate = BooleanField(
+        _l("I will be a facilitator of this study"), widget=GovCheckboxInput(), default=True
+    )
+    submit = SubmitField(_l("Create the study"), widget=GovSubmitInput())

@@ -1,0 +1,1 @@
+"""Questionnaires: question model, logic language, co-design, XLSForm, fielding."""

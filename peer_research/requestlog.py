@@ -36,9 +36,25 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class StderrHandler(logging.StreamHandler):
+    """Write to whatever sys.stderr is now (not what it was at start-up)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self):
+        """Return the current standard error."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        """Ignore: the stream is always the current standard error."""
+
+
 def configure_logging(level: str) -> None:
     """Send logs to stderr with the request id on every line."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = StderrHandler()
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
@@ -48,6 +64,7 @@ def configure_logging(level: str) -> None:
     handler.peer_research = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def init_app(app: Flask) -> None:

@@ -13,6 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from peer_research.studies.models import Role
@@ -23,7 +24,7 @@ def role_field(label: str) -> SelectMultipleField:
     """Return a set of role checkboxes."""
     return SelectMultipleField(
         label,
-        choices=[(role.value, ROLE_NAMES[role]) for role in Role],
+        choices=[SelectChoice(role.value, ROLE_NAMES[role]) for role in Role],
         widget=GovCheckboxesInput(),
         validators=[InputRequired(message=_l("Choose at least one role"))],
     )

@@ -1,0 +1,110 @@
+"""Requests per second and p95 latency of the signed-in study home page, against Flask hello."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench.client import Browser
+from bench.load import LoadResult, run_load
+from bench.report import Figure, compare, error_figure
+from bench.server import Server, gunicorn
+from peer_research import create_app
+from peer_research.db import create_db_engine, db
+from peer_research.demo import DEMO_PEOPLE, DEMO_STUDY_SLUG, seed_demo
+from peer_research.migrate import upgrade
+
+USERNAME = "sam"  # facilitator and co-researcher of the demo study
+STUDY_PATH = f"/studies/{DEMO_STUDY_SLUG}/"
+BASELINE = "hello"
+
+
+def password_of(username: str) -> str:
+    """Return a demo person's password."""
+    return next(person.password for person in DEMO_PEOPLE if person.username == username)
+
+
+def reset_postgresql(url: str) -> None:
+    """Empty a PostgreSQL database by replacing its public schema."""
+    engine = create_db_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def prepare_database(url: str, secret_key: str, instance: Path) -> None:
+    """Migrate the database and add the demo study and people."""
+    upgrade(url)
+    app = create_app(
+        {"DATABASE_URL": url, "SECRET_KEY": secret_key, "LOG_LEVEL": "WARNING"},
+        instance_path=str(instance),
+    )
+    with app.app_context():
+        seed_demo(db.session)
+        db.commit()
+        db.engine.dispose()
+
+
+def signed_in_headers(server: Server) -> dict[str, str]:
+    """Sign in as the demo facilitator and check that the study home page shows."""
+    browser = Browser(server.host, server.port)
+    browser.sign_in(USERNAME, password_of(USERNAME))
+    status, page = browser.request("GET", STUDY_PATH)
+    if status != 200 or "Carers" not in page:
+        raise RuntimeError(f"GET {STUDY_PATH} answered {status} after signing in")
+    return browser.cookie_header()
+
+
+def measure_hello(folder: Path) -> LoadResult:
+    """Load the bare Flask hello route under the same gunicorn settings."""
+    log_path = folder / "gunicorn-hello.log"
+    with gunicorn("bench.apps:make_hello()", ready_path="/", log_path=log_path) as server:
+        return run_load(server.host, server.port, "/")
+
+
+def measure_study_home(url: str, folder: Path) -> LoadResult:
+    """Load the signed-in study home page of the app on the database at url."""
+    secret_key = secrets.token_hex(32)
+    instance = folder / "instance"
+    instance.mkdir(exist_ok=True)
+    prepare_database(url, secret_key, instance)
+    env = {
+        "PEER_RESEARCH_SECRET_KEY": secret_key,
+        "PEER_RESEARCH_DATABASE_URL": url,
+        "PEER_RESEARCH_INSTANCE_PATH": str(instance),
+    }
+    log_path = folder / "gunicorn-app.log"
+    with gunicorn("bench.apps:make_app()", ready_path="/health", log_path=log_path, env=env) as server:
+        return run_load(server.host, server.port, STUDY_PATH, signed_in_headers(server))
+
+
+def figures(database: str, url: str, folder: Path) -> Iterator[Figure]:
+    """Measure the baseline, then the app on one database; yield the compared figures."""
+    baseline = measure_hello(folder)
+    app = measure_study_home(url, folder)
+    name = f"study_home_{database}"
+    yield Figure(compare(f"{name}_rps", app.rps, baseline.rps, "req/s", BASELINE))
+    yield Figure(compare(f"{name}_p95", app.p95_ms, baseline.p95_ms, "ms", BASELINE))
+    yield error_figure(f"{name}_errors", app, baseline, BASELINE)
+
+
+def run() -> Iterator[Figure]:
+    """Run the study home benchmark on SQLite, and on PostgreSQL when BENCH_DATABASE_URL is set."""
+    with tempfile.TemporaryDirectory(prefix="peer-research-bench-") as tmp:
+        folder = Path(tmp)
+        (folder / "sqlite").mkdir()
+        url = f"sqlite:///{folder / 'sqlite' / 'bench.sqlite'}"
+        yield from figures("sqlite", url, folder / "sqlite")
+    postgresql_url = os.environ.get("BENCH_DATABASE_URL")
+    if not postgresql_url:
+        yield Figure("study_home_postgresql: skipped (set BENCH_DATABASE_URL)")
+        return
+    reset_postgresql(postgresql_url)
+    with tempfile.TemporaryDirectory(prefix="peer-research-bench-") as tmp:
+        yield from figures("postgresql", postgresql_url, Path(tmp))

@@ -1,0 +1,431 @@
+"""Real-browser fixtures: Debian Chromium through Playwright, a live server with its own database,
+and the checks every page must pass (axe-core, no console errors, no server errors)."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import os
+import re
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from peer_research import create_app
+from peer_research.accounts.services import create_user
+from peer_research.db import db
+from peer_research.migrate import upgrade
+from peer_research.studies.models import Role
+from peer_research.studies.services import add_member, create_study
+
+try:
+    from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+except ImportError:  # the skip (or failure) then comes from the `browser` fixture
+    sync_playwright = None
+
+TESTS_DIR = Path(__file__).resolve().parent.parent
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "correct horse battery staple"
+# Browsers ask for /favicon.ico on their own, and the app has none yet: that 404 is the only
+# console error we let through. Delete this once base.html links an icon.
+FAVICON_404 = re.compile(r"^/favicon\.ico$")
+
+_numbers = itertools.count(1)
+_reports = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Keep each phase's report on the test, so teardown can tell whether the test failed."""
+    report = yield
+    item.stash.setdefault(_reports, {})[report.when] = report
+    return report
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in this folder as a browser test."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def browser_unavailable(reason: str) -> None:
+    """Skip without a browser, or fail when CI says a browser is required."""
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def shared_conftest(config: pytest.Config) -> ModuleType:
+    """Return tests/conftest.py's module.
+
+    Every conftest.py outside a package is imported as the module "conftest", so while this file
+    loads, `from conftest import ...` would find this file itself: look the shared one up in
+    pytest's plugin registry instead (or load it under another name if it is not registered).
+    """
+    path = TESTS_DIR / "conftest.py"
+    for plugin in config.pluginmanager.get_plugins():
+        plugin_file = getattr(plugin, "__file__", None)
+        if plugin_file and Path(plugin_file).resolve() == path:
+            return plugin
+    spec = importlib.util.spec_from_file_location("peer_research_tests_conftest", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- the browser -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Launch Debian's Chromium once for the whole session (never `playwright install`)."""
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if sync_playwright is None:
+        browser_unavailable("the playwright package is not installed (pip install playwright)")
+    if not shutil.which(executable):
+        browser_unavailable(
+            f"no Chromium at {executable} (apt-get install -y chromium, or set CHROMIUM_PATH)"
+        )
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=shutil.which(executable), args=CHROMIUM_ARGS, timeout=60_000
+        )
+    except Exception as error:  # any launch failure means "no usable browser here"
+        playwright.stop()
+        browser_unavailable(f"Chromium at {executable} failed to launch: {error}")
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+# --- the live server ---------------------------------------------------------------------------
+
+
+@dataclass
+class LiveServer:
+    """The app served over HTTP for the browser, with its own database."""
+
+    app: Flask
+    base_url: str
+
+    def url(self, path: str = "/") -> str:
+        """Return the absolute URL of a path on the server."""
+        return self.base_url + path
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """Serve a separate app with a fresh, migrated database from a thread, for the session."""
+    shared = shared_conftest(pytestconfig)
+    database_url = shared.fresh_database_url(
+        os.environ.get("TEST_DATABASE_URL"), "pr_browser", tmp_path_factory.mktemp("browser-db")
+    )
+    upgrade(database_url)
+    app = create_app(
+        shared.test_config(database_url),
+        instance_path=str(tmp_path_factory.mktemp("browser-instance")),
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app=app, base_url=f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        app.extensions["database"].engine.dispose()
+
+
+# --- data set-up -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    """An account made for a browser test (its password is PASSWORD)."""
+
+    username: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class StudyRef:
+    """A study made for a browser test."""
+
+    slug: str
+    title: str
+
+    @property
+    def path(self) -> str:
+        """Return the path of the study's home page."""
+        return f"/studies/{self.slug}/"
+
+
+class BrowserData:
+    """Create records in the live server's database through the services, and commit them.
+
+    The browser database is never rolled back, so every name and web address is unique.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def person(self, display_name: str | None = None, **fields) -> Person:
+        """Create an account with a unique username."""
+        number = next(_numbers)
+        display_name = display_name or f"Person {number}"
+        with self.app.app_context():
+            user = create_user(
+                db.session,
+                username=f"person{number}",
+                display_name=display_name,
+                password=PASSWORD,
+                **fields,
+            )
+            db.commit()
+            return Person(username=user.username, display_name=user.display_name)
+
+    def study(self, title: str | None = None) -> StudyRef:
+        """Create a study with a unique web address."""
+        number = next(_numbers)
+        with self.app.app_context():
+            study = create_study(
+                db.session,
+                slug=f"study-{number}",
+                title=title or f"Carers' voices {number}",
+                created_by=None,
+            )
+            db.commit()
+            return StudyRef(slug=study.slug, title=study.title)
+
+    def member(self, study: StudyRef, person: Person, *roles: Role) -> None:
+        """Give a person roles in a study."""
+        from peer_research.accounts.models import User
+        from peer_research.studies.services import get_study
+
+        with self.app.app_context():
+            session = db.session
+            user = session.scalars(
+                __import__("sqlalchemy").select(User).where(User.username == person.username)
+            ).one()
+            add_member(
+                session,
+                study=get_study(session, study.slug),
+                user=user,
+                roles=roles or (Role.CO_RESEARCHER,),
+                added_by=None,
+            )
+            db.commit()
+
+    def study_with(self, *roles: Role, title: str | None = None) -> tuple[StudyRef, Person]:
+        """Create a study and one member holding the roles."""
+        study = self.study(title)
+        person = self.person()
+        self.member(study, person, *roles)
+        return study, person
+
+
+@pytest.fixture
+def data(live_server: LiveServer) -> BrowserData:
+    """Return the helper that creates records in the browser tests' database."""
+    return BrowserData(live_server.app)
+
+
+# --- pages and the checks on every page --------------------------------------------------------
+
+
+@dataclass
+class Load:
+    """One document that finished loading in a page."""
+
+    url: str
+    checked: bool = False
+
+
+@dataclass
+class PageWatch:
+    """What one page did: documents loaded, console errors, failed requests."""
+
+    loads: list[Load] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    server_errors: list[str] = field(default_factory=list)
+    # Documents the test opened on purpose that answer 4xx (a 404 or 410 page): Chromium
+    # logs "Failed to load resource" for them; the test asserts on what they say.
+    error_documents: set[str] = field(default_factory=set)
+
+    def problems(self) -> list[str]:
+        """Return every broken rule, as readable lines."""
+        lines = [f"page loaded but never checked with axe: {load.url}" for load in self.loads if not load.checked]
+        lines += self.server_errors
+        lines += self.console_errors
+        return lines
+
+
+class Browsing:
+    """Open pages in fresh contexts and hold them to the checks every page must pass."""
+
+    def __init__(self, browser: Browser, server: LiveServer) -> None:
+        self.browser = browser
+        self.server = server
+        self.contexts: list[BrowserContext] = []
+        self.watches: dict[int, PageWatch] = {}
+
+    def new_page(self, **context_options) -> Page:
+        """Open a page in a new context: a different person, with their own cookies."""
+        context = self.browser.new_context(base_url=self.server.base_url, **context_options)
+        context.set_default_timeout(10_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        self.watches[id(page)] = watch = PageWatch()
+        page.on("load", lambda loaded: watch.loads.append(Load(url=loaded.url)))
+        page.on("response", lambda response: self._on_response(watch, response))
+        page.on("console", lambda message: self._on_console(watch, message))
+        page.on("pageerror", lambda error: watch.console_errors.append(f"uncaught script error: {error}"))
+        return page
+
+    def _on_response(self, watch: PageWatch, response) -> None:
+        """Note server errors, and documents that answer 4xx on purpose."""
+        if response.status >= 500:
+            watch.server_errors.append(
+                f"server error {response.status} for {response.request.method} {response.url}"
+            )
+        elif response.status >= 400 and response.request.is_navigation_request():
+            watch.error_documents.add(response.url)
+
+    def _on_console(self, watch: PageWatch, message) -> None:
+        """Note console errors (CSP violations, script errors, failed loads)."""
+        if message.type != "error":
+            return
+        source = message.location.get("url", "") if message.location else ""
+        if message.text.startswith("Failed to load resource"):
+            if source in watch.error_documents or (
+                message.text.endswith("404 (NOT FOUND)") and FAVICON_404.match(urlsplit(source).path)
+            ):
+                return
+        watch.console_errors.append(f"console error: {message.text} (at {source or 'unknown'})")
+
+    def check_accessibility(self, page: Page) -> None:
+        """Run axe-core's WCAG 2.2 A and AA rules on the page as it is now; fail on any violation."""
+        page.wait_for_load_state("load")
+        watch = self.watches[id(page)]
+        if not watch.loads or urldefrag(watch.loads[-1].url).url != urldefrag(page.url).url:
+            pytest.fail(
+                f"check_accessibility ran before {page.url} finished loading: wait for "
+                "something on the new page first",
+                pytrace=False,
+            )
+        watch.loads[-1].checked = True
+        # Evaluated through the DevTools protocol, which the page's Content-Security-Policy does
+        # not govern: the CSP stays on, so a violation by our own pages still shows as an error.
+        if not page.evaluate("typeof window.axe === 'object'"):
+            page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            WCAG_TAGS,
+        )
+        if result["violations"]:
+            pytest.fail(describe_violations(page.url, result["violations"]), pytrace=False)
+
+    def close(self) -> None:
+        """Close every context this test opened."""
+        for context in self.contexts:
+            context.close()
+
+    def problems(self) -> list[str]:
+        """Return every broken rule across the test's pages."""
+        return [line for watch in self.watches.values() for line in watch.problems()]
+
+
+def describe_violations(url: str, violations: list[dict]) -> str:
+    """Return axe's violations as a message a person can act on."""
+    lines = [f"axe found {len(violations)} kind(s) of accessibility problem on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"][:10]:
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            lines.append(f"    at {' '.join(map(str, node['target']))}: {node['html'][:160]}")
+            if summary:
+                lines.append(f"       {summary[:300]}")
+        if len(violation["nodes"]) > 10:
+            lines.append(f"    ... and {len(violation['nodes']) - 10} more")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def browsing(browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Browsing]:
+    """Open pages for one test; at the end, fail if any page went unchecked or showed errors."""
+    session = Browsing(browser, live_server)
+    try:
+        yield session
+    finally:
+        session.close()
+    problems = session.problems()
+    call = request.node.stash.get(_reports, {}).get("call")
+    if problems and call is not None and call.passed:
+        pytest.fail("The browser saw problems:\n" + "\n".join(f"- {p}" for p in problems), pytrace=False)
+    elif problems:
+        print("The browser also saw:\n" + "\n".join(f"- {p}" for p in problems))  # noqa: T201
+
+
+@pytest.fixture
+def page(browsing: Browsing) -> Page:
+    """Return a page in a fresh browser context (signed out)."""
+    return browsing.new_page()
+
+
+@pytest.fixture
+def context(page: Page) -> BrowserContext:
+    """Return the browser context of the `page` fixture."""
+    return page.context
+
+
+@pytest.fixture
+def new_page(browsing: Browsing) -> Callable[..., Page]:
+    """Return a factory for more pages, each in its own context (another person)."""
+    return browsing.new_page
+
+
+@pytest.fixture
+def check_accessibility(browsing: Browsing) -> Callable[[Page], None]:
+    """Return the axe check; every page a test loads must go through it."""
+    return browsing.check_accessibility
+
+
+_CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def sign_in(page: Page, person: Person) -> None:
+    """Sign the page's context in through the sign-in form over HTTP, without loading a page."""
+    request = page.context.request
+    form_page = request.get("/sign-in")
+    token = _CSRF_FIELD.search(form_page.text())
+    assert token, "no CSRF token on the sign-in page"
+    response = request.post(
+        "/sign-in",
+        form={"csrf_token": token.group(1), "username": person.username, "password": PASSWORD},
+    )
+    assert response.ok and urlsplit(response.url).path == "/", f"sign-in failed: {response.url}"

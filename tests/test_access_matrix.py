@@ -1,0 +1,133 @@
+"""The route x role matrix: every route, for every kind of visitor, answers as its rule says.
+
+A new route must be added to MATRIX, or this suite fails.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from peer_research.access import (
+    ANY_MEMBER,
+    FACILITATORS,
+    PUBLIC,
+    SIGNED_IN,
+    SITE_ADMIN,
+    rule_for,
+)
+from peer_research.accounts.services import issue_password_reset
+from peer_research.studies.models import Role
+from peer_research.studies.services import create_invitation
+
+STUDY_ROLES = tuple(role.value for role in Role)
+IDENTITIES = ("anonymous", "outsider", "site_admin", *STUDY_ROLES)
+
+EVERYONE = set(IDENTITIES)
+SIGNED_IN_PEOPLE = EVERYONE - {"anonymous"}
+MEMBERS = set(STUDY_ROLES)
+
+# endpoint -> (the rule it must declare, who may use it)
+MATRIX = {
+    "static": (PUBLIC, EVERYONE),
+    "health.show_health": (PUBLIC, EVERYONE),
+    "accounts.show_home": (PUBLIC, EVERYONE),
+    "accounts.sign_in": (PUBLIC, EVERYONE),
+    "accounts.reset_password": (PUBLIC, EVERYONE),
+    "accounts.sign_out": (SIGNED_IN, SIGNED_IN_PEOPLE),
+    "accounts.show_account": (SIGNED_IN, SIGNED_IN_PEOPLE),
+    "studies.join_study": (PUBLIC, EVERYONE),
+    "studies.show_study": (ANY_MEMBER, MEMBERS),
+    "studies.list_members": (ANY_MEMBER, MEMBERS),
+    "studies.invite_member": (FACILITATORS, {"facilitator"}),
+    "studies.cancel_invitation": (FACILITATORS, {"facilitator"}),
+    "studies.change_roles": (FACILITATORS, {"facilitator"}),
+    "studies.remove_member": (FACILITATORS, {"facilitator"}),
+    "studies.issue_password_link": (FACILITATORS, {"facilitator"}),
+    "audit.list_study_events": (FACILITATORS, {"facilitator"}),
+    "audit.list_site_events": (SITE_ADMIN, {"site_admin"}),
+    "admin.list_studies": (SITE_ADMIN, {"site_admin"}),
+    "admin.create_study": (SITE_ADMIN, {"site_admin"}),
+    "admin.invite_facilitator": (SITE_ADMIN, {"site_admin"}),
+    "admin.list_people": (SITE_ADMIN, {"site_admin"}),
+    "admin.issue_password_link": (SITE_ADMIN, {"site_admin"}),
+}
+
+
+def test_every_route_is_in_the_matrix_with_its_declared_rule(app):
+    """Every registered endpoint has a rule, and it is the one the matrix expects."""
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(MATRIX), "add new routes to MATRIX (and give them a rule)"
+    for endpoint, (expected_rule, _who) in MATRIX.items():
+        assert rule_for(app, endpoint) == expected_rule, endpoint
+
+
+@pytest.fixture
+def world(app, db_session, make_user, make_study, make_member):
+    """Create a study with one member per role, an outsider, an admin and link tokens."""
+    study = make_study()
+    people = {role.value: make_member(study=study, roles=[role]).user for role in Role}
+    people["outsider"] = make_user()
+    people["site_admin"] = make_user(is_site_admin=True)
+    target = make_member(study=study, roles=[Role.CO_RESEARCHER])
+    with app.app_context():
+        invitation, invitation_token = create_invitation(
+            db_session, study=study, name="New person", email=None,
+            roles=[Role.PEER_RESEARCHER], invited_by=people["facilitator"],
+            lifetime=app.config["INVITATION_LIFETIME"],
+        )
+        reset_token = issue_password_reset(
+            db_session, user=target.user, issued_by=people["site_admin"],
+            lifetime=app.config["PASSWORD_RESET_LIFETIME"],
+        )
+    db_session.commit()
+    values = {
+        "study_slug": study.slug,
+        "membership_id": target.id,
+        "invitation_id": invitation.id,
+        "user_id": target.user.id,
+        "filename": "css/app.css",
+        "token": reset_token,
+    }
+    return people, values, invitation_token
+
+
+def url_for_endpoint(app, endpoint: str, values: dict, invitation_token: str) -> str:
+    """Build the URL of an endpoint with real values for its arguments."""
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+    arguments = {name: values[name] for name in rule.arguments}
+    if endpoint == "studies.join_study":
+        arguments["token"] = invitation_token
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **arguments)
+
+
+def methods_of(app, endpoint: str) -> list[str]:
+    """Return the HTTP methods a route answers (without HEAD and OPTIONS)."""
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_answers_each_identity_as_the_matrix_says(
+    app, client, auth, world, endpoint, identity
+):
+    """Allowed visitors get through; others are sent to sign in (anonymous) or refused (403)."""
+    people, values, invitation_token = world
+    if identity != "anonymous":
+        auth.sign_in(people[identity])
+    url = url_for_endpoint(app, endpoint, values, invitation_token)
+    allowed = identity in MATRIX[endpoint][1]
+    for method in methods_of(app, endpoint):
+        response = client.open(url, method=method, data={"csrf_token": client.csrf_token()})
+        response.close()
+        assert response.status_code < 500, (method, url, response.status_code)
+        refused = response.status_code == 403 or (
+            response.status_code == 302 and "/sign-in" in response.headers["Location"]
+        )
+        assert refused != allowed, (method, url, identity, response.status_code)
+        if not allowed:
+            expected = 302 if identity == "anonymous" else 403
+            assert response.status_code == expected, (method, url, identity)

@@ -1,0 +1,102 @@
+"""The peer-research command: demo, migrations, administrators and studies for scripted set-ups."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from peer_research.cli import main
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    """Return a function that runs the command against a fresh SQLite database."""
+    for name in ("SECRET_KEY", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PEER_RESEARCH_SECRET_KEY", "c" * 64)
+    monkeypatch.setenv("PEER_RESEARCH_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.setenv("PEER_RESEARCH_PASSWORD_HASH_TIME_COST", "1")
+    monkeypatch.setenv("PEER_RESEARCH_PASSWORD_HASH_MEMORY_COST", "64")
+    runner = CliRunner()
+
+    def run(*args: str, stdin: str | None = None):
+        return runner.invoke(main, list(args), input=stdin, catch_exceptions=False)
+
+    assert run("db", "upgrade").exit_code == 0
+    return run
+
+
+def rows(tmp_path, query: str) -> list[tuple]:
+    """Read rows straight from the CLI's database file."""
+    with sqlite3.connect(tmp_path / "cli.sqlite") as connection:
+        return connection.execute(query).fetchall()
+
+
+def test_demo_sets_up_an_instance_and_prints_how_to_sign_in(tmp_path):
+    result = CliRunner().invoke(
+        main, ["demo", "--no-serve", "--port", "5123", "--instance", str(tmp_path / "one")],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    assert "open http://localhost:5123/" in result.output
+    assert "sam    / demo sam river lantern" in result.output
+    assert (tmp_path / "one" / "peer-research.sqlite").exists()
+    again = CliRunner().invoke(
+        main, ["demo", "--no-serve", "--instance", str(tmp_path / "two")], catch_exceptions=False
+    )
+    assert again.exit_code == 0
+    assert (tmp_path / "two" / "peer-research.sqlite").exists()
+
+
+def test_demo_can_be_set_up_twice_in_the_same_folder(tmp_path):
+    for _run in range(2):
+        result = CliRunner().invoke(
+            main, ["demo", "--no-serve", "--instance", str(tmp_path)], catch_exceptions=False
+        )
+        assert result.exit_code == 0
+
+
+def test_db_current_reports_the_revision(cli):
+    result = cli("db", "current")
+    assert "database: 0001" in result.output
+
+
+def test_create_admin_then_a_study_with_that_facilitator(cli, tmp_path):
+    result = cli("create-admin", "--username", "root", "--name", "Site Admin", "--password-stdin",
+                 stdin="a long admin passphrase\n")
+    assert result.exit_code == 0, result.output
+    assert rows(tmp_path, "SELECT username, is_site_admin FROM users") == [("root", 1)]
+    result = cli("study", "create", "carers-2026", "--title", "Carers 2026", "--facilitator", "root")
+    assert result.exit_code == 0, result.output
+    assert rows(tmp_path, "SELECT role FROM membership_roles") == [("facilitator",)]
+
+
+def test_create_admin_refuses_a_weak_password(cli, tmp_path):
+    result = cli("create-admin", "--username", "root", "--name", "Admin", "--password-stdin",
+                 stdin="password\n")
+    assert result.exit_code == 1
+    assert "too common" in result.output
+    assert rows(tmp_path, "SELECT * FROM users") == []
+
+
+def test_study_create_with_unknown_facilitator_creates_nothing(cli, tmp_path):
+    result = cli("study", "create", "carers-2026", "--title", "Carers", "--facilitator", "nobody")
+    assert result.exit_code == 1
+    assert "No account with the username 'nobody'" in result.output
+    assert rows(tmp_path, "SELECT * FROM studies") == []
+
+
+def test_study_create_refuses_a_bad_address(cli):
+    result = cli("study", "create", "Bad Slug", "--title", "Carers")
+    assert result.exit_code == 1
+    assert "lower-case letters" in result.output
+
+
+def test_serve_refuses_to_start_without_configuration(monkeypatch):
+    for name in ("SECRET_KEY", "DATABASE_URL", "PEER_RESEARCH_SECRET_KEY", "PEER_RESEARCH_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 1
+    assert "PEER_RESEARCH_SECRET_KEY" in result.output

@@ -35,7 +35,9 @@ class Browser:
         """Return the Cookie header for the cookies held so far."""
         return {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, str]:
         """Send one request (a form POST when form is given); return the status and body."""
         headers = self.cookie_header()
         body = None

@@ -84,7 +84,9 @@ def run_client(
         result.errors.update(errors)
 
 
-def run_load(host: str, port: int, path: str, headers: Mapping[str, str] | None = None) -> LoadResult:
+def run_load(
+    host: str, port: int, path: str, headers: Mapping[str, str] | None = None
+) -> LoadResult:
     """Load path with CLIENTS concurrent clients: a warm-up, then BENCH_SECONDS measured."""
     seconds = measure_seconds()
     measure_from = time.perf_counter() + WARM_UP_SECONDS

@@ -62,7 +62,8 @@ def wait_until_ready(process: subprocess.Popen, port: int, path: str, log_path: 
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{log_path.read_text()}")
+            log = log_path.read_text()
+            raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{log}")
         if answers(port, path):
             return
         time.sleep(0.1)

@@ -80,7 +80,8 @@ def measure_study_home(url: str, folder: Path) -> LoadResult:
         "PEER_RESEARCH_INSTANCE_PATH": str(instance),
     }
     log_path = folder / "gunicorn-app.log"
-    with gunicorn("bench.apps:make_app()", ready_path="/health", log_path=log_path, env=env) as server:
+    app_spec = "bench.apps:make_app()"
+    with gunicorn(app_spec, ready_path="/health", log_path=log_path, env=env) as server:
         return run_load(server.host, server.port, STUDY_PATH, signed_in_headers(server))
 
 

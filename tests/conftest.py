@@ -6,53 +6,20 @@ import hashlib
 import itertools
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.orm import Session, sessionmaker
+from support import PASSWORD, config_for_tests, fresh_database_url
 
 from peer_research import create_app
 from peer_research.accounts.models import User
 from peer_research.accounts.services import create_user
-from peer_research.db import create_db_engine
 from peer_research.migrate import upgrade
 from peer_research.studies.models import Membership, Role, Study
 from peer_research.studies.services import add_member, create_study
-
-PASSWORD = "correct horse battery staple"
-TEST_SECRET_KEY = "test-secret-key-" + "x" * 32
-
-
-def fresh_database_url(base_url: str | None, name: str, folder: Path) -> str:
-    """Return the URL of an empty database: a new SQLite file, or a fresh PostgreSQL schema."""
-    if not base_url:
-        return f"sqlite:///{folder / (name + '.sqlite')}"
-    engine = create_db_engine(base_url)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-        connection.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    engine.dispose()
-    url = sa.make_url(base_url)
-    return url.update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(
-        hide_password=False
-    )
-
-
-def test_config(database_url: str, **extra) -> dict:
-    """Return the configuration for a test app."""
-    return {
-        "TESTING": True,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": TEST_SECRET_KEY,
-        # Cheap hashing keeps the suite fast; production uses the Argon2id defaults.
-        "PASSWORD_HASH_TIME_COST": 1,
-        "PASSWORD_HASH_MEMORY_COST": 64,
-        **extra,
-    }
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +36,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """Return the application configured for tests."""
     return create_app(
-        test_config(database_url), instance_path=str(tmp_path_factory.mktemp("instance"))
+        config_for_tests(database_url), instance_path=str(tmp_path_factory.mktemp("instance"))
     )
 
 

@@ -1,6 +1,6 @@
 """The first pages answer."""
 
-from helpers import page_text
+from support import page_text
 
 
 def test_welcome_page_invites_signing_in(client):

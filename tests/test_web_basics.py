@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import page_text
+from support import config_for_tests, fresh_database_url, page_text
 
-from conftest import fresh_database_url
-from conftest import test_config as config_for_tests
 from peer_research import create_app
 from peer_research.access import PUBLIC, allow
 

@@ -6,12 +6,11 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from helpers import page_text
+from support import PASSWORD, page_text
 
 from peer_research.accounts.passwords import password_problem
 from peer_research.accounts.services import issue_password_reset
 from peer_research.audit.models import AuditEvent
-from tests.conftest import PASSWORD
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from helpers import page_text
+from support import PASSWORD, page_text
 
 from peer_research.accounts.models import SignInFailure
 from peer_research.audit.models import AuditEvent
-from tests.conftest import PASSWORD
 
 
 def audit_actions(db_session) -> list[str]:

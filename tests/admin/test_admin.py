@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from helpers import page_text
+from support import page_text
 
 from peer_research.studies.models import Membership, Role, Study
 

@@ -16,15 +16,17 @@ from types import ModuleType
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from werkzeug.serving import make_server
 
 from peer_research import create_app
+from peer_research.accounts.models import User
 from peer_research.accounts.services import create_user
 from peer_research.db import db
 from peer_research.migrate import upgrade
 from peer_research.studies.models import Role
-from peer_research.studies.services import add_member, create_study
+from peer_research.studies.services import add_member, create_study, get_study
 
 try:
     from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
@@ -223,14 +225,9 @@ class BrowserData:
 
     def member(self, study: StudyRef, person: Person, *roles: Role) -> None:
         """Give a person roles in a study."""
-        from peer_research.accounts.models import User
-        from peer_research.studies.services import get_study
-
         with self.app.app_context():
             session = db.session
-            user = session.scalars(
-                __import__("sqlalchemy").select(User).where(User.username == person.username)
-            ).one()
+            user = session.scalars(sa.select(User).where(User.username == person.username)).one()
             add_member(
                 session,
                 study=get_study(session, study.slug),
@@ -388,7 +385,7 @@ def browsing(browser: Browser, live_server: LiveServer, request: pytest.FixtureR
     if problems and call is not None and call.passed:
         pytest.fail("The browser saw problems:\n" + "\n".join(f"- {p}" for p in problems), pytrace=False)
     elif problems:
-        print("The browser also saw:\n" + "\n".join(f"- {p}" for p in problems))  # noqa: T201
+        print("The browser also saw:\n" + "\n".join(f"- {p}" for p in problems))
 
 
 @pytest.fixture
@@ -418,14 +415,19 @@ def check_accessibility(browsing: Browsing) -> Callable[[Page], None]:
 _CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def sign_in(page: Page, person: Person) -> None:
+def sign_in_over_http(page: Page, person: Person) -> None:
     """Sign the page's context in through the sign-in form over HTTP, without loading a page."""
     request = page.context.request
-    form_page = request.get("/sign-in")
-    token = _CSRF_FIELD.search(form_page.text())
+    token = _CSRF_FIELD.search(request.get("/sign-in").text())
     assert token, "no CSRF token on the sign-in page"
     response = request.post(
         "/sign-in",
         form={"csrf_token": token.group(1), "username": person.username, "password": PASSWORD},
     )
     assert response.ok and urlsplit(response.url).path == "/", f"sign-in failed: {response.url}"
+
+
+@pytest.fixture
+def sign_in() -> Callable[[Page, Person], None]:
+    """Return a helper that signs a page's context in (journeys that test signing in use the form)."""
+    return sign_in_over_http

@@ -6,13 +6,12 @@ import re
 from datetime import timedelta
 
 import sqlalchemy as sa
-from helpers import page_text
+from support import page_text
 
 from peer_research.accounts.models import User
 from peer_research.audit.models import AuditEvent
 from peer_research.studies.models import Invitation, Membership, Role
 from peer_research.studies.services import create_invitation
-from tests.conftest import PASSWORD
 
 
 def invite(client, study, **data) -> str:

@@ -44,9 +44,7 @@ ANY_MEMBER = Rule("any member", study_roles=frozenset())
 
 def members_with(*roles: Role) -> Rule:
     """Return the rule for study members holding at least one of the roles."""
-    return Rule(
-        "members: " + ", ".join(sorted(roles)), study_roles=frozenset(roles)
-    )
+    return Rule("members: " + ", ".join(sorted(roles)), study_roles=frozenset(roles))
 
 
 FACILITATORS = members_with(Role.FACILITATOR)

@@ -18,7 +18,9 @@ def make_app(ctx: click.Context, **overrides) -> Flask:
 
     instance = ctx.find_root().params.get("instance")
     try:
-        return create_app(overrides or None, instance_path=str(Path(instance).resolve()) if instance else None)
+        return create_app(
+            overrides or None, instance_path=str(Path(instance).resolve()) if instance else None
+        )
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
 
@@ -69,7 +71,9 @@ def demo(ctx: click.Context, host: str, port: int, demo_instance: str, no_serve:
     click.echo("Sign in as any of these (username / password):")
     for person in DEMO_PEOPLE:
         roles = ", ".join(role.value for role in person.roles) or "site administrator"
-        click.echo(f"  {person.username:<6} / {person.password:<26} {person.display_name} ({roles})")
+        click.echo(
+            f"  {person.username:<6} / {person.password:<26} {person.display_name} ({roles})"
+        )
     click.echo("")
     if not no_serve:
         serve(app, host=host, port=port, workers=1, threads=8)
@@ -164,8 +168,12 @@ def create_admin(
     with app.app_context():
         try:
             user = create_user(
-                db.session, username=username, display_name=display_name, email=email,
-                password=password, is_site_admin=True,
+                db.session,
+                username=username,
+                display_name=display_name,
+                email=email,
+                password=password,
+                is_site_admin=True,
             )
         except DomainError as error:
             raise click.ClickException(error.message) from error
@@ -199,12 +207,16 @@ def create_study(
     app = make_app(ctx)
     with app.app_context():
         try:
-            created = create(db.session, slug=slug, title=title, description=description, created_by=None)
+            created = create(
+                db.session, slug=slug, title=title, description=description, created_by=None
+            )
             if facilitator_username:
                 user = find_user_for_sign_in(db.session, facilitator_username)
                 if user is None:
                     raise DomainError(f"No account with the username {facilitator_username!r}.")
-                add_member(db.session, study=created, user=user, roles=[Role.FACILITATOR], added_by=None)
+                add_member(
+                    db.session, study=created, user=user, roles=[Role.FACILITATOR], added_by=None
+                )
         except DomainError as error:
             raise click.ClickException(error.message) from error
         db.commit()

@@ -28,7 +28,9 @@ class DemoPerson:
 
 DEMO_PEOPLE = (
     DemoPerson("admin", "Site Administrator", "demo admin garden kettle", (), is_site_admin=True),
-    DemoPerson("sam", "Sam Okafor", "demo sam river lantern", (Role.FACILITATOR, Role.CO_RESEARCHER)),
+    DemoPerson(
+        "sam", "Sam Okafor", "demo sam river lantern", (Role.FACILITATOR, Role.CO_RESEARCHER)
+    ),
     DemoPerson("jo", "Jo Pritchard", "demo jo orchard bicycle", (Role.CO_RESEARCHER,)),
     DemoPerson(
         "pat", "Pat Hughes", "demo pat meadow teapot", (Role.PEER_RESEARCHER, Role.CO_RESEARCHER)
@@ -56,7 +58,10 @@ def seed_demo(session: Session) -> None:
     for person in DEMO_PEOPLE:
         if person.roles:
             add_member(
-                session, study=study, user=people[person.username], roles=person.roles,
+                session,
+                study=study,
+                user=people[person.username],
+                roles=person.roles,
                 added_by=people["admin"],
             )
 

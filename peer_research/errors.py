@@ -55,12 +55,16 @@ def render_http_error(error: HTTPException):
     if request.accept_mimetypes.best == "application/problem+json" or request.path.startswith(
         "/api/"
     ):
-        return {
-            "type": "about:blank",
-            "title": _(ERROR_TITLES.get(code, "Error")),
-            "status": code,
-            "detail": message,
-        }, code, {"Content-Type": "application/problem+json"}
+        return (
+            {
+                "type": "about:blank",
+                "title": _(ERROR_TITLES.get(code, "Error")),
+                "status": code,
+                "detail": message,
+            },
+            code,
+            {"Content-Type": "application/problem+json"},
+        )
     page = render_template(
         "errors/error.html",
         code=code,

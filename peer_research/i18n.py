@@ -19,4 +19,6 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel with our translations folder."""
-    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories="translations"
+    )

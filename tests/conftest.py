@@ -12,7 +12,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.orm import Session, sessionmaker
-from support import PASSWORD, config_for_tests, fresh_database_url
 
 from peer_research import create_app
 from peer_research.accounts.models import User
@@ -20,6 +19,8 @@ from peer_research.accounts.services import create_user
 from peer_research.migrate import upgrade
 from peer_research.studies.models import Membership, Role, Study
 from peer_research.studies.services import add_member, create_study
+
+from support import PASSWORD, config_for_tests, fresh_database_url
 
 
 @pytest.fixture(scope="session")

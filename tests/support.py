@@ -42,7 +42,6 @@ def config_for_tests(database_url: str, **extra) -> dict:
     }
 
 
-
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 

@@ -71,12 +71,18 @@ def world(app, db_session, make_user, make_study, make_member):
     target = make_member(study=study, roles=[Role.CO_RESEARCHER])
     with app.app_context():
         invitation, invitation_token = create_invitation(
-            db_session, study=study, name="New person", email=None,
-            roles=[Role.PEER_RESEARCHER], invited_by=people["facilitator"],
+            db_session,
+            study=study,
+            name="New person",
+            email=None,
+            roles=[Role.PEER_RESEARCHER],
+            invited_by=people["facilitator"],
             lifetime=app.config["INVITATION_LIFETIME"],
         )
         reset_token = issue_password_reset(
-            db_session, user=target.user, issued_by=people["site_admin"],
+            db_session,
+            user=target.user,
+            issued_by=people["site_admin"],
             lifetime=app.config["PASSWORD_RESET_LIFETIME"],
         )
     db_session.commit()

@@ -36,7 +36,8 @@ def rows(tmp_path, query: str) -> list[tuple]:
 
 def test_demo_sets_up_an_instance_and_prints_how_to_sign_in(tmp_path):
     result = CliRunner().invoke(
-        main, ["demo", "--no-serve", "--port", "5123", "--instance", str(tmp_path / "one")],
+        main,
+        ["demo", "--no-serve", "--port", "5123", "--instance", str(tmp_path / "one")],
         catch_exceptions=False,
     )
     assert result.exit_code == 0
@@ -64,18 +65,34 @@ def test_db_current_reports_the_revision(cli):
 
 
 def test_create_admin_then_a_study_with_that_facilitator(cli, tmp_path):
-    result = cli("create-admin", "--username", "root", "--name", "Site Admin", "--password-stdin",
-                 stdin="a long admin passphrase\n")
+    result = cli(
+        "create-admin",
+        "--username",
+        "root",
+        "--name",
+        "Site Admin",
+        "--password-stdin",
+        stdin="a long admin passphrase\n",
+    )
     assert result.exit_code == 0, result.output
     assert rows(tmp_path, "SELECT username, is_site_admin FROM users") == [("root", 1)]
-    result = cli("study", "create", "carers-2026", "--title", "Carers 2026", "--facilitator", "root")
+    result = cli(
+        "study", "create", "carers-2026", "--title", "Carers 2026", "--facilitator", "root"
+    )
     assert result.exit_code == 0, result.output
     assert rows(tmp_path, "SELECT role FROM membership_roles") == [("facilitator",)]
 
 
 def test_create_admin_refuses_a_weak_password(cli, tmp_path):
-    result = cli("create-admin", "--username", "root", "--name", "Admin", "--password-stdin",
-                 stdin="password\n")
+    result = cli(
+        "create-admin",
+        "--username",
+        "root",
+        "--name",
+        "Admin",
+        "--password-stdin",
+        stdin="password\n",
+    )
     assert result.exit_code == 1
     assert "too common" in result.output
     assert rows(tmp_path, "SELECT * FROM users") == []
@@ -95,7 +112,12 @@ def test_study_create_refuses_a_bad_address(cli):
 
 
 def test_serve_refuses_to_start_without_configuration(monkeypatch):
-    for name in ("SECRET_KEY", "DATABASE_URL", "PEER_RESEARCH_SECRET_KEY", "PEER_RESEARCH_DATABASE_URL"):
+    for name in (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "PEER_RESEARCH_SECRET_KEY",
+        "PEER_RESEARCH_DATABASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     result = CliRunner().invoke(main, ["serve"])
     assert result.exit_code == 1

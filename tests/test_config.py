@@ -11,7 +11,12 @@ from peer_research.config import ConfigError
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch):
     """Remove any configuration from the environment."""
-    for name in ("SECRET_KEY", "DATABASE_URL", "PEER_RESEARCH_SECRET_KEY", "PEER_RESEARCH_DATABASE_URL"):
+    for name in (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "PEER_RESEARCH_SECRET_KEY",
+        "PEER_RESEARCH_DATABASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -8,11 +8,12 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from support import fresh_database_url
 
 import peer_research.models  # noqa: F401
 from peer_research.db import Base, create_db_engine
 from peer_research.migrate import downgrade, head_revision, upgrade
+
+from support import fresh_database_url
 
 
 @pytest.fixture
@@ -36,7 +37,11 @@ def test_upgrade_to_head_matches_the_models_and_downgrade_removes_everything(emp
 
 def test_audit_log_is_append_only_in_the_database_itself(app, db_session, make_user):
     make_user()  # creating a user records nothing; sign a row in by hand
-    db_session.execute(sa.text("INSERT INTO audit_events (at, action, detail) VALUES (CURRENT_TIMESTAMP, 'x', '{}')"))
+    db_session.execute(
+        sa.text(
+            "INSERT INTO audit_events (at, action, detail) VALUES (CURRENT_TIMESTAMP, 'x', '{}')"
+        )
+    )
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), db_session.begin_nested():
         db_session.execute(sa.text("UPDATE audit_events SET action = 'changed'"))
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), db_session.begin_nested():

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from support import config_for_tests, fresh_database_url, page_text
 
 from peer_research import create_app
 from peer_research.access import PUBLIC, allow
+
+from support import config_for_tests, fresh_database_url, page_text
 
 
 def test_every_page_has_language_skip_link_and_no_inline_script(client):
@@ -31,8 +32,10 @@ def test_security_headers_are_strict(client):
 
 
 def test_session_cookie_is_http_only_and_same_site(client, auth, make_user):
-    response = client.post("/sign-in", data={"username": make_user().username,
-                                             "password": "correct horse battery staple"})
+    response = client.post(
+        "/sign-in",
+        data={"username": make_user().username, "password": "correct horse battery staple"},
+    )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 

@@ -27,11 +27,11 @@ USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
 _UNKNOWN_USER_HASH: dict[str, str] = {}
 
 
-class SignInRefused(DomainError):
+class SignInRefusedError(DomainError):
     """The username or password was wrong."""
 
 
-class SignInPaused(DomainError):
+class SignInPausedError(DomainError):
     """Too many recent failures: signing in is paused for a while."""
 
 
@@ -113,12 +113,14 @@ def sign_in(
     """Check the username and password, slowing down guessing; return the user."""
     canonical = normalise_username(identifier)[:254]
     since = utcnow() - limits.window
-    if _recent_failures(session, SignInFailure.username == canonical, since) >= limits.per_username or (
+    if _recent_failures(
+        session, SignInFailure.username == canonical, since
+    ) >= limits.per_username or (
         _recent_failures(session, SignInFailure.address == address, since) >= limits.per_address
     ):
         record(session, Action.SIGN_IN_THROTTLED, detail={"username": canonical})
         minutes = int(limits.window.total_seconds() // 60)
-        raise SignInPaused(
+        raise SignInPausedError(
             _(
                 "Too many attempts to sign in. Wait %(minutes)d minutes and try again, "
                 "or ask your facilitator for a new password link.",
@@ -131,7 +133,7 @@ def sign_in(
     if user is None or not verify_password(user.password_hash, password):
         session.add(SignInFailure(username=canonical, address=address))
         record(session, Action.SIGN_IN_FAILED, subject=user, detail={"username": canonical})
-        raise SignInRefused(
+        raise SignInRefusedError(
             _("The username or password is not right. Check them and try again."),
             field="password",
         )
@@ -185,7 +187,9 @@ def set_password(session: Session, *, user: User, password: str) -> None:
     session.flush()
 
 
-def change_password(session: Session, *, user: User, current_password: str, new_password: str) -> None:
+def change_password(
+    session: Session, *, user: User, current_password: str, new_password: str
+) -> None:
     """Change the password after checking the current one."""
     if not verify_password(user.password_hash, current_password):
         raise DomainError(_("Your current password is not right."), field="current_password")
@@ -210,7 +214,10 @@ def issue_password_reset(
     token, token_hash = new_token()
     session.add(
         PasswordReset(
-            user_id=user.id, token_hash=token_hash, issued_by_id=issued_by.id, expires_at=now + lifetime
+            user_id=user.id,
+            token_hash=token_hash,
+            issued_by_id=issued_by.id,
+            expires_at=now + lifetime,
         )
     )
     record(session, Action.PASSWORD_RESET_ISSUED, actor=issued_by, subject=user, study=study)
@@ -219,7 +226,9 @@ def issue_password_reset(
 
 def find_password_reset(session: Session, token: str) -> PasswordReset:
     """Return the usable reset for a token, or raise with a plain reason."""
-    reset = session.scalar(sa.select(PasswordReset).where(PasswordReset.token_hash == hash_token(token)))
+    reset = session.scalar(
+        sa.select(PasswordReset).where(PasswordReset.token_hash == hash_token(token))
+    )
     if reset is None:
         raise DomainError(_("This password link is not right. Check you copied all of it."))
     if reset.used_at is not None:

@@ -109,7 +109,9 @@ def reset_password(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.complete_password_reset(db.session, reset=reset, password=form.password.data)
+            user = services.complete_password_reset(
+                db.session, reset=reset, password=form.password.data
+            )
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)

@@ -61,7 +61,10 @@ def create_study():
             )
             if form.facilitate.data:
                 studies.add_member(
-                    db.session, study=study, user=current_user, roles=[Role.FACILITATOR],
+                    db.session,
+                    study=study,
+                    user=current_user,
+                    roles=[Role.FACILITATOR],
                     added_by=current_user,
                 )
         except DomainError as error:

@@ -85,7 +85,9 @@ def record(
     return event
 
 
-def study_events(session: Session, study: Study, *, page: int, per_page: int = 50) -> list[AuditEvent]:
+def study_events(
+    session: Session, study: Study, *, page: int, per_page: int = 50
+) -> list[AuditEvent]:
     """Return one page of a study's audit events, newest first."""
     query = (
         sa.select(AuditEvent)

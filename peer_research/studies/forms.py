@@ -52,7 +52,10 @@ def email_field(label: str, description: str) -> StringField:
         validators=[
             Optional(),
             Length(max=254, message=_l("E-mail addresses must be 254 characters or fewer")),
-            Email(message=_l("Enter an e-mail address like name@example.org"), check_deliverability=False),
+            Email(
+                message=_l("Enter an e-mail address like name@example.org"),
+                check_deliverability=False,
+            ),
         ],
     )
 

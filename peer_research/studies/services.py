@@ -20,7 +20,7 @@ from peer_research.tokens import hash_token, new_token
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])$")
 
 
-class InvitationUnusable(DomainError):
+class InvitationUnusableError(DomainError):
     """The invitation link cannot be used; `reason` says why, for the audit log."""
 
     def __init__(self, message: str, *, reason: str, invitation: Invitation | None = None) -> None:
@@ -65,7 +65,9 @@ def get_membership(session: Session, *, study: Study, user: User) -> Membership 
     )
 
 
-def get_study_membership(session: Session, *, study: Study, membership_id: int) -> Membership | None:
+def get_study_membership(
+    session: Session, *, study: Study, membership_id: int
+) -> Membership | None:
     """Return a membership by id only if it belongs to this study."""
     membership = session.get(Membership, membership_id)
     return membership if membership is not None and membership.study_id == study.id else None
@@ -248,7 +250,9 @@ def pending_invitations(session: Session, study: Study) -> list[Invitation]:
     return list(session.scalars(query))
 
 
-def get_study_invitation(session: Session, *, study: Study, invitation_id: int) -> Invitation | None:
+def get_study_invitation(
+    session: Session, *, study: Study, invitation_id: int
+) -> Invitation | None:
     """Return an invitation by id only if it belongs to this study."""
     invitation = session.get(Invitation, invitation_id)
     return invitation if invitation is not None and invitation.study_id == study.id else None
@@ -276,25 +280,30 @@ def find_invitation(session: Session, token: str) -> Invitation:
         sa.select(Invitation).where(Invitation.token_hash == hash_token(token))
     )
     if invitation is None:
-        raise InvitationUnusable(
-            _("This invitation link is not right. Check you copied all of it, or ask for a new one."),
+        raise InvitationUnusableError(
+            _(
+                "This invitation link is not right. Check you copied all of it, "
+                "or ask for a new one."
+            ),
             reason="unknown",
         )
     if invitation.accepted_at is not None:
-        raise InvitationUnusable(
-            _("This invitation has already been used. If it was you, sign in. "
-              "If not, ask the person who invited you for a new one."),
+        raise InvitationUnusableError(
+            _(
+                "This invitation has already been used. If it was you, sign in. "
+                "If not, ask the person who invited you for a new one."
+            ),
             reason="used",
             invitation=invitation,
         )
     if invitation.cancelled_at is not None:
-        raise InvitationUnusable(
+        raise InvitationUnusableError(
             _("This invitation was cancelled. Ask the person who invited you for a new one."),
             reason="cancelled",
             invitation=invitation,
         )
     if not invitation.is_pending(utcnow()):
-        raise InvitationUnusable(
+        raise InvitationUnusableError(
             _("This invitation has expired. Ask the person who invited you for a new one."),
             reason="expired",
             invitation=invitation,
@@ -302,7 +311,7 @@ def find_invitation(session: Session, token: str) -> Invitation:
     return invitation
 
 
-def refuse_invitation(session: Session, error: InvitationUnusable) -> None:
+def refuse_invitation(session: Session, error: InvitationUnusableError) -> None:
     """Record a refused use of an invitation link."""
     invitation = error.invitation
     record(
@@ -321,7 +330,7 @@ def accept_invitation(session: Session, *, invitation: Invitation, user: User) -
         .values(accepted_at=utcnow(), accepted_by_id=user.id)
     )
     if claimed.rowcount != 1:
-        raise InvitationUnusable(_("This invitation has already been used."), reason="used")
+        raise InvitationUnusableError(_("This invitation has already been used."), reason="used")
     session.refresh(invitation)
     record(
         session,
@@ -332,7 +341,11 @@ def accept_invitation(session: Session, *, invitation: Invitation, user: User) -
         detail={"invitation_id": invitation.id},
     )
     return add_member(
-        session, study=invitation.study, user=user, roles=invitation.role_set, added_by=invitation.invited_by
+        session,
+        study=invitation.study,
+        user=user,
+        roles=invitation.role_set,
+        added_by=invitation.invited_by,
     )
 
 
@@ -344,7 +357,9 @@ def can_reset_password_of(session: Session, *, facilitator: User, user: User) ->
     """
     if user.is_site_admin or user.id == facilitator.id:
         return False
-    their_studies = set(session.scalars(sa.select(Membership.study_id).where(Membership.user_id == user.id)))
+    their_studies = set(
+        session.scalars(sa.select(Membership.study_id).where(Membership.user_id == user.id))
+    )
     facilitated = set(
         session.scalars(
             sa.select(Membership.study_id)

@@ -47,7 +47,9 @@ def show_link(template: str, *, url: str, title: str, **context):
 
 def membership_or_404(membership_id: int):
     """Return a membership of the current study, or answer 404."""
-    membership = services.get_study_membership(db.session, study=g.study, membership_id=membership_id)
+    membership = services.get_study_membership(
+        db.session, study=g.study, membership_id=membership_id
+    )
     if membership is None:
         abort(404, _("That person is not a member of this study."))
     return membership
@@ -116,7 +118,7 @@ def invite_member():
 def _email_invitation(invitation, link: str) -> bool:
     """Send the invitation link by e-mail; report failure without losing the invitation."""
     body = _(
-        "Hello %(name)s,\n\n%(inviter)s has invited you to join the study \"%(study)s\".\n\n"
+        'Hello %(name)s,\n\n%(inviter)s has invited you to join the study "%(study)s".\n\n'
         "Open this link to join (it works once, until %(expires)s):\n%(link)s\n",
         name=invitation.name,
         inviter=current_user.display_name,
@@ -125,12 +127,21 @@ def _email_invitation(invitation, link: str) -> bool:
         link=link,
     )
     try:
-        send_mail(to=invitation.email, subject=_("Invitation to %(study)s", study=g.study.title), body=body)
+        send_mail(
+            to=invitation.email,
+            subject=_("Invitation to %(study)s", study=g.study.title),
+            body=body,
+        )
     except OSError:
         log.exception("could not e-mail invitation %s", invitation.id)
         return False
-    record(db.session, Action.INVITATION_EMAILED, actor=current_user, study=g.study,
-           detail={"invitation_id": invitation.id})
+    record(
+        db.session,
+        Action.INVITATION_EMAILED,
+        actor=current_user,
+        study=g.study,
+        detail={"invitation_id": invitation.id},
+    )
     return True
 
 
@@ -139,7 +150,9 @@ def _email_invitation(invitation, link: str) -> bool:
 def cancel_invitation(invitation_id: int):
     """Stop an invitation link from working."""
     form = ConfirmForm()
-    invitation = services.get_study_invitation(db.session, study=g.study, invitation_id=invitation_id)
+    invitation = services.get_study_invitation(
+        db.session, study=g.study, invitation_id=invitation_id
+    )
     if invitation is None:
         abort(404, _("That invitation is not part of this study."))
     if form.validate_on_submit():
@@ -204,11 +217,16 @@ def issue_password_link(membership_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    if not services.can_reset_password_of(db.session, facilitator=current_user, user=membership.user):
+    if not services.can_reset_password_of(
+        db.session, facilitator=current_user, user=membership.user
+    ):
         abort(
             403,
-            _("%(name)s is also in studies you do not run, so only a site administrator can "
-              "make a password link for them.", name=membership.user.display_name),
+            _(
+                "%(name)s is also in studies you do not run, so only a site administrator can "
+                "make a password link for them.",
+                name=membership.user.display_name,
+            ),
         )
     token = accounts.issue_password_reset(
         db.session,
@@ -233,14 +251,16 @@ def join_study(token: str):
     """Show an invitation and accept it, with a new account or the signed-in one."""
     try:
         invitation = services.find_invitation(db.session, token)
-    except services.InvitationUnusable as error:
+    except services.InvitationUnusableError as error:
         services.refuse_invitation(db.session, error)
         db.commit()
         abort(410, error.message)
     if current_user.is_authenticated:
         return _join_as_signed_in_user(invitation)
     form = JoinWithNewAccountForm(
-        data=None if request.method == "POST" else {"display_name": invitation.name, "email": invitation.email}
+        data=None
+        if request.method == "POST"
+        else {"display_name": invitation.name, "email": invitation.email}
     )
     if form.validate_on_submit():
         try:
@@ -258,7 +278,10 @@ def join_study(token: str):
         else:
             db.commit()
             login_user(user)
-            flash(_("Welcome, %(name)s. You have joined the study.", name=user.display_name), "success")
+            flash(
+                _("Welcome, %(name)s. You have joined the study.", name=user.display_name),
+                "success",
+            )
             return redirect(url_for("studies.show_study", study_slug=invitation.study.slug))
     return render_template("studies/join.html", form=form, invitation=invitation, token=token)
 

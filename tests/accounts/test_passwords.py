@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from support import PASSWORD, page_text
 
 from peer_research.accounts.passwords import password_problem
 from peer_research.accounts.services import issue_password_reset
 from peer_research.audit.models import AuditEvent
+
+from support import PASSWORD, page_text
 
 
 @pytest.mark.parametrize(
@@ -53,7 +54,11 @@ def test_change_password_ends_other_sessions(app, client, auth, make_user, db_se
     other_device = app.test_client()
     other_device.post(
         "/sign-in",
-        data={"username": user.username, "password": PASSWORD, "csrf_token": other_device.csrf_token()},
+        data={
+            "username": user.username,
+            "password": PASSWORD,
+            "csrf_token": other_device.csrf_token(),
+        },
     )
     assert other_device.get("/account").status_code == 200
     response = client.post(
@@ -83,9 +88,12 @@ def test_reset_link_sets_a_new_password_and_signs_in(app, client, make_user, db_
     response = client.post(f"/password/{token}", data={"password": "sunny garden morning"})
     assert response.status_code == 302
     assert client.get("/account").status_code == 200
-    assert client.post(
-        "/sign-in", data={"username": user.username, "password": "sunny garden morning"}
-    ).status_code == 302
+    assert (
+        client.post(
+            "/sign-in", data={"username": user.username, "password": "sunny garden morning"}
+        ).status_code
+        == 302
+    )
 
 
 def test_reset_link_works_once(app, client, make_user, db_session):

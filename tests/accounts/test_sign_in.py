@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from support import PASSWORD, page_text
 
 from peer_research.accounts.models import SignInFailure
 from peer_research.audit.models import AuditEvent
+
+from support import PASSWORD, page_text
 
 
 def audit_actions(db_session) -> list[str]:
@@ -37,7 +38,9 @@ def test_sign_in_with_email_in_any_case(client, make_user):
 
 def test_wrong_password_is_explained_beside_the_field_and_recorded(client, make_user, db_session):
     user = make_user()
-    response = client.post("/sign-in", data={"username": user.username, "password": "not it at all"})
+    response = client.post(
+        "/sign-in", data={"username": user.username, "password": "not it at all"}
+    )
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "There is a problem" in body
@@ -64,14 +67,20 @@ def test_huge_input_is_refused_politely(client):
     assert "That is too long to be a username" in page_text(response)
 
 
-def test_sign_in_pauses_after_repeated_failures_even_from_a_new_session(app, client, make_user, db_session):
+def test_sign_in_pauses_after_repeated_failures_even_from_a_new_session(
+    app, client, make_user, db_session
+):
     user = make_user()
     for _attempt in range(app.config["SIGN_IN_MAX_FAILURES"]):
         client.post("/sign-in", data={"username": user.username, "password": "wrong password"})
     fresh_client = app.test_client()  # another browser: the count lives in the database
     response = fresh_client.post(
         "/sign-in",
-        data={"username": user.username, "password": PASSWORD, "csrf_token": fresh_client.csrf_token()},
+        data={
+            "username": user.username,
+            "password": PASSWORD,
+            "csrf_token": fresh_client.csrf_token(),
+        },
     )
     assert response.status_code == 200
     assert "Too many attempts to sign in" in page_text(response)
@@ -99,7 +108,11 @@ def test_next_goes_back_to_the_page_asked_for_but_never_off_site(client, make_me
     client.post("/sign-out")
     response = client.post(
         "/sign-in",
-        data={"username": membership.user.username, "password": PASSWORD, "next": "//evil.example/x"},
+        data={
+            "username": membership.user.username,
+            "password": PASSWORD,
+            "next": "//evil.example/x",
+        },
     )
     assert response.headers["Location"] == "/"
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from support import page_text
 
 from peer_research.studies.models import Membership, Role, Study
+
+from support import page_text
 
 
 def test_admin_creates_a_study_and_becomes_its_facilitator(client, auth, make_user, db_session):
@@ -16,14 +17,18 @@ def test_admin_creates_a_study_and_becomes_its_facilitator(client, auth, make_us
         data={"title": "Carers' voices", "slug": "carers-voices", "facilitate": "y"},
     )
     assert response.status_code == 302
-    assert "The study Carers' voices is ready" in page_text(client.get(response.headers["Location"]))
+    assert "The study Carers' voices is ready" in page_text(
+        client.get(response.headers["Location"])
+    )
     study = db_session.scalar(sa.select(Study).where(Study.slug == "carers-voices"))
     membership = db_session.scalar(sa.select(Membership).where(Membership.study_id == study.id))
     assert membership.user_id == admin.id and membership.roles == {Role.FACILITATOR}
     assert "Carers' voices" in page_text(client.get("/admin/studies"))
 
 
-def test_study_address_must_be_well_formed_and_free(client, auth, make_user, make_study, db_session):
+def test_study_address_must_be_well_formed_and_free(
+    client, auth, make_user, make_study, db_session
+):
     make_study(slug="taken-slug")
     auth.sign_in(make_user(is_site_admin=True))
     assert "lower-case letters" in page_text(

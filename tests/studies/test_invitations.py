@@ -6,12 +6,13 @@ import re
 from datetime import timedelta
 
 import sqlalchemy as sa
-from support import page_text
 
 from peer_research.accounts.models import User
 from peer_research.audit.models import AuditEvent
 from peer_research.studies.models import Invitation, Membership, Role
 from peer_research.studies.services import create_invitation
+
+from support import page_text
 
 
 def invite(client, study, **data) -> str:
@@ -21,7 +22,9 @@ def invite(client, study, **data) -> str:
         data={"name": "Jo Pritchard", "roles": ["peer_researcher"], **data},
     )
     assert response.status_code == 200, page_text(response)
-    match = re.search(r'id="share-link" type="text" value="([^"]+)"', response.get_data(as_text=True))
+    match = re.search(
+        r'id="share-link" type="text" value="([^"]+)"', response.get_data(as_text=True)
+    )
     assert match, page_text(response)
     return match.group(1)
 
@@ -71,7 +74,11 @@ def test_new_person_joins_with_an_account_of_their_own(app, client, facilitator,
     assert "Sam Okafor has invited you to take part as: Peer researcher" in join_page
     response = client.post(
         link,
-        data={"display_name": "Jo Pritchard", "username": "jo.p", "password": "blue kettle singing"},
+        data={
+            "display_name": "Jo Pritchard",
+            "username": "jo.p",
+            "password": "blue kettle singing",
+        },
     )
     assert response.status_code == 302
     home = page_text(client.get(response.headers["Location"]))
@@ -87,7 +94,9 @@ def test_new_person_joins_with_an_account_of_their_own(app, client, facilitator,
 def test_link_works_only_once(client, facilitator, db_session):
     link = invite(client, facilitator.study)
     client.post("/sign-out")
-    client.post(link, data={"display_name": "Jo", "username": "jo.p", "password": "blue kettle singing"})
+    client.post(
+        link, data={"display_name": "Jo", "username": "jo.p", "password": "blue kettle singing"}
+    )
     client.post("/sign-out")
     response = client.get(link)
     assert response.status_code == 410
@@ -103,22 +112,33 @@ def test_unknown_expired_and_cancelled_links_say_why(app, client, facilitator, d
     assert "not right" in page_text(client.get("/join/not-a-real-token"))
     with app.app_context():
         _invitation, expired = create_invitation(
-            db_session, study=facilitator.study, name="Old", email=None,
-            roles=[Role.CO_RESEARCHER], invited_by=facilitator.user, lifetime=timedelta(seconds=-1),
+            db_session,
+            study=facilitator.study,
+            name="Old",
+            email=None,
+            roles=[Role.CO_RESEARCHER],
+            invited_by=facilitator.user,
+            lifetime=timedelta(seconds=-1),
         )
     db_session.commit()
     assert "expired" in page_text(client.get(f"/join/{expired}"))
     link = invite(client, facilitator.study, name="Cancelled Person")
-    invitation = db_session.scalar(sa.select(Invitation).where(Invitation.name == "Cancelled Person"))
+    invitation = db_session.scalar(
+        sa.select(Invitation).where(Invitation.name == "Cancelled Person")
+    )
     client.post(f"/studies/{facilitator.study.slug}/invitations/{invitation.id}/cancel")
     assert "cancelled" in page_text(client.get(link))
 
 
-def test_joining_with_a_taken_username_keeps_the_link_usable(client, facilitator, make_user, db_session):
+def test_joining_with_a_taken_username_keeps_the_link_usable(
+    client, facilitator, make_user, db_session
+):
     make_user(username="taken")
     link = invite(client, facilitator.study)
     client.post("/sign-out")
-    response = client.post(link, data={"display_name": "Jo", "username": "taken", "password": "blue kettle singing"})
+    response = client.post(
+        link, data={"display_name": "Jo", "username": "taken", "password": "blue kettle singing"}
+    )
     assert "That username is taken" in page_text(response)
     invitation = db_session.scalar(sa.select(Invitation))
     db_session.refresh(invitation)
@@ -126,7 +146,9 @@ def test_joining_with_a_taken_username_keeps_the_link_usable(client, facilitator
     assert client.get(link).status_code == 200
 
 
-def test_signed_in_person_adds_the_study_to_their_account(client, auth, facilitator, make_user, db_session):
+def test_signed_in_person_adds_the_study_to_their_account(
+    client, auth, facilitator, make_user, db_session
+):
     link = invite(client, facilitator.study, roles=["academic_partner"])
     existing = make_user(display_name="Dr Min Lee")
     client.post("/sign-out")
@@ -156,8 +178,13 @@ def test_invitation_of_another_study_cannot_be_cancelled_from_here(
     other = make_member(roles=[Role.FACILITATOR])
     with app.app_context():
         invitation, _token = create_invitation(
-            db_session, study=other.study, name="Theirs", email=None,
-            roles=[Role.CO_RESEARCHER], invited_by=other.user, lifetime=timedelta(days=1),
+            db_session,
+            study=other.study,
+            name="Theirs",
+            email=None,
+            roles=[Role.CO_RESEARCHER],
+            invited_by=other.user,
+            lifetime=timedelta(days=1),
         )
     db_session.commit()
     response = client.post(f"/studies/{facilitator.study.slug}/invitations/{invitation.id}/cancel")
@@ -166,7 +193,9 @@ def test_invitation_of_another_study_cannot_be_cancelled_from_here(
     assert invitation.cancelled_at is None
 
 
-def test_invitation_is_emailed_when_mail_is_configured(app, client, facilitator, monkeypatch, db_session):
+def test_invitation_is_emailed_when_mail_is_configured(
+    app, client, facilitator, monkeypatch, db_session
+):
     sent = []
     monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
     monkeypatch.setattr(
@@ -175,9 +204,7 @@ def test_invitation_is_emailed_when_mail_is_configured(app, client, facilitator,
     invite(client, facilitator.study, email="jo@example.org", send_email="y")
     assert sent and sent[0]["to"] == "jo@example.org"
     assert "/join/" in sent[0]["body"]
-    assert db_session.scalar(
-        sa.select(AuditEvent).where(AuditEvent.action == "invitation_emailed")
-    )
+    assert db_session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "invitation_emailed"))
 
 
 def test_mail_failure_keeps_the_invitation_and_says_so(app, client, facilitator, monkeypatch):

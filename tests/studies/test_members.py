@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from support import page_text
 
 from peer_research.audit.models import AuditEvent
 from peer_research.studies.models import Membership, Role
+
+from support import page_text
 
 
 def test_everyone_in_the_study_sees_who_is_in_it(client, auth, make_member, facilitator):
@@ -28,7 +29,10 @@ def test_facilitator_changes_roles(client, facilitator, make_member, db_session)
     db_session.refresh(member)
     assert member.roles == {Role.PEER_RESEARCHER, Role.CO_RESEARCHER}
     event = db_session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "roles_changed"))
-    assert event.detail == {"before": ["peer_researcher"], "after": ["co_researcher", "peer_researcher"]}
+    assert event.detail == {
+        "before": ["peer_researcher"],
+        "after": ["co_researcher", "peer_researcher"],
+    }
     assert event.subject_user_id == member.user_id
 
 
@@ -51,7 +55,9 @@ def test_the_last_facilitator_keeps_the_role(client, facilitator, db_session):
     assert facilitator.roles == {Role.FACILITATOR}
 
 
-def test_a_second_facilitator_lets_the_first_step_down(client, facilitator, make_member, db_session):
+def test_a_second_facilitator_lets_the_first_step_down(
+    client, facilitator, make_member, db_session
+):
     make_member(study=facilitator.study, roles=[Role.FACILITATOR])
     response = client.post(
         f"/studies/{facilitator.study.slug}/people/{facilitator.id}/roles",
@@ -68,8 +74,11 @@ def test_facilitator_removes_a_member_whose_old_session_then_stops_working(
     their_device = app.test_client()
     their_device.post(
         "/sign-in",
-        data={"username": member.user.username, "password": "correct horse battery staple",
-              "csrf_token": their_device.csrf_token()},
+        data={
+            "username": member.user.username,
+            "password": "correct horse battery staple",
+            "csrf_token": their_device.csrf_token(),
+        },
     )
     study_url = f"/studies/{facilitator.study.slug}/"
     assert their_device.get(study_url).status_code == 200
@@ -77,7 +86,9 @@ def test_facilitator_removes_a_member_whose_old_session_then_stops_working(
     assert "Remove Jo Pritchard from this study?" in page_text(confirm)
     response = client.post(f"/studies/{facilitator.study.slug}/people/{member.id}/remove")
     assert response.status_code == 302
-    assert "Jo Pritchard is no longer a member" in page_text(client.get(response.headers["Location"]))
+    assert "Jo Pritchard is no longer a member" in page_text(
+        client.get(response.headers["Location"])
+    )
     refused = their_device.get(study_url)
     assert refused.status_code == 403
     assert "You are not a member of this study" in page_text(refused)
@@ -121,7 +132,9 @@ def test_no_password_link_for_someone_in_studies_the_facilitator_does_not_run(
     member = make_member(study=facilitator.study)
     from peer_research.studies.services import add_member
 
-    add_member(db_session, study=make_study(), user=member.user, roles=[Role.FACILITATOR], added_by=None)
+    add_member(
+        db_session, study=make_study(), user=member.user, roles=[Role.FACILITATOR], added_by=None
+    )
     db_session.commit()
     response = client.post(f"/studies/{facilitator.study.slug}/people/{member.id}/password-link")
     assert response.status_code == 403

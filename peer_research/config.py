@@ -51,7 +51,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_TLS": True,
     "MAIL_SENDER": None,
     "BABEL_DEFAULT_LOCALE": "en",
-    "BABEL_DEFAULT_TIMEZONE": "UTC",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/London",
     "LOG_LEVEL": "INFO",
 }
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
+
+log = logging.getLogger(__name__)
 
 
 def mail_enabled() -> bool:
@@ -27,3 +30,13 @@ def send_mail(*, to: str, subject: str, body: str) -> None:
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(message)
+
+
+def try_send_mail(*, to: str, subject: str, body: str) -> bool:
+    """Send an e-mail; on failure log it and return False (the caller still shows the link)."""
+    try:
+        send_mail(to=to, subject=subject, body=body)
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not send e-mail %r", subject)
+        return False
+    return True

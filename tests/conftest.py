@@ -168,3 +168,47 @@ def make_member(db_session: Session, make_user, make_study):
         return membership
 
     return make
+
+
+class FakeSMTP:
+    """Stands in for smtplib.SMTP and keeps the messages it is given."""
+
+    sent: list = []  # noqa: RUF012  (replaced per test by the outbox fixture)
+    refuse = False
+
+    def __init__(self, host: str, port: int, timeout: float) -> None:
+        if self.refuse:
+            raise ConnectionRefusedError(f"{host}:{port} refused")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        return None
+
+    def starttls(self) -> None:
+        """Pretend to start TLS."""
+
+    def login(self, _user: str, _password: str) -> None:
+        """Pretend to log in."""
+
+    def send_message(self, message) -> None:
+        """Keep the message."""
+        self.sent.append(message)
+
+
+@pytest.fixture
+def outbox(app: Flask, monkeypatch) -> list:
+    """Configure a mail server and return the list of e-mails the app sends."""
+    sent: list = []
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    monkeypatch.setattr(FakeSMTP, "sent", sent)
+    monkeypatch.setattr(FakeSMTP, "refuse", False)
+    monkeypatch.setattr("peer_research.mail.smtplib.SMTP", FakeSMTP)
+    return sent
+
+
+@pytest.fixture
+def broken_mail_server(outbox, monkeypatch) -> None:
+    """Configure a mail server that refuses connections."""
+    monkeypatch.setattr(FakeSMTP, "refuse", True)

@@ -25,7 +25,7 @@ from peer_research.forms import show_domain_error
 from peer_research.studies import services as studies
 from peer_research.studies.forms import ConfirmForm, InviteForm, StudyForm
 from peer_research.studies.models import Role
-from peer_research.studies.views import show_link
+from peer_research.studies.views import email_password_link, show_link
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -128,11 +128,14 @@ def issue_password_link(user_id: int):
         issued_by=current_user,
         lifetime=current_app.config["PASSWORD_RESET_LIFETIME"],
     )
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    emailed = email_password_link(user, link)
     db.commit()
     return show_link(
         "accounts/password_link.html",
-        url=url_for("accounts.reset_password", token=token, _external=True),
+        url=link,
         title=_("New password link for %(name)s", name=user.display_name),
         user=user,
+        emailed=emailed,
         back_url=url_for("admin.list_people"),
     )

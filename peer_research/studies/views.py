@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import segno
 from flask import (
     Blueprint,
@@ -26,12 +24,11 @@ from peer_research.audit.services import Action, record
 from peer_research.db import db
 from peer_research.errors import DomainError
 from peer_research.forms import show_domain_error
-from peer_research.mail import mail_enabled, send_mail
+from peer_research.mail import mail_enabled, try_send_mail
 from peer_research.studies import services
 from peer_research.studies.forms import ConfirmForm, InviteForm, JoinWithNewAccountForm, RolesForm
 
 blueprint = Blueprint("studies", __name__, url_prefix="")
-log = logging.getLogger(__name__)
 
 
 def qr_code_svg(url: str, title: str) -> Markup:
@@ -126,14 +123,8 @@ def _email_invitation(invitation, link: str) -> bool:
         expires=invitation.expires_at.strftime("%d %B %Y"),
         link=link,
     )
-    try:
-        send_mail(
-            to=invitation.email,
-            subject=_("Invitation to %(study)s", study=g.study.title),
-            body=body,
-        )
-    except OSError:
-        log.exception("could not e-mail invitation %s", invitation.id)
+    subject = _("Invitation to %(study)s", study=g.study.title)
+    if not try_send_mail(to=invitation.email, subject=subject, body=body):
         return False
     record(
         db.session,
@@ -235,14 +226,32 @@ def issue_password_link(membership_id: int):
         lifetime=current_app.config["PASSWORD_RESET_LIFETIME"],
         study=g.study,
     )
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    emailed = email_password_link(membership.user, link)
     db.commit()
     return show_link(
         "accounts/password_link.html",
-        url=url_for("accounts.reset_password", token=token, _external=True),
+        url=link,
         title=_("New password link for %(name)s", name=membership.user.display_name),
         user=membership.user,
+        emailed=emailed,
         back_url=url_for("studies.list_members"),
     )
+
+
+def email_password_link(user, link: str) -> bool:
+    """E-mail a password link to its owner when mail is set up and they have an address."""
+    if not (mail_enabled() and user.email):
+        return False
+    body = _(
+        "Hello %(name)s,\n\n%(issuer)s has made a link for you to choose a new password "
+        "for peer-research. It works once, for 3 days:\n%(link)s\n\n"
+        "If you did not ask for this, tell your facilitator.\n",
+        name=user.display_name,
+        issuer=current_user.display_name,
+        link=link,
+    )
+    return try_send_mail(to=user.email, subject=_("Choose a new password"), body=body)
 
 
 @blueprint.route("/join/<token>", methods=["GET", "POST"])

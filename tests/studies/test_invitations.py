@@ -193,26 +193,22 @@ def test_invitation_of_another_study_cannot_be_cancelled_from_here(
     assert invitation.cancelled_at is None
 
 
-def test_invitation_is_emailed_when_mail_is_configured(
-    app, client, facilitator, monkeypatch, db_session
-):
-    sent = []
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
-    monkeypatch.setattr(
-        "peer_research.studies.views.send_mail", lambda **message: sent.append(message)
-    )
+def test_invitation_is_emailed_when_mail_is_configured(client, facilitator, outbox, db_session):
     invite(client, facilitator.study, email="jo@example.org", send_email="y")
-    assert sent and sent[0]["to"] == "jo@example.org"
-    assert "/join/" in sent[0]["body"]
+    assert len(outbox) == 1
+    assert outbox[0]["To"] == "jo@example.org"
+    assert "/join/" in outbox[0].get_content()
     assert db_session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "invitation_emailed"))
 
 
-def test_mail_failure_keeps_the_invitation_and_says_so(app, client, facilitator, monkeypatch):
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+def test_email_choice_is_offered_only_when_mail_is_configured(client, facilitator):
+    page = client.get(f"/studies/{facilitator.study.slug}/people/invite").get_data(as_text=True)
+    assert "Also send the link by e-mail" not in page
 
-    def broken(**_message):
-        raise OSError("connection refused")
 
-    monkeypatch.setattr("peer_research.studies.views.send_mail", broken)
+def test_mail_failure_keeps_the_invitation_and_shows_the_link(
+    client, facilitator, broken_mail_server, db_session
+):
     link = invite(client, facilitator.study, email="jo@example.org", send_email="y")
     assert "/join/" in link
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 1

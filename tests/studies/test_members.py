@@ -147,3 +147,11 @@ def test_activity_log_shows_this_study_only(client, facilitator, make_member):
     page = page_text(client.get(f"/studies/{facilitator.study.slug}/activity"))
     assert "Member added" in page and "Jo Pritchard" in page
     assert "Somebody Elsewhere" not in page
+
+
+def test_password_link_is_emailed_when_mail_is_configured(client, facilitator, make_member, outbox):
+    member = make_member(study=facilitator.study, email="pat@example.org")
+    response = client.post(f"/studies/{facilitator.study.slug}/people/{member.id}/password-link")
+    assert "We also e-mailed the link to pat@example.org" in page_text(response)
+    assert outbox[0]["To"] == "pat@example.org"
+    assert "/password/" in outbox[0].get_content()

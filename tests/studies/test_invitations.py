@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from peer_research.accounts.models import User
@@ -212,3 +213,26 @@ def test_mail_failure_keeps_the_invitation_and_shows_the_link(
     link = invite(client, facilitator.study, email="jo@example.org", send_email="y")
     assert "/join/" in link
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 1
+
+
+def test_two_people_racing_for_one_link_cannot_both_join(app, facilitator, make_user, db_session):
+    from peer_research.studies.services import InvitationUnusableError, accept_invitation
+
+    with app.app_context():
+        invitation, _token = create_invitation(
+            db_session,
+            study=facilitator.study,
+            name="Jo",
+            email=None,
+            roles=[Role.CO_RESEARCHER],
+            invited_by=facilitator.user,
+            lifetime=timedelta(days=1),
+        )
+    first, second = make_user(), make_user()
+    accept_invitation(db_session, invitation=invitation, user=first)
+    with pytest.raises(InvitationUnusableError):
+        accept_invitation(db_session, invitation=invitation, user=second)
+    members = db_session.scalars(
+        sa.select(Membership.user_id).where(Membership.study_id == facilitator.study.id)
+    ).all()
+    assert second.id not in members

@@ -27,7 +27,7 @@ def compare(name: str, value: float, baseline: float, unit: str, baseline_name: 
 def describe_errors(result: LoadResult) -> str:
     """Return 'N of M requests', with the kinds of error when there are any."""
     errors = sum(result.errors.values())
-    text = f"{errors} of {result.requests + errors} requests"
+    text = f"{errors} non-200 of {result.requests + errors} requests"
     if errors:
         kinds = ", ".join(f"{kind} x{count}" for kind, count in result.errors.most_common())
         text += f" [{kinds}]"
@@ -37,7 +37,7 @@ def describe_errors(result: LoadResult) -> str:
 def error_figure(name: str, result: LoadResult, baseline: LoadResult, baseline_name: str) -> Figure:
     """Return the line counting non-200 answers; it is not ok when there are any."""
     line = (
-        f"{name}: {describe_errors(result)} non-200 "
+        f"{name}: {describe_errors(result)} "
         f"(baseline {baseline_name} {describe_errors(baseline)})"
     )
     return Figure(line, ok=not (result.errors or baseline.errors))

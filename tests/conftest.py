@@ -34,11 +34,13 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """Return the application configured for tests."""
-    return create_app(
+    app = create_app(
         config_for_tests(database_url), instance_path=str(tmp_path_factory.mktemp("instance"))
     )
+    yield app
+    app.extensions["database"].engine.dispose()
 
 
 @pytest.fixture

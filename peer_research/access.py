@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -88,6 +88,7 @@ def check_access() -> None:
 def _redirect_to_sign_in():
     """Return a redirect to the sign-in page that comes back here afterwards."""
     target = request.full_path if request.method == "GET" else None
+    flash(_("Sign in to see this page."), "info")
     return redirect(url_for("accounts.sign_in", next=target.rstrip("?") if target else None))
 
 

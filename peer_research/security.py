@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
@@ -47,9 +46,6 @@ def init_app(app: Flask) -> None:
     """Turn on CSRF protection, sign-in sessions and the security headers."""
     csrf.init_app(app)
     login_manager.init_app(app)
-    login_manager.login_view = "accounts.sign_in"
-    login_manager.login_message = _l("Sign in to see this page.")
-    login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(lambda identity: load_user_for_session(db.session, identity))
 

@@ -3,7 +3,6 @@ and the checks every page must pass (axe-core, no console errors, no server erro
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import os
 import re
@@ -12,7 +11,6 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
@@ -28,14 +26,18 @@ from peer_research.migrate import upgrade
 from peer_research.studies.models import Role
 from peer_research.studies.services import add_member, create_study, get_study
 
+from support import PASSWORD, config_for_tests, fresh_database_url
+
 try:
     from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 except ImportError:  # the skip (or failure) then comes from the `browser` fixture
     sync_playwright = None
 
-TESTS_DIR = Path(__file__).resolve().parent.parent
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_RUN = """tags => axe.run(document, {
+    runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']
+})"""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -44,10 +46,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PASSWORD = "correct horse battery staple"
-# Browsers ask for /favicon.ico on their own, and the app has none yet: that 404 is the only
-# console error we let through. Delete this once base.html links an icon.
-FAVICON_404 = re.compile(r"^/favicon\.ico$")
 
 _numbers = itertools.count(1)
 _reports = pytest.StashKey[dict]()
@@ -74,25 +72,6 @@ def browser_unavailable(reason: str) -> None:
     if os.environ.get("REQUIRE_BROWSER") == "1":
         pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
     pytest.skip(reason)
-
-
-def shared_conftest(config: pytest.Config) -> ModuleType:
-    """Return tests/conftest.py's module.
-
-    Every conftest.py outside a package is imported as the module "conftest", so while this file
-    loads, `from conftest import ...` would find this file itself: look the shared one up in
-    pytest's plugin registry instead (or load it under another name if it is not registered).
-    """
-    path = TESTS_DIR / "conftest.py"
-    for plugin in config.pluginmanager.get_plugins():
-        plugin_file = getattr(plugin, "__file__", None)
-        if plugin_file and Path(plugin_file).resolve() == path:
-            return plugin
-    spec = importlib.util.spec_from_file_location("peer_research_tests_conftest", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # --- the browser -------------------------------------------------------------------------------
@@ -137,17 +116,14 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(
-    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """Serve a separate app with a fresh, migrated database from a thread, for the session."""
-    shared = shared_conftest(pytestconfig)
-    database_url = shared.fresh_database_url(
+    database_url = fresh_database_url(
         os.environ.get("TEST_DATABASE_URL"), "pr_browser", tmp_path_factory.mktemp("browser-db")
     )
     upgrade(database_url)
     app = create_app(
-        shared.test_config(database_url),
+        config_for_tests(database_url),
         instance_path=str(tmp_path_factory.mktemp("browser-instance")),
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -267,17 +243,27 @@ class PageWatch:
     """What one page did: documents loaded, console errors, failed requests."""
 
     loads: list[Load] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
+    console_errors: list[tuple[str, str]] = field(default_factory=list)  # (text, source URL)
+    script_errors: list[str] = field(default_factory=list)
     server_errors: list[str] = field(default_factory=list)
-    # Documents the test opened on purpose that answer 4xx (a 404 or 410 page): Chromium
-    # logs "Failed to load resource" for them; the test asserts on what they say.
+    # Pages the test opened that answer 4xx on purpose (a 404 or 410 page): Chromium logs
+    # "Failed to load resource" for them, but the test asserts on what they say instead.
     error_documents: set[str] = field(default_factory=set)
 
     def problems(self) -> list[str]:
         """Return every broken rule, as readable lines."""
-        lines = [f"page loaded but never checked with axe: {load.url}" for load in self.loads if not load.checked]
+        lines = [
+            f"page loaded but never checked with axe: {load.url}"
+            for load in self.loads
+            if not load.checked
+        ]
         lines += self.server_errors
-        lines += self.console_errors
+        lines += [
+            f"console error: {text} (at {source or 'unknown'})"
+            for text, source in self.console_errors
+            if not (text.startswith("Failed to load resource") and source in self.error_documents)
+        ]
+        lines += self.script_errors
         return lines
 
 
@@ -295,13 +281,22 @@ class Browsing:
         context = self.browser.new_context(base_url=self.server.base_url, **context_options)
         context.set_default_timeout(10_000)
         self.contexts.append(context)
+        context.on("page", self._watch)  # pop-ups too
         page = context.new_page()
+        self._watch(page)
+        return page
+
+    def _watch(self, page: Page) -> None:
+        """Record what a page loads and any errors it shows (once per page)."""
+        if id(page) in self.watches:
+            return
         self.watches[id(page)] = watch = PageWatch()
         page.on("load", lambda loaded: watch.loads.append(Load(url=loaded.url)))
         page.on("response", lambda response: self._on_response(watch, response))
         page.on("console", lambda message: self._on_console(watch, message))
-        page.on("pageerror", lambda error: watch.console_errors.append(f"uncaught script error: {error}"))
-        return page
+        page.on(
+            "pageerror", lambda error: watch.script_errors.append(f"uncaught script error: {error}")
+        )
 
     def _on_response(self, watch: PageWatch, response) -> None:
         """Note server errors, and documents that answer 4xx on purpose."""
@@ -317,15 +312,10 @@ class Browsing:
         if message.type != "error":
             return
         source = message.location.get("url", "") if message.location else ""
-        if message.text.startswith("Failed to load resource"):
-            if source in watch.error_documents or (
-                message.text.endswith("404 (NOT FOUND)") and FAVICON_404.match(urlsplit(source).path)
-            ):
-                return
-        watch.console_errors.append(f"console error: {message.text} (at {source or 'unknown'})")
+        watch.console_errors.append((message.text, source))
 
     def check_accessibility(self, page: Page) -> None:
-        """Run axe-core's WCAG 2.2 A and AA rules on the page as it is now; fail on any violation."""
+        """Run axe-core's WCAG 2.2 A and AA rules on the page as it is; fail on any violation."""
         page.wait_for_load_state("load")
         watch = self.watches[id(page)]
         if not watch.loads or urldefrag(watch.loads[-1].url).url != urldefrag(page.url).url:
@@ -339,10 +329,7 @@ class Browsing:
         # not govern: the CSP stays on, so a violation by our own pages still shows as an error.
         if not page.evaluate("typeof window.axe === 'object'"):
             page.evaluate(AXE_JS.read_text(encoding="utf-8"))
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-            WCAG_TAGS,
-        )
+        result = page.evaluate(AXE_RUN, WCAG_TAGS)
         if result["violations"]:
             pytest.fail(describe_violations(page.url, result["violations"]), pytrace=False)
 
@@ -373,7 +360,9 @@ def describe_violations(url: str, violations: list[dict]) -> str:
 
 
 @pytest.fixture
-def browsing(browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Browsing]:
+def browsing(
+    browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest
+) -> Iterator[Browsing]:
     """Open pages for one test; at the end, fail if any page went unchecked or showed errors."""
     session = Browsing(browser, live_server)
     try:
@@ -383,9 +372,19 @@ def browsing(browser: Browser, live_server: LiveServer, request: pytest.FixtureR
     problems = session.problems()
     call = request.node.stash.get(_reports, {}).get("call")
     if problems and call is not None and call.passed:
-        pytest.fail("The browser saw problems:\n" + "\n".join(f"- {p}" for p in problems), pytrace=False)
+        pytest.fail(
+            "The browser saw problems:\n" + "\n".join(f"- {p}" for p in problems), pytrace=False
+        )
     elif problems:
         print("The browser also saw:\n" + "\n".join(f"- {p}" for p in problems))
+
+
+@pytest.fixture
+def browsing_without_verdict(browser: Browser, live_server: LiveServer) -> Iterator[Browsing]:
+    """Open pages whose problems the test inspects itself (for testing the checks themselves)."""
+    session = Browsing(browser, live_server)
+    yield session
+    session.close()
 
 
 @pytest.fixture
@@ -429,5 +428,5 @@ def sign_in_over_http(page: Page, person: Person) -> None:
 
 @pytest.fixture
 def sign_in() -> Callable[[Page, Person], None]:
-    """Return a helper that signs a page's context in (journeys that test signing in use the form)."""
+    """Return a helper that signs a page's context in (the sign-in journey uses the form)."""
     return sign_in_over_http

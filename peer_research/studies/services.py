@@ -100,6 +100,12 @@ def members_of(session: Session, study: Study) -> list[Membership]:
     return list(session.scalars(query))
 
 
+def member_count(session: Session, study: Study) -> int:
+    """Count the study's members."""
+    query = sa.select(sa.func.count()).where(Membership.study_id == study.id)
+    return session.scalar(query) or 0
+
+
 def _lock_study(session: Session, study: Study) -> None:
     """Serialise membership changes of one study (row lock on PostgreSQL, write lock on SQLite)."""
     session.execute(sa.update(Study).where(Study.id == study.id).values(slug=Study.slug))

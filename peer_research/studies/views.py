@@ -57,7 +57,7 @@ def membership_or_404(membership_id: int):
 def show_study():
     """Show the study's home page."""
     return render_template(
-        "studies/home.html", member_count=len(services.members_of(db.session, g.study))
+        "studies/home.html", member_count=services.member_count(db.session, g.study)
     )
 
 

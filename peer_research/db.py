@@ -53,6 +53,21 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012
 
 
+class AppendOnly:
+    """Mixin for models whose rows are written once and never changed or deleted."""
+
+
+@sa.event.listens_for(Session, "before_flush")
+def refuse_changes_to_append_only_rows(session: Session, _context: Any, _instances: Any) -> None:
+    """Refuse to flush a change or deletion of an append-only row (the database refuses too)."""
+    for instance in session.deleted:
+        if isinstance(instance, AppendOnly):
+            raise PermissionError(f"{type(instance).__name__} rows are append-only")
+    for instance in session.dirty:
+        if isinstance(instance, AppendOnly) and session.is_modified(instance):
+            raise PermissionError(f"{type(instance).__name__} rows are append-only")
+
+
 def create_db_engine(url: str, **options: Any) -> Engine:
     """Create an engine, with SQLite set up for WAL, foreign keys and savepoints."""
     url_object = sa.make_url(url)

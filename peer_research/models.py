@@ -1,15 +1,22 @@
-"""Import every model so that the metadata knows all tables (for Alembic and tests)."""
+"""Import every model of every domain so that the metadata knows all tables (for Alembic).
+
+The one module that reaches up into the higher domains, by design.
+"""
 
 from peer_research.accounts.models import PasswordReset, SignInFailure, User
 from peer_research.audit.models import AuditEvent
 from peer_research.studies.models import Invitation, Membership, MembershipRole, Study
+from surveys.models import DraftItem, Questionnaire, QuestionnaireVersion
 
 __all__ = [
     "AuditEvent",
+    "DraftItem",
     "Invitation",
     "Membership",
     "MembershipRole",
     "PasswordReset",
+    "Questionnaire",
+    "QuestionnaireVersion",
     "SignInFailure",
     "Study",
     "User",

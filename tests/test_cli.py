@@ -61,7 +61,7 @@ def test_demo_can_be_set_up_twice_in_the_same_folder(tmp_path):
 
 def test_db_current_reports_the_revision(cli):
     result = cli("db", "current")
-    assert "database: 0001" in result.output
+    assert "database: 0002" in result.output
 
 
 def test_create_admin_then_a_study_with_that_facilitator(cli, tmp_path):

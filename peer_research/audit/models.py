@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peer_research.accounts.models import User
-from peer_research.db import Base, utcnow
+from peer_research.db import AppendOnly, Base, utcnow
 
 
-class AuditEvent(Base):
+class AuditEvent(AppendOnly, Base):
     """Something security-relevant that happened; rows are never changed or deleted."""
 
     __tablename__ = "audit_events"

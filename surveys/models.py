@@ -1,0 +1,90 @@
+"""Questionnaires: an editable draft (one row per item) and frozen published versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from peer_research.db import AppendOnly, Base, utcnow
+from peer_research.studies.models import Study
+
+
+class Questionnaire(Base):
+    """A study's questionnaire: the draft the group works on and its published versions."""
+
+    __tablename__ = "questionnaires"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("studies.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    form_id: Mapped[str] = mapped_column(sa.String(100), default="")
+    # [{"code": "en", "name": "English"}, ...]; the first is the default language.
+    languages: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    study: Mapped[Study] = relationship()
+    versions: Mapped[list[QuestionnaireVersion]] = relationship(
+        back_populates="questionnaire", order_by="QuestionnaireVersion.number"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Questionnaire {self.id} {self.title!r}>"
+
+
+class DraftItem(Base):
+    """One question or section of a questionnaire's draft.
+
+    `revision` is SQLAlchemy's version counter: saving an item someone else changed in the
+    meantime fails instead of overwriting their change.
+    """
+
+    __tablename__ = "questionnaire_draft_items"
+    __table_args__ = (sa.UniqueConstraint("questionnaire_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("questionnaire_draft_items.id", ondelete="CASCADE")
+    )
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(100))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    # The item's fields as `surveys.definition.item_to_json` writes them, without children.
+    content: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    revision: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012
+
+    def __repr__(self) -> str:
+        return f"<DraftItem {self.id} {self.name!r} in questionnaire {self.questionnaire_id}>"
+
+
+class QuestionnaireVersion(AppendOnly, Base):
+    """A published version: the whole definition frozen as JSON. Never changed afterwards."""
+
+    __tablename__ = "questionnaire_versions"
+    __table_args__ = (sa.UniqueConstraint("questionnaire_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questionnaires.id", ondelete="CASCADE")
+    )
+    number: Mapped[int]
+    definition: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="versions")
+
+    def __repr__(self) -> str:
+        return f"<QuestionnaireVersion {self.questionnaire_id} v{self.number}>"

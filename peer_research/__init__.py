@@ -68,8 +68,9 @@ def _register_blueprints(app: Flask) -> None:
     from peer_research.audit.views import blueprint as audit
     from peer_research.health import blueprint as health
     from peer_research.studies.views import blueprint as studies
+    from surveys.views import blueprint as surveys
 
-    for blueprint in (accounts, admin, audit, health, studies):
+    for blueprint in (accounts, admin, audit, health, studies, surveys):
         app.register_blueprint(blueprint)
 
 

@@ -52,9 +52,7 @@ def render_http_error(error: HTTPException):
     else:
         message = error.description if _has_own_description(error) else None
     code = error.code or 500
-    if request.accept_mimetypes.best == "application/problem+json" or request.path.startswith(
-        "/api/"
-    ):
+    if wants_json():
         return (
             {
                 "type": "about:blank",
@@ -72,6 +70,15 @@ def render_http_error(error: HTTPException):
         message=message,
     )
     return page, code
+
+
+def wants_json() -> bool:
+    """Tell whether the caller is a script expecting JSON rather than a person."""
+    return (
+        request.path.startswith("/api/")
+        or request.is_json
+        or request.accept_mimetypes.best in ("application/json", "application/problem+json")
+    )
 
 
 def _has_own_description(error: HTTPException) -> bool:

@@ -60,6 +60,7 @@ class DraftItem(Base):
     # The item's fields as `surveys.definition.item_to_json` writes them, without children.
     content: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     revision: Mapped[int] = mapped_column(default=1)
+    deleted_at: Mapped[datetime | None]  # deleted items can be brought back (undo)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 

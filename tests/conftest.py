@@ -69,7 +69,7 @@ class CSRFClient(FlaskClient):
     def post(self, *args, csrf: bool = True, **kwargs):
         """POST, adding the session's CSRF token to form data."""
         data = kwargs.get("data")
-        if csrf and (data is None or isinstance(data, dict)):
+        if csrf and "json" not in kwargs and (data is None or isinstance(data, dict)):
             kwargs["data"] = {"csrf_token": self.csrf_token(), **(data or {})}
         return super().post(*args, **kwargs)
 

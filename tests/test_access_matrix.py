@@ -18,6 +18,9 @@ from peer_research.access import (
 from peer_research.accounts.services import issue_password_reset
 from peer_research.studies.models import Role
 from peer_research.studies.services import create_invitation
+from surveys import definition as d
+from surveys import services as surveys
+from surveys.views.common import DESIGN_GROUP
 
 STUDY_ROLES = tuple(role.value for role in Role)
 IDENTITIES = ("anonymous", "outsider", "site_admin", *STUDY_ROLES)
@@ -25,6 +28,7 @@ IDENTITIES = ("anonymous", "outsider", "site_admin", *STUDY_ROLES)
 EVERYONE = set(IDENTITIES)
 SIGNED_IN_PEOPLE = EVERYONE - {"anonymous"}
 MEMBERS = set(STUDY_ROLES)
+DESIGNERS = {"facilitator", "co_researcher"}
 
 # endpoint -> (the rule it must declare, who may use it)
 MATRIX = {
@@ -50,6 +54,19 @@ MATRIX = {
     "admin.invite_facilitator": (SITE_ADMIN, {"site_admin"}),
     "admin.list_people": (SITE_ADMIN, {"site_admin"}),
     "admin.issue_password_link": (SITE_ADMIN, {"site_admin"}),
+    "surveys.list_questionnaires": (ANY_MEMBER, MEMBERS),
+    "surveys.create_questionnaire": (DESIGN_GROUP, DESIGNERS),
+    "surveys.show_draft": (ANY_MEMBER, MEMBERS),
+    "surveys.show_version": (ANY_MEMBER, MEMBERS),
+    "surveys.publish_version": (FACILITATORS, {"facilitator"}),
+    "surveys.add_question": (DESIGN_GROUP, DESIGNERS),
+    "surveys.add_section": (DESIGN_GROUP, DESIGNERS),
+    "surveys.edit_item": (DESIGN_GROUP, DESIGNERS),
+    "surveys.move_item": (DESIGN_GROUP, DESIGNERS),
+    "surveys.move_into_section": (DESIGN_GROUP, DESIGNERS),
+    "surveys.delete_item": (DESIGN_GROUP, DESIGNERS),
+    "surveys.restore_item": (DESIGN_GROUP, DESIGNERS),
+    "surveys.check_logic": (DESIGN_GROUP, DESIGNERS),
 }
 
 
@@ -85,6 +102,22 @@ def world(app, db_session, make_user, make_study, make_member):
             issued_by=people["site_admin"],
             lifetime=app.config["PASSWORD_RESET_LIFETIME"],
         )
+        questionnaire = surveys.create_questionnaire(
+            db_session,
+            study=study,
+            title="Q",
+            languages=[d.Language("en", "English")],
+            created_by=people["facilitator"],
+        )
+        item = surveys.add_item(
+            db_session,
+            questionnaire=questionnaire,
+            changed_by=people["facilitator"],
+            item=d.Question(name="age", type=d.QuestionType.INTEGER, label={"en": "Age"}),
+        )
+        surveys.publish_version(
+            db_session, questionnaire=questionnaire, published_by=people["facilitator"]
+        )
     db_session.commit()
     values = {
         "study_slug": study.slug,
@@ -93,6 +126,10 @@ def world(app, db_session, make_user, make_study, make_member):
         "user_id": target.user.id,
         "filename": "css/app.css",
         "token": reset_token,
+        "questionnaire_id": questionnaire.id,
+        "name": item.name,
+        "item_id": item.id,
+        "number": 1,
     }
     return people, values, invitation_token
 

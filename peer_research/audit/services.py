@@ -36,6 +36,8 @@ class Action(enum.StrEnum):
     MEMBER_ADDED = "member_added"
     ROLES_CHANGED = "roles_changed"
     MEMBER_REMOVED = "member_removed"
+    QUESTIONNAIRE_IMPORTED = "questionnaire_imported"
+    QUESTIONNAIRE_PUBLISHED = "questionnaire_published"
 
 
 ACTION_DESCRIPTIONS = {
@@ -57,6 +59,8 @@ ACTION_DESCRIPTIONS = {
     Action.MEMBER_ADDED: _l("Member added"),
     Action.ROLES_CHANGED: _l("Roles changed"),
     Action.MEMBER_REMOVED: _l("Member removed"),
+    Action.QUESTIONNAIRE_IMPORTED: _l("Questionnaire imported"),
+    Action.QUESTIONNAIRE_PUBLISHED: _l("Questionnaire version published"),
 }
 
 

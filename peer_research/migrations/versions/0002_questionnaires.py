@@ -41,6 +41,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('content', sa.JSON(), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', peer_research.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('updated_at', peer_research.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['parent_id'], ['questionnaire_draft_items.id'], name=op.f('fk_questionnaire_draft_items_parent_id_questionnaire_draft_items'), ondelete='CASCADE'),

@@ -1,0 +1,171 @@
+"""Check a whole questionnaire: names, labels, choices and every logic expression."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from surveys import logic
+from surveys.definition import (
+    CHOICE_TYPES,
+    FormDefinition,
+    Item,
+    Question,
+    QuestionType,
+    Section,
+)
+
+NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
+
+# How each question type looks to the logic language's type checker.
+LOGIC_TYPES = {
+    QuestionType.NOTE: "note",
+    QuestionType.TEXT: "text",
+    QuestionType.LONG_TEXT: "text",
+    QuestionType.INTEGER: "integer",
+    QuestionType.DECIMAL: "decimal",
+    QuestionType.DATE: "date",
+    QuestionType.TIME: "time",
+    QuestionType.YES_NO: "select_one",
+    QuestionType.SELECT_ONE: "select_one",
+    QuestionType.SELECT_MULTIPLE: "select_multiple",
+    QuestionType.RATING: "select_one",
+    QuestionType.RANKING: "select_multiple",
+    QuestionType.ACKNOWLEDGE: "text",
+    QuestionType.CALCULATE: "calculate",
+}
+
+# The expression fields of an item, whether "." (the answer itself) may be used in each.
+EXPRESSION_FIELDS = {
+    "relevance": False,
+    "constraint": True,
+    "calculation": False,
+    "required_if": False,
+    "repeat_count": False,
+    "default": False,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that stops a questionnaire being published, tied to an item and field."""
+
+    item: str
+    field: str
+    message: str
+
+
+def known_names(definition: FormDefinition) -> dict[str, str]:
+    """Return every question name with the type the logic checker knows it by."""
+    return {question.name: LOGIC_TYPES[question.type] for question in definition.questions()}
+
+
+def check_expression(
+    expression: str, *, field: str, names: dict[str, str], item: Item | None
+) -> list[str]:
+    """Return plain-language problems of one expression field of an item."""
+    if not expression.strip() or field == "default":
+        return []
+    current_type = LOGIC_TYPES[item.type] if isinstance(item, Question) else None
+    problems = logic.check(
+        expression,
+        known_names=names,
+        allow_current=EXPRESSION_FIELDS[field],
+        current_type=current_type,
+    )
+    return [problem.message for problem in problems]
+
+
+def check_item(item: Item, definition: FormDefinition) -> list[Problem]:
+    """Return the problems of one item within its questionnaire."""
+    problems = [
+        Problem(item.name, field, message) for field, message in _item_basics(item, definition)
+    ]
+    names = known_names(definition)
+    for field in EXPRESSION_FIELDS:
+        expression = getattr(item, field, "")
+        for message in check_expression(expression, field=field, names=names, item=item):
+            problems.append(Problem(item.name, field, message))
+    return problems
+
+
+def _item_basics(item: Item, definition: FormDefinition) -> Iterator[tuple[str, str]]:
+    """Yield (field, message) for a bad name, a missing label or missing choices."""
+    if not NAME_PATTERN.match(item.name):
+        yield (
+            "name",
+            _("Use letters, numbers and underscores for the short name, starting with a letter."),
+        )
+    default = definition.default_language.code
+    if not item.label.get(default, "").strip() and not _is_hidden(item):
+        yield (
+            "label",
+            _("Write the question in %(language)s.", language=definition.default_language.name),
+        )
+    if isinstance(item, Question) and item.type in CHOICE_TYPES and not item.choices:
+        yield "choices", _("Add at least one answer to choose from.")
+    if isinstance(item, Question) and item.type == QuestionType.CALCULATE and not item.calculation:
+        yield "calculation", _("Write the calculation.")
+    if isinstance(item, Question):
+        seen: set[str] = set()
+        for choice in item.choices:
+            if choice.name in seen:
+                yield (
+                    "choices",
+                    _("Two answers have the same short name %(name)s.", name=choice.name),
+                )
+            seen.add(choice.name)
+
+
+def _is_hidden(item: Item) -> bool:
+    """Tell whether an item is never shown (a calculation), so it needs no label."""
+    return isinstance(item, Question) and item.type == QuestionType.CALCULATE
+
+
+def check_definition(definition: FormDefinition) -> list[Problem]:
+    """Return every problem that stops the questionnaire being published."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for item, _parents in definition.walk():
+        if item.name in seen:
+            problems.append(
+                Problem(item.name, "name", _("Two items are called %(name)s.", name=item.name))
+            )
+        seen.add(item.name)
+        problems.extend(check_item(item, definition))
+    if not any(True for _question in definition.questions()):
+        problems.append(Problem("", "", _("Add at least one question.")))
+    problems.extend(_circular_references(definition))
+    return problems
+
+
+def dependencies(definition: FormDefinition) -> dict[str, set[str]]:
+    """Return, for each item, the names its logic refers to."""
+    graph: dict[str, set[str]] = {}
+    for item, _parents in definition.walk():
+        names: set[str] = set()
+        for field in EXPRESSION_FIELDS:
+            expression = getattr(item, field, "")
+            if field != "default" and expression.strip():
+                try:
+                    names |= logic.references(expression)
+                except logic.LogicSyntaxError:
+                    continue  # reported by check_item
+        graph[item.name] = names
+    return graph
+
+
+def _circular_references(definition: FormDefinition) -> list[Problem]:
+    """Report logic that depends on itself, directly or through other questions."""
+    return [
+        Problem(cycle[0], "logic", logic.describe_cycle(cycle))
+        for cycle in logic.find_cycles(dependencies(definition))
+    ]
+
+
+def sections_of(definition: FormDefinition) -> list[Section]:
+    """Return every section, in order."""
+    return [item for item, _parents in definition.walk() if isinstance(item, Section)]

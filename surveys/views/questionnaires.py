@@ -1,0 +1,123 @@
+"""List, create, show and publish questionnaires."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from peer_research.access import ANY_MEMBER, FACILITATORS, allow
+from peer_research.db import db
+from peer_research.errors import DomainError
+from peer_research.forms import show_domain_error
+from peer_research.studies.forms import ConfirmForm
+from surveys import definition as d
+from surveys import services
+from surveys.forms import QUESTION_TYPE_NAMES, MoveForm, QuestionnaireForm
+from surveys.validation import check_definition
+from surveys.views import blueprint
+from surveys.views.common import DESIGN_GROUP, is_facilitator, may_edit, questionnaire_or_404
+
+
+@blueprint.get("/studies/<study_slug>/questionnaires")
+@allow(ANY_MEMBER)
+def list_questionnaires():
+    """List the study's questionnaires."""
+    return render_template(
+        "surveys/list.html",
+        questionnaires=services.questionnaires_of(db.session, g.study),
+        may_edit=may_edit(),
+        is_facilitator=is_facilitator(),
+    )
+
+
+@blueprint.route("/studies/<study_slug>/questionnaires/new", methods=["GET", "POST"])
+@allow(DESIGN_GROUP)
+def create_questionnaire():
+    """Start a new, empty questionnaire."""
+    form = QuestionnaireForm()
+    if form.validate_on_submit():
+        try:
+            questionnaire = services.create_questionnaire(
+                db.session,
+                study=g.study,
+                title=form.title.data,
+                languages=[
+                    d.Language(form.language_code.data.strip(), form.language_name.data.strip())
+                ],
+                created_by=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.commit()
+            flash(_("Your questionnaire is ready. Add the first question."), "success")
+            return redirect(url_for("surveys.show_draft", questionnaire_id=questionnaire.id))
+    return render_template("surveys/create.html", form=form)
+
+
+@blueprint.get("/studies/<study_slug>/questionnaires/<int:questionnaire_id>/")
+@allow(ANY_MEMBER)
+def show_draft(questionnaire_id: int):
+    """Show the draft with its questions in order, and the published versions."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    draft = services.draft_definition(db.session, questionnaire)
+    undo = session.get("undo_delete")
+    if undo and undo.get("questionnaire_id") != questionnaire.id:
+        undo = None
+    return render_template(
+        "surveys/draft.html",
+        questionnaire=questionnaire,
+        draft=draft,
+        revisions=services.draft_revisions(db.session, questionnaire),
+        problems=check_definition(draft),
+        may_edit=may_edit(),
+        is_facilitator=is_facilitator(),
+        confirm_form=ConfirmForm(),
+        move_form=MoveForm(),
+        type_names=QUESTION_TYPE_NAMES,
+        undo=undo,
+    )
+
+
+@blueprint.post("/studies/<study_slug>/questionnaires/<int:questionnaire_id>/publish")
+@allow(FACILITATORS)
+def publish_version(questionnaire_id: int):
+    """Freeze the draft as the next published version."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        version = services.publish_version(
+            db.session, questionnaire=questionnaire, published_by=current_user
+        )
+    except services.PublishRefusedError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("surveys.show_draft", questionnaire_id=questionnaire.id))
+    db.commit()
+    flash(
+        _("Version %(number)d is published. It can no longer change.", number=version.number),
+        "success",
+    )
+    return redirect(
+        url_for("surveys.show_version", questionnaire_id=questionnaire.id, number=version.number)
+    )
+
+
+@blueprint.get("/studies/<study_slug>/questionnaires/<int:questionnaire_id>/versions/<int:number>")
+@allow(ANY_MEMBER)
+def show_version(questionnaire_id: int, number: int):
+    """Show a published version exactly as it was frozen."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    version = services.get_version(db.session, questionnaire=questionnaire, number=number)
+    if version is None:
+        abort(404, _("That version has not been published."))
+    return render_template(
+        "surveys/version.html",
+        questionnaire=questionnaire,
+        version=version,
+        definition=services.version_definition(version),
+        type_names=QUESTION_TYPE_NAMES,
+    )

@@ -6,12 +6,14 @@ The one module that reaches up into the higher domains, by design.
 from peer_research.accounts.models import PasswordReset, SignInFailure, User
 from peer_research.audit.models import AuditEvent
 from peer_research.studies.models import Invitation, Membership, MembershipRole, Study
-from surveys.models import DraftItem, Questionnaire, QuestionnaireVersion
+from surveys.models import DraftItem, JargonTerm, MediaFile, Questionnaire, QuestionnaireVersion
 
 __all__ = [
     "AuditEvent",
     "DraftItem",
     "Invitation",
+    "JargonTerm",
+    "MediaFile",
     "Membership",
     "MembershipRole",
     "PasswordReset",

@@ -89,3 +89,52 @@ class QuestionnaireVersion(AppendOnly, Base):
 
     def __repr__(self) -> str:
         return f"<QuestionnaireVersion {self.questionnaire_id} v{self.number}>"
+
+
+class MediaFile(Base):
+    """An image for an easy-read question or answer, kept in the database.
+
+    Files live in the database, not on a server's disk, so that any app server can serve
+    them; they are small (the upload limit is checked before saving).
+    """
+
+    __tablename__ = "questionnaire_media"
+    __table_args__ = (sa.UniqueConstraint("questionnaire_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    filename: Mapped[str] = mapped_column(sa.String(200))  # as uploaded, for people to read
+    content_type: Mapped[str] = mapped_column(sa.String(50))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    @property
+    def stored_name(self) -> str:
+        """Return the name questions refer to: the content hash and the file type."""
+        extension = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+        return f"{self.sha256[:16]}.{extension.get(self.content_type, 'bin')}"
+
+    def __repr__(self) -> str:
+        return f"<MediaFile {self.id} {self.filename!r}>"
+
+
+class JargonTerm(Base):
+    """A word or phrase the study's group agreed may shut people out, with a plainer way."""
+
+    __tablename__ = "jargon_terms"
+    __table_args__ = (sa.UniqueConstraint("study_id", "term"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("studies.id", ondelete="CASCADE"), index=True
+    )
+    term: Mapped[str] = mapped_column(sa.String(100))
+    suggestion: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    def __repr__(self) -> str:
+        return f"<JargonTerm {self.term!r} in study {self.study_id}>"

@@ -155,26 +155,19 @@ def _render_editor(template: str, form, questionnaire: Questionnaire, draft, **c
     )
 
 
-@blueprint.route(f"{ITEMS}/questions/new", methods=["GET", "POST"])
-@allow(DESIGN_GROUP)
-def add_question(questionnaire_id: int):
-    """Add a question at the end of the draft, or of a section."""
+def _add_item(questionnaire_id: int, form, build, template: str, done_message: str):
+    """Show an add form, and add the item it describes to the draft (or to a section)."""
     questionnaire = questionnaire_or_404(questionnaire_id)
     draft = services.draft_definition(db.session, questionnaire)
     section = request.args.get("section") or None
-    form = QuestionForm(
-        data=None if request.method == "POST" else {"type": request.args.get("type", "text")}
-    )
     if form.validate_on_submit():
         taken = {item.name for item, _parents in draft.walk()}
-        question = question_from_form(
-            form, language=draft.default_language.code, existing=None, taken=taken
-        )
+        item = build(form, language=draft.default_language.code, existing=None, taken=taken)
         try:
             services.add_item(
                 db.session,
                 questionnaire=questionnaire,
-                item=question,
+                item=item,
                 section=section,
                 changed_by=current_user,
             )
@@ -183,10 +176,22 @@ def add_question(questionnaire_id: int):
             show_domain_error(form, error)
         else:
             db.commit()
-            flash(_("Question added."), "success")
-            return redirect(_draft_url(questionnaire, question.name))
-    return _render_editor(
-        "surveys/question_form.html", form, questionnaire, draft, adding=True, section=section
+            flash(done_message, "success")
+            return redirect(_draft_url(questionnaire, item.name))
+    return _render_editor(template, form, questionnaire, draft, adding=True, section=section)
+
+
+@blueprint.route(f"{ITEMS}/questions/new", methods=["GET", "POST"])
+@allow(DESIGN_GROUP)
+def add_question(questionnaire_id: int):
+    """Add a question at the end of the draft, or of a section."""
+    initial = None if request.method == "POST" else {"type": request.args.get("type", "text")}
+    return _add_item(
+        questionnaire_id,
+        QuestionForm(data=initial),
+        question_from_form,
+        "surveys/question_form.html",
+        _("Question added."),
     )
 
 
@@ -194,32 +199,12 @@ def add_question(questionnaire_id: int):
 @allow(DESIGN_GROUP)
 def add_section(questionnaire_id: int):
     """Add a section at the end of the draft, or inside another section."""
-    questionnaire = questionnaire_or_404(questionnaire_id)
-    draft = services.draft_definition(db.session, questionnaire)
-    parent = request.args.get("section") or None
-    form = SectionForm()
-    if form.validate_on_submit():
-        taken = {item.name for item, _parents in draft.walk()}
-        section = section_from_form(
-            form, language=draft.default_language.code, existing=None, taken=taken
-        )
-        try:
-            services.add_item(
-                db.session,
-                questionnaire=questionnaire,
-                item=section,
-                section=parent,
-                changed_by=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.commit()
-            flash(_("Section added. Now add questions to it."), "success")
-            return redirect(_draft_url(questionnaire, section.name))
-    return _render_editor(
-        "surveys/section_form.html", form, questionnaire, draft, adding=True, section=parent
+    return _add_item(
+        questionnaire_id,
+        SectionForm(),
+        section_from_form,
+        "surveys/section_form.html",
+        _("Section added. Now add questions to it."),
     )
 
 

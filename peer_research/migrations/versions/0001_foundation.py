@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import peer_research.db
+from peer_research.migrations.guards import drop_append_only, make_append_only
 
 revision = '0001'
 down_revision = None
@@ -130,11 +131,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['membership_id'], ['memberships.id'], name=op.f('fk_membership_roles_membership_id_memberships'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('membership_id', 'role', name=op.f('pk_membership_roles'))
     )
-    make_audit_log_append_only()
+    make_append_only("audit_events", "audit_events is append-only")
 
 
 def downgrade() -> None:
-    drop_audit_log_guard()
+    drop_append_only("audit_events")
     op.drop_table('membership_roles')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
@@ -161,34 +162,3 @@ def downgrade() -> None:
 
     op.drop_table('sign_in_failures')
 
-
-AUDIT_GUARD_MESSAGE = "audit_events is append-only"
-
-
-def make_audit_log_append_only() -> None:
-    """Make the database itself refuse to change or delete audit events."""
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN RAISE EXCEPTION '{AUDIT_GUARD_MESSAGE}'; END $$"
-        )
-        op.execute(
-            "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
-            "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()"
-        )
-        return
-    for event in ("UPDATE", "DELETE"):
-        op.execute(
-            f"CREATE TRIGGER audit_events_no_{event.lower()} BEFORE {event} ON audit_events "
-            f"BEGIN SELECT RAISE(ABORT, '{AUDIT_GUARD_MESSAGE}'); END"
-        )
-
-
-def drop_audit_log_guard() -> None:
-    """Remove the append-only triggers (only when the whole table is dropped)."""
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER audit_events_append_only ON audit_events")
-        op.execute("DROP FUNCTION audit_events_append_only()")
-        return
-    for event in ("update", "delete"):
-        op.execute(f"DROP TRIGGER audit_events_no_{event}")

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import peer_research.db
+from peer_research.migrations.guards import drop_append_only, make_append_only
 
 revision = '0002'
 down_revision = '0001'
@@ -65,11 +66,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_questionnaire_versions')),
     sa.UniqueConstraint('questionnaire_id', 'number', name=op.f('uq_questionnaire_versions_questionnaire_id_number'))
     )
-    make_versions_immutable()
+    make_append_only("questionnaire_versions", "questionnaire_versions is append-only: published versions are frozen")
 
 
 def downgrade() -> None:
-    drop_versions_guard()
+    drop_append_only("questionnaire_versions")
     op.drop_table('questionnaire_versions')
     with op.batch_alter_table('questionnaire_draft_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_questionnaire_draft_items_questionnaire_id'))
@@ -80,34 +81,3 @@ def downgrade() -> None:
 
     op.drop_table('questionnaires')
 
-
-GUARD_MESSAGE = "questionnaire_versions is append-only: published versions are frozen"
-
-
-def make_versions_immutable() -> None:
-    """Make the database itself refuse to change or delete a published version."""
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE FUNCTION questionnaire_versions_frozen() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN RAISE EXCEPTION '{GUARD_MESSAGE}'; END $$"
-        )
-        op.execute(
-            "CREATE TRIGGER questionnaire_versions_frozen BEFORE UPDATE OR DELETE "
-            "ON questionnaire_versions FOR EACH ROW EXECUTE FUNCTION questionnaire_versions_frozen()"
-        )
-        return
-    for event in ("UPDATE", "DELETE"):
-        op.execute(
-            f"CREATE TRIGGER questionnaire_versions_no_{event.lower()} BEFORE {event} "
-            f"ON questionnaire_versions BEGIN SELECT RAISE(ABORT, '{GUARD_MESSAGE}'); END"
-        )
-
-
-def drop_versions_guard() -> None:
-    """Remove the triggers (only when the table itself is dropped)."""
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER questionnaire_versions_frozen ON questionnaire_versions")
-        op.execute("DROP FUNCTION questionnaire_versions_frozen()")
-        return
-    for event in ("update", "delete"):
-        op.execute(f"DROP TRIGGER questionnaire_versions_no_{event}")

@@ -61,7 +61,9 @@ def python_outcome(vector: dict) -> list:
     """Evaluate a vector in Python and return the canonical outcome."""
     today = date.fromisoformat(vector["today"]) if "today" in vector else None
     try:
-        value = evaluate(vector["expression"], vector["answers"], vector.get("current"), today=today)
+        value = evaluate(
+            vector["expression"], vector["answers"], vector.get("current"), today=today
+        )
     except LogicSyntaxError as error:
         return ["error", "syntax", error.position]
     except LogicEvaluationError:
@@ -72,7 +74,9 @@ def python_outcome(vector: dict) -> list:
 def test_there_are_enough_vectors() -> None:
     """The shared vectors cover the language broadly (the brief asks for at least 150)."""
     assert len(VECTORS) >= 150
-    functions = {match for vector in VECTORS for match in re.findall(r"([a-z-]+)\s*\(", vector["expression"])}
+    functions = {
+        match for vector in VECTORS for match in re.findall(r"([a-z-]+)\s*\(", vector["expression"])
+    }
     assert {"selected", "count-selected", "regex", "if", "coalesce", "round", "today"} <= functions
 
 
@@ -158,7 +162,12 @@ def test_a_hundred_nested_brackets_are_fine() -> None:
 
 @pytest.mark.parametrize(
     "expression",
-    ["-" * 5000 + "1", "1" + " + 1" * 5000, "1" + " or 1" * 300, "not(" * 99 + "-" * 150 + "1" + ")" * 99],
+    [
+        "-" * 5000 + "1",
+        "1" + " + 1" * 5000,
+        "1" + " or 1" * 300,
+        "not(" * 99 + "-" * 150 + "1" + ")" * 99,
+    ],
 )
 def test_long_chains_are_refused_without_crashing(expression: str) -> None:
     """Chains too deep to work out safely get a syntax error, never a RecursionError."""
@@ -248,7 +257,7 @@ def test_every_vector_that_parses_prints_back_to_the_same_tree() -> None:
 def test_text_with_both_quotes_cannot_be_printed() -> None:
     """XPath has no escapes, so such text can only come from concat()."""
     with pytest.raises(ValueError, match="both"):
-        to_source(String("it's \"so\""))
+        to_source(String('it\'s "so"'))
 
 
 # --- evaluation details ----------------------------------------------------------------------

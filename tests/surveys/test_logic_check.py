@@ -115,7 +115,10 @@ def test_the_number_of_values_in_a_function_is_checked() -> None:
         ("arguments", "The function if() takes 3 values inside its brackets, but has 2"),
         ("arguments", "The function today() takes nothing inside its brackets, but has 1"),
         ("arguments", "The function round() takes 1 or 2 values inside its brackets, but has 3"),
-        ("arguments", "The function concat() takes at least 1 value inside its brackets, but has 0"),
+        (
+            "arguments",
+            "The function concat() takes at least 1 value inside its brackets, but has 0",
+        ),
     ]
 
 

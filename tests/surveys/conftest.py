@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from peer_research.studies.models import Role
-from builders import ENGLISH
-
 from surveys.services import create_questionnaire
+
+from builders import ENGLISH
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from support import page_text
 
 from peer_research.studies.models import Role
 from surveys.models import DraftItem, Questionnaire, QuestionnaireVersion
+
+from support import page_text
 
 
 @pytest.fixture
@@ -187,6 +188,7 @@ def test_questionnaire_of_another_study_is_out_of_reach(
     client, signed_in, make_member, app, db_session
 ):
     from surveys.services import create_questionnaire
+
     from builders import ENGLISH
 
     other = make_member(roles=[Role.FACILITATOR])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from builders import question, section
 
 from peer_research.errors import DomainError
 from surveys import definition as d
 from surveys import services
 from surveys.models import QuestionnaireVersion
+
+from builders import question, section
 
 
 @pytest.fixture

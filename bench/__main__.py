@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 
-from bench import study_home
+from bench import logic_eval, study_home
 from bench.report import Figure
 
-BENCHMARKS: tuple[Callable[[], Iterator[Figure]], ...] = (study_home.run,)
+BENCHMARKS: tuple[Callable[[], Iterator[Figure]], ...] = (study_home.run, logic_eval.run)
 
 
 def main() -> int:

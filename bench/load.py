@@ -57,8 +57,14 @@ def fetch(connection: http.client.HTTPConnection, path: str, headers: Mapping[st
 
 
 def run_client(
-    host: str, port: int, path: str, headers: Mapping[str, str],
-    measure_from: float, until: float, result: LoadResult, lock: threading.Lock,
+    host: str,
+    port: int,
+    path: str,
+    headers: Mapping[str, str],
+    measure_from: float,
+    until: float,
+    result: LoadResult,
+    lock: threading.Lock,
 ) -> None:
     """Send requests back to back until `until`; record those started after `measure_from`."""
     latencies: list[float] = []

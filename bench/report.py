@@ -19,8 +19,8 @@ def compare(name: str, value: float, baseline: float, unit: str, baseline_name: 
     """Return a figure line with its baseline and the ratio value/baseline."""
     ratio = value / baseline if baseline else float("nan")
     return (
-        f"{name}: {value:.1f} {unit} "
-        f"(baseline {baseline_name} {baseline:.1f} {unit}, ratio {ratio:.2f})"
+        f"{name}: {value:.4g} {unit} "
+        f"(baseline {baseline_name} {baseline:.4g} {unit}, ratio {ratio:.2f})"
     )
 
 
@@ -37,7 +37,6 @@ def describe_errors(result: LoadResult) -> str:
 def error_figure(name: str, result: LoadResult, baseline: LoadResult, baseline_name: str) -> Figure:
     """Return the line counting non-200 answers; it is not ok when there are any."""
     line = (
-        f"{name}: {describe_errors(result)} "
-        f"(baseline {baseline_name} {describe_errors(baseline)})"
+        f"{name}: {describe_errors(result)} (baseline {baseline_name} {describe_errors(baseline)})"
     )
     return Figure(line, ok=not (result.errors or baseline.errors))

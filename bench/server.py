@@ -39,9 +39,20 @@ def free_port() -> int:
 def gunicorn_command(app_spec: str, port: int) -> list[str]:
     """Return the gunicorn command line shared by every benchmarked app."""
     return [
-        sys.executable, "-m", "gunicorn",
-        "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
-        "--bind", f"{HOST}:{port}", "--chdir", str(REPO_ROOT), app_spec,
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(THREADS),
+        "--bind",
+        f"{HOST}:{port}",
+        "--chdir",
+        str(REPO_ROOT),
+        app_spec,
     ]
 
 
@@ -92,7 +103,9 @@ def gunicorn(
         process = subprocess.Popen(
             gunicorn_command(app_spec, port),
             env={**os.environ, **(env or {})},
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
         wait_until_ready(process, port, ready_path, log_path)

@@ -221,3 +221,91 @@ def create_study(
             raise click.ClickException(error.message) from error
         db.commit()
         click.echo(f"Study {created.slug} created.")
+
+
+@main.group()
+def questionnaire() -> None:
+    """Questionnaires: import and export XLSForms, for scripted set-ups."""
+
+
+@questionnaire.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--study", "study_slug", required=True, help="The study's short web address.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--map-unsupported",
+    is_flag=True,
+    help="Import even when some questions cannot be asked, changing or leaving them out.",
+)
+@click.pass_context
+def import_questionnaire(
+    ctx: click.Context, file: str, study_slug: str, as_json: bool, map_unsupported: bool
+) -> None:
+    """Import an XLSForm FILE as a new questionnaire draft; exit 1 when refused."""
+    from peer_research.db import db
+    from peer_research.studies.services import get_study
+    from surveys.services import import_questionnaire as create_from_definition
+    from surveys.xlsform import MAX_BYTES, import_xlsform
+
+    app = make_app(ctx)
+    with app.app_context():
+        study = get_study(db.session, study_slug)
+        if study is None:
+            raise click.ClickException(f"There is no study called {study_slug!r}.")
+        path = Path(file)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        result = import_xlsform(data, path.name, unsupported="map" if map_unsupported else "refuse")
+        if result.imported:
+            created = create_from_definition(
+                db.session, study=study, definition=result.definition, imported_by=None
+            )
+            db.commit()
+        click.echo(result.report.as_json() if as_json else result.report.as_text(), nl=False)
+        if not result.imported:
+            ctx.exit(1)
+        if not as_json:
+            click.echo(f"Questionnaire {created.id} created in study {study.slug}.")
+
+
+@questionnaire.command("export")
+@click.option("--study", "study_slug", required=True, help="The study's short web address.")
+@click.option("--questionnaire", "questionnaire_id", type=int, help="Which one (default: newest).")
+@click.option("--version", "number", type=int, help="Which version (default: the newest).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.pass_context
+def export_questionnaire(
+    ctx: click.Context,
+    study_slug: str,
+    questionnaire_id: int | None,
+    number: int | None,
+    output: str,
+) -> None:
+    """Write a published version as an XLSForm .xlsx file."""
+    from peer_research.db import db
+    from peer_research.studies.services import get_study
+    from surveys import services
+    from surveys.xlsform import export_xlsform
+
+    app = make_app(ctx)
+    with app.app_context():
+        study = get_study(db.session, study_slug)
+        if study is None:
+            raise click.ClickException(f"There is no study called {study_slug!r}.")
+        candidates = services.questionnaires_of(db.session, study)
+        if questionnaire_id is not None:
+            candidates = [q for q in candidates if q.id == questionnaire_id]
+        if not candidates:
+            raise click.ClickException("No such questionnaire in that study.")
+        chosen = candidates[0]
+        if not chosen.versions:
+            raise click.ClickException("That questionnaire has no published version yet.")
+        version = (
+            chosen.versions[-1]
+            if number is None
+            else services.get_version(db.session, questionnaire=chosen, number=number)
+        )
+        if version is None:
+            raise click.ClickException(f"Version {number} has not been published.")
+        Path(output).write_bytes(export_xlsform(services.version_definition(version)))
+        click.echo(f"Wrote version {version.number} of {chosen.title!r} to {output}.")

@@ -6,8 +6,10 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
+    GovFileInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -243,3 +245,24 @@ def _unique(name: str, used: set[str]) -> str:
     while candidate in used:
         candidate, number = f"{name}_{number}", number + 1
     return candidate
+
+
+class ImportForm(FlaskForm):
+    """Upload an XLSForm, choosing what happens to questions we cannot ask."""
+
+    file = FileField(
+        _l("XLSForm file"),
+        widget=GovFileInput(),
+        description=_l("An .xlsx, .xls, .csv or .md file, as made for KoboToolbox or ODK."),
+        validators=[FileRequired(message=_l("Choose a file"))],
+    )
+    unsupported = RadioField(
+        _l("If the form has questions peer-research cannot ask"),
+        widget=GovRadioInput(),
+        default="refuse",
+        choices=[
+            SelectChoice("refuse", _l("Do not import it; show me what they are")),
+            SelectChoice("map", _l("Import it and change or leave them out, listing each one")),
+        ],
+    )
+    submit = SubmitField(_l("Import"), widget=GovSubmitInput())

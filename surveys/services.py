@@ -16,7 +16,13 @@ from peer_research.errors import DomainError
 from peer_research.studies.models import Study
 from surveys import definition as d
 from surveys.models import DraftItem, Questionnaire, QuestionnaireVersion
-from surveys.validation import Problem, check_definition, check_item, dependencies
+from surveys.validation import (
+    Problem,
+    check_definition,
+    check_item,
+    circular_references,
+    dependencies,
+)
 
 
 class DraftConflictError(DomainError):
@@ -168,7 +174,7 @@ def _check_new_item(
     problems = check_item(item, trial)
     if problems:
         raise DomainError(problems[0].message, field=problems[0].field or None)
-    cycles = [problem for problem in check_definition(trial) if problem.field == "logic"]
+    cycles = circular_references(trial)
     if cycles:
         raise DomainError(cycles[0].message, field="relevance")
 
@@ -457,7 +463,7 @@ def _write_items(
 
 
 def publish_version(
-    session: Session, *, questionnaire: Questionnaire, published_by: User
+    session: Session, *, questionnaire: Questionnaire, published_by: User | None
 ) -> QuestionnaireVersion:
     """Freeze the draft as the next version, if it has no problems."""
     definition = draft_definition(session, questionnaire)
@@ -476,7 +482,7 @@ def publish_version(
         questionnaire_id=questionnaire.id,
         number=number,
         definition=d.to_json(definition),
-        published_by_id=published_by.id,
+        published_by_id=published_by.id if published_by else None,
     )
     session.add(version)
     session.flush()

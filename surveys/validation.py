@@ -79,12 +79,14 @@ def check_expression(
     return [problem.message for problem in problems]
 
 
-def check_item(item: Item, definition: FormDefinition) -> list[Problem]:
-    """Return the problems of one item within its questionnaire."""
+def check_item(
+    item: Item, definition: FormDefinition, names: dict[str, str] | None = None
+) -> list[Problem]:
+    """Return the problems of one item within its questionnaire (names: known_names, if known)."""
     problems = [
         Problem(item.name, field, message) for field, message in _item_basics(item, definition)
     ]
-    names = known_names(definition)
+    names = known_names(definition) if names is None else names
     for field in EXPRESSION_FIELDS:
         expression = getattr(item, field, "")
         for message in check_expression(expression, field=field, names=names, item=item):
@@ -129,16 +131,17 @@ def check_definition(definition: FormDefinition) -> list[Problem]:
     """Return every problem that stops the questionnaire being published."""
     problems: list[Problem] = []
     seen: set[str] = set()
+    names = known_names(definition)
     for item, _parents in definition.walk():
         if item.name in seen:
             problems.append(
                 Problem(item.name, "name", _("Two items are called %(name)s.", name=item.name))
             )
         seen.add(item.name)
-        problems.extend(check_item(item, definition))
+        problems.extend(check_item(item, definition, names))
     if not any(True for _question in definition.questions()):
         problems.append(Problem("", "", _("Add at least one question.")))
-    problems.extend(_circular_references(definition))
+    problems.extend(circular_references(definition))
     return problems
 
 
@@ -158,7 +161,7 @@ def dependencies(definition: FormDefinition) -> dict[str, set[str]]:
     return graph
 
 
-def _circular_references(definition: FormDefinition) -> list[Problem]:
+def circular_references(definition: FormDefinition) -> list[Problem]:
     """Report logic that depends on itself, directly or through other questions."""
     return [
         Problem(cycle[0], "logic", logic.describe_cycle(cycle))

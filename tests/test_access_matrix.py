@@ -67,6 +67,21 @@ MATRIX = {
     "surveys.delete_item": (DESIGN_GROUP, DESIGNERS),
     "surveys.restore_item": (DESIGN_GROUP, DESIGNERS),
     "surveys.check_logic": (DESIGN_GROUP, DESIGNERS),
+    "surveys.show_translations": (ANY_MEMBER, MEMBERS),
+    "surveys.add_language": (DESIGN_GROUP, DESIGNERS),
+    "surveys.translate_language": (DESIGN_GROUP, DESIGNERS),
+    "surveys.remove_language": (DESIGN_GROUP, DESIGNERS),
+    "surveys.show_plain_language": (ANY_MEMBER, MEMBERS),
+    "surveys.list_jargon": (ANY_MEMBER, MEMBERS),
+    "surveys.add_jargon_term": (DESIGN_GROUP, DESIGNERS),
+    "surveys.remove_jargon_term": (DESIGN_GROUP, DESIGNERS),
+    "surveys.import_questionnaire": (FACILITATORS, {"facilitator"}),
+    "surveys.export_version": (ANY_MEMBER, MEMBERS),
+    "surveys.preview_draft": (ANY_MEMBER, MEMBERS),
+    "surveys.preview_version": (ANY_MEMBER, MEMBERS),
+    "surveys.edit_images": (DESIGN_GROUP, DESIGNERS),
+    "surveys.remove_image": (DESIGN_GROUP, DESIGNERS),
+    "surveys.show_media": (ANY_MEMBER, MEMBERS),
 }
 
 
@@ -130,6 +145,9 @@ def world(app, db_session, make_user, make_study, make_member):
         "name": item.name,
         "item_id": item.id,
         "number": 1,
+        "stored_name": "0123456789abcdef.png",
+        "code": "en",
+        "term_id": 1,
     }
     return people, values, invitation_token
 

@@ -4,4 +4,13 @@ from flask import Blueprint
 
 blueprint = Blueprint("surveys", __name__)
 
-from surveys.views import editor, questionnaires  # noqa: E402, F401  (routes register on import)
+# The modules register their routes on the blueprint when imported.
+from surveys.views import (  # noqa: E402, F401
+    editor,
+    media,
+    plain_language,
+    preview,
+    questionnaires,
+    translations,
+    xlsform,
+)

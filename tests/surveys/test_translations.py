@@ -1,0 +1,498 @@
+"""Translations: languages, what is missing, translating side by side, conflicts, removal."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+
+import pytest
+import sqlalchemy as sa
+
+from peer_research.studies.models import Role
+from surveys import definition as d
+from surveys import services
+from surveys import translations as t
+from surveys.models import DraftItem, Questionnaire
+from surveys.views.translations import field_name_of
+
+from builders import ENGLISH, question, section
+from support import page_text
+
+WELSH = d.Language("cy", "Cymraeg")
+
+
+class FormReader(HTMLParser):
+    """Collect the values a browser would send from a page's main form."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self.attributes: dict[str, dict[str, str]] = {}
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        """Remember inputs and text areas."""
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("type") == "hidden" and attrs.get("name"):
+            self.fields[attrs["name"]] = attrs.get("value", "")
+        if tag == "textarea":
+            self._textarea = attrs["name"]
+            self.fields[self._textarea] = ""
+            self.attributes[self._textarea] = attrs
+
+    def handle_endtag(self, tag):
+        """Stop reading a text area."""
+        if tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        """Keep a text area's words."""
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+def read_form(response) -> FormReader:
+    """Return the form fields of a page."""
+    reader = FormReader()
+    reader.feed(response.get_data(as_text=True))
+    return reader
+
+
+def box(item: str, field: str = "label", choice: str = "") -> str:
+    """Return the form field name of a text's translation box."""
+    return field_name_of(t.TextKey(item, field, choice))
+
+
+@pytest.fixture
+def drafted(app, db_session, questionnaire, facilitator):
+    """Fill the questionnaire with a section and questions, and add Welsh."""
+    items = [
+        question(
+            "age",
+            d.QuestionType.INTEGER,
+            label={"en": "How old are you?", "cy": "Faint yw eich oed?"},
+            hint={"en": "In years"},
+            constraint=". < 120",
+            constraint_message={"en": "That seems too old"},
+            relevance="",
+        ),
+        question(
+            "helped",
+            d.QuestionType.SELECT_ONE,
+            label={"en": "Did anyone help you?"},
+            choices=(d.Choice("yes", {"en": "Yes"}), d.Choice("no", {"en": "No"})),
+            required=True,
+            required_message={"en": "Please answer"},
+        ),
+        section("home", question("rooms", d.QuestionType.INTEGER, label={"en": "How many rooms?"})),
+        question("total", d.QuestionType.CALCULATE, label={}, calculation="${age} + 1"),
+    ]
+    with app.app_context():
+        for item in items:
+            services.add_item(
+                db_session, questionnaire=questionnaire, item=item, changed_by=facilitator.user
+            )
+        t.add_language(db_session, questionnaire=questionnaire, code="cy", name="Cymraeg")
+    db_session.commit()
+    return questionnaire
+
+
+@pytest.fixture
+def base(client, auth, facilitator):
+    """Sign the facilitator in and return the study's questionnaire pages' address."""
+    auth.sign_in(facilitator.user)
+    return f"/studies/{facilitator.study.slug}/questionnaires"
+
+
+def draft_of(db_session, questionnaire) -> d.FormDefinition:
+    db_session.expire_all()
+    return services.draft_definition(db_session, questionnaire)
+
+
+# What is missing --------------------------------------------------------------------------
+
+
+def test_missing_translations_count_every_kind_of_text():
+    definition = d.FormDefinition(
+        title="T",
+        languages=(ENGLISH, WELSH, d.Language("ur", "اردو")),
+        items=(
+            question(
+                "q",
+                d.QuestionType.SELECT_ONE,
+                label={"en": "Pick one", "cy": "Dewiswch un"},
+                hint={"en": "Just one", "cy": ""},
+                required_message={"en": "Needed"},
+                constraint_message={},  # no English text: nothing to translate
+                choices=(d.Choice("a", {"en": "A", "cy": "A"}), d.Choice("b", {"en": "B"})),
+            ),
+            section("s", label={"en": "About you"}, hint={"cy": "only in Welsh"}),
+        ),
+    )
+    missing = t.missing_translations(definition)
+    assert set(missing) == {"cy", "ur"}
+    assert missing["cy"] == [
+        t.MissingText("q", "hint", "Just one"),
+        t.MissingText("q", "choice", "B", "b"),
+        t.MissingText("q", "required_message", "Needed"),
+        t.MissingText("s", "label", "About you"),
+    ]
+    assert len(missing["ur"]) == 6
+    progress = {row.language.code: row for row in t.translation_progress(definition)}
+    assert (progress["cy"].translated, progress["cy"].missing) == (2, 4)
+    assert progress["en"].is_default
+
+
+def test_codes_are_tidied():
+    assert t.normalise_code("PT-br") == "pt-BR"
+    assert t.normalise_code("zh-hant-tw") == "zh-Hant-TW"
+
+
+# Languages --------------------------------------------------------------------------------
+
+
+def test_overview_shows_each_language_with_counts(client, base, drafted):
+    page = page_text(client.get(f"{base}/{drafted.id}/translations"))
+    assert "English" in page and "Main language" in page
+    # 9 texts need translating; Welsh has only the first question's label.
+    assert "Cymraeg" in page and "1 of 9" in page and "8 missing" in page
+
+
+def test_draft_page_links_to_the_review_pages(client, base, drafted):
+    page = page_text(client.get(f"{base}/{drafted.id}/"))
+    assert "Translations" in page and "Plain language" in page
+
+
+def test_add_a_language(client, base, drafted, db_session):
+    response = client.post(
+        f"{base}/{drafted.id}/translations/new", data={"name": "  Polski ", "code": "PL"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/translations/pl")
+    page = page_text(client.get(response.headers["Location"]))
+    assert "Polski is added" in page and "Translate into Polski" in page
+    db_session.expire_all()
+    assert db_session.get(Questionnaire, drafted.id).languages[-1] == {
+        "code": "pl",
+        "name": "Polski",
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"name": "", "code": ""}, "name", "Enter the language's name"),
+        ({"name": "", "code": ""}, "code", "Enter the language code"),
+        ({"name": "Welsh", "code": "welsh!"}, "code", "Use a language code like cy, ur or pt-BR"),
+        ({"name": "Welsh", "code": "c"}, "code", "Use a language code like cy, ur or pt-BR"),
+        ({"name": "x" * 10_000, "code": "xx"}, "name", "Use 60 characters or fewer"),
+        ({"name": "Welsh", "code": "c" * 10_000}, "code", "Use a language code like cy"),
+        ({"name": "Welsh again", "code": "CY"}, "code", "already has Cymraeg"),
+        ({"name": "english", "code": "en-GB"}, "name", "Another language is already called"),
+    ],
+)
+def test_bad_language_is_explained_and_changes_nothing(
+    client, base, drafted, db_session, data, field, message
+):
+    response = client.post(f"{base}/{drafted.id}/translations/new", data=data)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in html  # beside the field
+    assert "There is a problem" in page_text(response) and message in page_text(response)
+    db_session.expire_all()
+    assert len(db_session.get(Questionnaire, drafted.id).languages) == 2
+
+
+# Translating ------------------------------------------------------------------------------
+
+
+def test_texts_are_shown_side_by_side_with_missing_ones_marked(client, base, drafted):
+    response = client.get(f"{base}/{drafted.id}/translations/cy")
+    html = response.get_data(as_text=True)
+    page = page_text(response)
+    assert "Translate into Cymraeg" in page
+    assert "1 of 9 texts are translated. 8 are not translated yet." in page
+    assert page.count("Not translated yet") == 8
+    assert f'id="{box("age")}-source" lang="en" dir="ltr"' in html
+    form = read_form(response)
+    assert form.fields[box("age")] == "Faint yw eich oed?"
+    assert form.attributes[box("age")]["lang"] == "cy"
+    assert form.attributes[box("age")]["dir"] == "ltr"
+    # Every kind of text is there, in questionnaire order; the hidden calculation is not.
+    assert set(form.attributes) == {
+        box("age"),
+        box("age", "hint"),
+        box("age", "constraint_message"),
+        box("helped"),
+        box("helped", "choice", "yes"),
+        box("helped", "choice", "no"),
+        box("helped", "required_message"),
+        box("home"),
+        box("rooms"),
+    }
+    assert page.index("How old are you?") < page.index("Did anyone help") < page.index("rooms")
+    assert "Answer: Yes" in page and "Message when it is left empty" in page
+
+
+def test_show_only_the_missing_texts(client, base, drafted):
+    response = client.get(f"{base}/{drafted.id}/translations/cy?missing=1")
+    form = read_form(response)
+    assert box("age") not in form.attributes and box("age", "hint") in form.attributes
+    assert "Show all texts" in page_text(response)
+    assert 'action="/studies/' in response.get_data(as_text=True)
+    assert "?missing=1" in response.get_data(as_text=True)
+
+
+def test_right_to_left_language_boxes_are_right_to_left(client, base, drafted):
+    client.post(f"{base}/{drafted.id}/translations/new", data={"name": "العربية", "code": "ar"})
+    response = client.get(f"{base}/{drafted.id}/translations/ar")
+    assert 'Translate into <span lang="ar" dir="rtl">العربية</span></h1>' in response.get_data(
+        as_text=True
+    )
+    form = read_form(response)
+    assert all(attrs["dir"] == "rtl" for attrs in form.attributes.values())
+    assert all(attrs["lang"] == "ar" for attrs in form.attributes.values())
+    overview = client.get(f"{base}/{drafted.id}/translations").get_data(as_text=True)
+    assert 'lang="ar" dir="rtl">العربية' in overview
+
+
+def test_save_translations_keeps_everything_else(client, base, drafted, db_session):
+    before = draft_of(db_session, drafted)
+    url = f"{base}/{drafted.id}/translations/cy"
+    form = read_form(client.get(url)).fields
+    form[box("age", "hint")] = "Mewn blynyddoedd"
+    form[box("helped", "choice", "yes")] = "Ie"
+    form[box("rooms")] = "Sawl ystafell?\r\n"
+    response = client.post(url, data=form)
+    assert response.status_code == 302
+    page = page_text(client.get(response.headers["Location"]))
+    assert "Saved. 3 questions have new Cymraeg texts." in page
+    after = draft_of(db_session, drafted)
+    age, helped, rooms = after.find("age"), after.find("helped"), after.find("rooms")
+    assert age.hint == {"en": "In years", "cy": "Mewn blynyddoedd"}
+    assert age.label == before.find("age").label and age.constraint == ". < 120"
+    assert helped.choices[0].label == {"en": "Yes", "cy": "Ie"}
+    assert helped.choices[1] == before.find("helped").choices[1]
+    assert rooms.label == {"en": "How many rooms?", "cy": "Sawl ystafell?"}
+    assert after.find("home") == d.with_items(before.find("home"), (rooms,))
+    revisions = services.draft_revisions(db_session, drafted)
+    assert revisions == {"age": 2, "helped": 2, "home": 1, "rooms": 2, "total": 1}
+
+
+def test_saving_the_same_words_again_changes_nothing(client, base, drafted, db_session):
+    url = f"{base}/{drafted.id}/translations/cy"
+    response = client.post(url, data=read_form(client.get(url)).fields, follow_redirects=True)
+    assert "Nothing was changed" in page_text(response)
+    assert set(services.draft_revisions(db_session, drafted).values()) == {1}
+
+
+def test_emptying_a_box_removes_the_translation(client, base, drafted, db_session):
+    url = f"{base}/{drafted.id}/translations/cy"
+    form = read_form(client.get(url)).fields
+    form[box("age")] = "   "
+    client.post(url, data=form)
+    assert draft_of(db_session, drafted).find("age").label == {"en": "How old are you?"}
+
+
+def test_someone_changing_a_question_meanwhile_stops_the_whole_save(
+    client, base, drafted, db_session, facilitator, app
+):
+    url = f"{base}/{drafted.id}/translations/cy"
+    form = read_form(client.get(url)).fields
+    form[box("age", "hint")] = "Mewn blynyddoedd"
+    form[box("helped")] = "A wnaeth unrhyw un eich helpu?"
+    # Meanwhile, someone rewords the second question in the editor.
+    current = draft_of(db_session, drafted).find("helped")
+    with app.app_context():
+        services.update_item(
+            db_session,
+            questionnaire=drafted,
+            name="helped",
+            item=d.Question(**{**current.__dict__, "label": {"en": "Did someone help you?"}}),
+            expected_revision=1,
+            changed_by=facilitator.user,
+        )
+    db_session.commit()
+    response = client.post(url, data=form)
+    assert response.status_code == 200
+    page = page_text(response)
+    assert "Someone else changed “Did someone help you?” (helped)" in page
+    assert "Nothing was saved" in page and "There is a problem" in page
+    assert "Saved now:" in page  # what is there now, beside their words
+    after = draft_of(db_session, drafted)
+    assert "cy" not in after.find("age").hint and "cy" not in after.find("helped").label
+    # Their words stay in the boxes; saving again now goes through.
+    again = read_form(response).fields
+    assert again[box("helped")] == "A wnaeth unrhyw un eich helpu?"
+    assert again[box("age", "hint")] == "Mewn blynyddoedd"
+    assert client.post(url, data=again).status_code == 302
+    after = draft_of(db_session, drafted)
+    assert after.find("helped").label == {
+        "en": "Did someone help you?",
+        "cy": "A wnaeth unrhyw un eich helpu?",
+    }
+    assert after.find("age").hint["cy"] == "Mewn blynyddoedd"
+
+
+def test_a_question_deleted_meanwhile_is_named(client, base, drafted, db_session, facilitator):
+    url = f"{base}/{drafted.id}/translations/cy"
+    form = read_form(client.get(url)).fields
+    form[box("helped")] = "Helpu?"
+    form[box("age", "hint")] = "Mewn blynyddoedd"
+    services.delete_item(
+        db_session, questionnaire=drafted, name="helped", changed_by=facilitator.user
+    )
+    db_session.commit()
+    response = client.post(url, data=form)
+    assert "Someone deleted the question helped" in page_text(response)
+    assert "cy" not in draft_of(db_session, drafted).find("age").hint
+
+
+def test_two_translators_on_different_questions_do_not_undo_each_other(
+    client, base, drafted, db_session
+):
+    url = f"{base}/{drafted.id}/translations/cy"
+    first = read_form(client.get(url)).fields
+    second = read_form(client.get(url)).fields
+    first[box("rooms")] = "Sawl ystafell?"
+    assert client.post(url, data=first).status_code == 302
+    second[box("age", "hint")] = "Mewn blynyddoedd"  # their copy still has rooms empty
+    assert client.post(url, data=second).status_code == 302
+    after = draft_of(db_session, drafted)
+    assert after.find("rooms").label["cy"] == "Sawl ystafell?"
+    assert after.find("age").hint["cy"] == "Mewn blynyddoedd"
+
+
+def test_huge_translation_is_refused_beside_its_box(client, base, drafted, db_session):
+    url = f"{base}/{drafted.id}/translations/cy"
+    form = read_form(client.get(url)).fields
+    form[box("rooms")] = "Sawl ystafell?"
+    form[box("helped", "required_message")] = "x" * 10_000
+    response = client.post(url, data=form)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'id="{box("helped", "required_message")}-error"' in html
+    assert "Use 500 characters or fewer" in page_text(response)
+    assert "cy" not in draft_of(db_session, drafted).find("rooms").label
+    # The other words they typed are still there to save.
+    assert read_form(response).fields[box("rooms")] == "Sawl ystafell?"
+
+
+@pytest.mark.parametrize(
+    "seen",
+    [
+        "{not json",
+        "[]",
+        '{"revisions": {}, "texts": {"csrf_token": ["age", "label", "", "x"]}}',
+        json.dumps(
+            {"revisions": {}, "texts": {box("age", "relevance"): ["age", "relevance", "", ""]}}
+        ),
+    ],
+)
+def test_a_mangled_page_record_saves_nothing(client, base, drafted, db_session, seen):
+    url = f"{base}/{drafted.id}/translations/cy"
+    form = read_form(client.get(url)).fields
+    form[box("rooms")] = "Sawl ystafell?"
+    form["seen"] = seen
+    response = client.post(url, data=form)
+    assert "This page was out of date" in page_text(response)
+    assert "cy" not in draft_of(db_session, drafted).find("rooms").label
+
+
+def test_unknown_or_main_language_pages_are_not_found(client, base, drafted):
+    assert client.get(f"{base}/{drafted.id}/translations/fr").status_code == 404
+    response = client.get(f"{base}/{drafted.id}/translations/en")
+    assert response.status_code == 404 and "is the main language" in page_text(response)
+
+
+def test_nothing_to_translate_says_so(client, base, questionnaire):
+    client.post(
+        f"{base}/{questionnaire.id}/translations/new", data={"name": "Cymraeg", "code": "cy"}
+    )
+    page = page_text(client.get(f"{base}/{questionnaire.id}/translations/cy"))
+    assert "There is nothing to translate yet" in page
+
+
+# Removing a language ----------------------------------------------------------------------
+
+
+def test_removing_a_language_with_texts_needs_a_yes(client, base, drafted, db_session):
+    url = f"{base}/{drafted.id}/translations/cy/remove"
+    page = page_text(client.get(url))
+    assert "Remove Cymraeg from the draft?" in page and "1 text is translated" in page
+    response = client.post(url, data={})
+    assert response.status_code == 200
+    assert 'id="confirm-error"' in response.get_data(as_text=True)
+    assert "Tick the box to delete them" in page_text(response)
+    assert draft_of(db_session, drafted).find("age").label["cy"] == "Faint yw eich oed?"
+    response = client.post(url, data={"confirm": "y"})
+    assert response.status_code == 302
+    assert "Cymraeg is removed" in page_text(client.get(response.headers["Location"]))
+    after = draft_of(db_session, drafted)
+    assert [lang.code for lang in after.languages] == ["en"]
+    assert after.find("age").label == {"en": "How old are you?"}
+
+
+def test_removing_an_untranslated_language_needs_no_tick(client, base, drafted, db_session):
+    client.post(f"{base}/{drafted.id}/translations/new", data={"name": "Polski", "code": "pl"})
+    response = client.post(f"{base}/{drafted.id}/translations/pl/remove", data={})
+    assert response.status_code == 302
+    assert [lang.code for lang in draft_of(db_session, drafted).languages] == ["en", "cy"]
+
+
+def test_the_main_language_cannot_be_removed(app, db_session, drafted, facilitator):
+    with app.app_context(), pytest.raises(t.DomainError, match="main language"):
+        t.remove_language(
+            db_session,
+            questionnaire=drafted,
+            code="en",
+            confirmed=True,
+            changed_by=facilitator.user,
+        )
+
+
+# Who may do what --------------------------------------------------------------------------
+
+
+def test_academic_partner_sees_progress_but_cannot_change_anything(
+    client, auth, facilitator, make_member, drafted, db_session
+):
+    partner = make_member(study=facilitator.study, roles=[Role.ACADEMIC_PARTNER])
+    auth.sign_in(partner.user)
+    base = f"/studies/{facilitator.study.slug}/questionnaires/{drafted.id}/translations"
+    page = page_text(client.get(base))
+    assert "Cymraeg" in page and "Add a language" not in page
+    assert "Translate into Cymraeg" not in page and "Remove" not in page
+    assert client.get(f"{base}/cy").status_code == 403
+    assert client.post(f"{base}/cy", data={box("age"): "Hacked"}).status_code == 403
+    assert client.post(f"{base}/new", data={"name": "Polski", "code": "pl"}).status_code == 403
+    assert client.post(f"{base}/cy/remove", data={"confirm": "y"}).status_code == 403
+    assert len(draft_of(db_session, drafted).languages) == 2
+
+
+def test_member_of_another_study_is_kept_out(client, auth, make_member, drafted, facilitator):
+    stranger = make_member(roles=[Role.FACILITATOR, Role.CO_RESEARCHER])
+    auth.sign_in(stranger.user)
+    theirs = f"/studies/{facilitator.study.slug}/questionnaires/{drafted.id}/translations"
+    assert client.get(theirs).status_code == 403
+    assert client.post(f"{theirs}/new", data={"name": "Polski", "code": "pl"}).status_code == 403
+    # Nor can they reach it through their own study's address.
+    own = f"/studies/{stranger.study.slug}/questionnaires/{drafted.id}/translations"
+    assert client.get(own).status_code == 404
+    assert client.get(f"{own}/cy").status_code == 404
+
+
+def test_untouched_draft_rows_are_not_rewritten(client, base, drafted, db_session):
+    url = f"{base}/{drafted.id}/translations/cy"
+    form = read_form(client.get(url)).fields
+    form[box("home")] = "Eich cartref"
+    client.post(url, data=form)
+    db_session.expire_all()
+    rows = db_session.scalars(sa.select(DraftItem).where(DraftItem.questionnaire_id == drafted.id))
+    assert {row.name: row.revision for row in rows} == {
+        "age": 1,
+        "helped": 1,
+        "home": 2,
+        "rooms": 1,
+        "total": 1,
+    }

@@ -14,6 +14,7 @@ from peer_research.studies.forms import ConfirmForm
 from surveys import definition as d
 from surveys import services
 from surveys.forms import QUESTION_TYPE_NAMES, MoveForm, QuestionnaireForm
+from surveys.plain_language import jargon_terms, label_feedback
 from surveys.validation import check_definition
 from surveys.views import blueprint
 from surveys.views.common import DESIGN_GROUP, is_facilitator, may_edit, questionnaire_or_404
@@ -63,6 +64,13 @@ def show_draft(questionnaire_id: int):
     """Show the draft with its questions in order, and the published versions."""
     questionnaire = questionnaire_or_404(questionnaire_id)
     draft = services.draft_definition(db.session, questionnaire)
+    language = draft.default_language.code
+    terms = jargon_terms(db.session, study=g.study)
+    db.commit()  # the study's jargon list is seeded the first time it is used
+    feedback = {
+        item.name: label_feedback(item.label.get(language, ""), language, terms)
+        for item, _parents in draft.walk()
+    }
     undo = session.get("undo_delete")
     if undo and undo.get("questionnaire_id") != questionnaire.id:
         undo = None
@@ -78,6 +86,7 @@ def show_draft(questionnaire_id: int):
         move_form=MoveForm(),
         type_names=QUESTION_TYPE_NAMES,
         undo=undo,
+        feedback=feedback,
     )
 
 

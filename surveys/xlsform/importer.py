@@ -16,6 +16,7 @@ from .columns import (
     survey_columns,
 )
 from .languages import LanguagePlan, plan_languages
+from .logic_check import warn_about_logic
 from .reader import Sheet, Workbook, read_workbook
 from .report import ImportReport
 from .survey import SurveyContext, build_items
@@ -95,6 +96,7 @@ def _build(
         ),
     )
     items = build_items(survey.rows, context)
+    warn_about_logic(context)
     if not items and not report.has_errors:
         report.error("The survey sheet has no questions to import.", sheet=survey.name)
     _report_unused_columns(survey, columns, report)

@@ -210,3 +210,16 @@ def test_academic_partner_reads_but_cannot_edit(
     page = page_text(client.get(f"{base}/{questionnaire.id}/"))
     assert "What helps at home" in page and "Add a question" not in page
     assert client.get(f"{base}/{questionnaire.id}/questions/new").status_code == 403
+
+
+def test_each_question_shows_its_reading_ease_and_jargon(client, signed_in, questionnaire):
+    add(client, signed_in, questionnaire, label="Is co-production with service users working?")
+    page = page_text(client.get(draft_url(signed_in, questionnaire)))
+    assert "Reading ease:" in page
+    assert "Jargon: “co-production”, try “working together”" in page
+
+
+def test_ten_thousand_brackets_are_refused_beside_the_field(client, signed_in, questionnaire):
+    response = add(client, signed_in, questionnaire, label="Q", relevance="(" * 10_000 + "1")
+    assert response.status_code == 200
+    assert 'id="relevance-error"' in response.get_data(as_text=True)

@@ -463,6 +463,25 @@ def test_unknown_references_and_types_are_errors():
     assert places(result, Severity.ERROR) == {(2, "relevant"), (3, "type")}
 
 
+def test_logic_the_editor_would_refuse_is_imported_with_a_warning_at_its_cell():
+    result = imported(
+        [
+            [*HEADER, "calculation", "relevant"],
+            ["calculate", "price", "", "pulldata('prices', 'cost', 'id', '1')", ""],
+            ["integer", "age", "Age", "", ""],
+            ["text", "q", "Q", "", "${age} > 'x' or ${age} & 1"],
+        ]
+    )
+    assert result.imported
+    assert result.definition.items[0].calculation == "pulldata('prices', 'cost', 'id', '1')"
+    warnings = result.report.of(Severity.WARNING)
+    assert {(finding.row, finding.column) for finding in warnings} == {
+        (2, "calculation"),
+        (4, "relevant"),
+    }
+    assert "pulldata" in warnings[0].message
+
+
 def test_a_row_with_a_name_but_no_type_is_an_error_and_comment_rows_are_skipped():
     result = imported([[*HEADER, "notes"], ["", "q", "Q", ""], ["", "", "", "just a note"]])
     assert places(result, Severity.ERROR) == {(2, "type")}

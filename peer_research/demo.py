@@ -64,6 +64,77 @@ def seed_demo(session: Session) -> None:
                 roles=person.roles,
                 added_by=people["admin"],
             )
+    _add_demo_questionnaire(session, study, people["sam"])
+
+
+def _add_demo_questionnaire(session: Session, study, author: User) -> None:
+    """Give the demo study a short draft questionnaire with a section and some logic."""
+    from surveys import definition as d
+    from surveys.services import import_questionnaire
+
+    def question(name: str, kind: d.QuestionType, label: str, **fields) -> d.Question:
+        return d.Question(name=name, type=kind, label={"en": label}, **fields)
+
+    def choices(*labels: str) -> tuple[d.Choice, ...]:
+        return tuple(d.Choice(label.lower().replace(" ", "_"), {"en": label}) for label in labels)
+
+    helpers = d.Section(
+        name="helpers",
+        label={"en": "People who help you"},
+        repeat=True,
+        relevance="${gets_help} = 'yes'",
+        items=(
+            question(
+                "helper_relation",
+                d.QuestionType.SELECT_ONE,
+                "Who are they to you?",
+                choices=choices("Family", "Friend", "Paid carer"),
+                other_option=True,
+            ),
+            question(
+                "helper_hours",
+                d.QuestionType.INTEGER,
+                "About how many hours a week?",
+                constraint=". >= 0 and . <= 168",
+                constraint_message={"en": "A week has 168 hours."},
+            ),
+        ),
+    )
+    definition = d.FormDefinition(
+        title="What helps at home",
+        languages=(d.Language("en", "English"),),
+        items=(
+            question(
+                "age",
+                d.QuestionType.INTEGER,
+                "How old are you?",
+                required=True,
+                constraint=". >= 18 and . < 120",
+                privacy=d.PrivacyClass.QUASI_IDENTIFIER,
+            ),
+            question(
+                "gets_help",
+                d.QuestionType.YES_NO,
+                "Does anyone help you at home?",
+                choices=choices("Yes", "No"),
+            ),
+            helpers,
+            question(
+                "feeling",
+                d.QuestionType.RATING,
+                "How do you feel about the help you get?",
+                appearance="faces",
+                choices=choices("Very unhappy", "Unhappy", "Not sure", "Happy", "Very happy"),
+            ),
+            question(
+                "what_would_help",
+                d.QuestionType.LONG_TEXT,
+                "What would make life at home better?",
+                privacy=d.PrivacyClass.FREE_TEXT,
+            ),
+        ),
+    )
+    import_questionnaire(session, study=study, definition=definition, imported_by=author)
 
 
 def _create_person(session: Session, person: DemoPerson) -> User:

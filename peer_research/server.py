@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -38,5 +39,7 @@ def serve(app: Flask, *, host: str, port: int, workers: int, threads: int) -> No
         "errorlog": "-",
         "timeout": 60,
         "forwarded_allow_ips": "127.0.0.1",
+        # One control socket per instance, so that several instances can run side by side.
+        "control_socket": str(Path(app.instance_path) / "gunicorn.ctl"),
     }
     GunicornServer(app, options).run()

@@ -6,10 +6,22 @@ The one module that reaches up into the higher domains, by design.
 from peer_research.accounts.models import PasswordReset, SignInFailure, User
 from peer_research.audit.models import AuditEvent
 from peer_research.studies.models import Invitation, Membership, MembershipRole, Study
+from surveys.codesign.models import (
+    AnonymousBallot,
+    Decision,
+    DecisionRule,
+    Poll,
+    PollVoter,
+    Proposal,
+    Vote,
+)
 from surveys.models import DraftItem, JargonTerm, MediaFile, Questionnaire, QuestionnaireVersion
 
 __all__ = [
+    "AnonymousBallot",
     "AuditEvent",
+    "Decision",
+    "DecisionRule",
     "DraftItem",
     "Invitation",
     "JargonTerm",
@@ -17,9 +29,13 @@ __all__ = [
     "Membership",
     "MembershipRole",
     "PasswordReset",
+    "Poll",
+    "PollVoter",
+    "Proposal",
     "Questionnaire",
     "QuestionnaireVersion",
     "SignInFailure",
     "Study",
     "User",
+    "Vote",
 ]

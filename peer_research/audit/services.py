@@ -38,6 +38,14 @@ class Action(enum.StrEnum):
     MEMBER_REMOVED = "member_removed"
     QUESTIONNAIRE_IMPORTED = "questionnaire_imported"
     QUESTIONNAIRE_PUBLISHED = "questionnaire_published"
+    PROPOSAL_OPENED = "proposal_opened"
+    PROPOSAL_WITHDRAWN = "proposal_withdrawn"
+    POLL_OPENED = "poll_opened"
+    VOTE_CAST = "vote_cast"
+    POLL_CLOSED = "poll_closed"
+    DECISION_RECORDED = "decision_recorded"
+    DECISION_RULE_CHANGED = "decision_rule_changed"
+    DIRECT_EDIT_RECORDED = "direct_edit_recorded"
 
 
 ACTION_DESCRIPTIONS = {
@@ -61,6 +69,14 @@ ACTION_DESCRIPTIONS = {
     Action.MEMBER_REMOVED: _l("Member removed"),
     Action.QUESTIONNAIRE_IMPORTED: _l("Questionnaire imported"),
     Action.QUESTIONNAIRE_PUBLISHED: _l("Questionnaire version published"),
+    Action.PROPOSAL_OPENED: _l("Suggested change put to the group"),
+    Action.PROPOSAL_WITHDRAWN: _l("Suggested change withdrawn"),
+    Action.POLL_OPENED: _l("Poll opened"),
+    Action.VOTE_CAST: _l("Vote cast or changed"),
+    Action.POLL_CLOSED: _l("Poll closed"),
+    Action.DECISION_RECORDED: _l("Decision recorded"),
+    Action.DECISION_RULE_CHANGED: _l("Decision rule changed"),
+    Action.DIRECT_EDIT_RECORDED: _l("Draft changed directly by a facilitator"),
 }
 
 

@@ -1,0 +1,127 @@
+"""How a study decides: its decision rule, anonymous polls and direct edits, with history.
+
+Each setting is a new append-only `decision_rules` row; the newest is in force. The first
+may be made by a facilitator alone; later ones only by an accepted rule-change poll.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from peer_research.accounts.models import User
+from peer_research.audit.services import Action, record
+from peer_research.errors import DomainError
+from peer_research.studies.models import Role, Study
+from peer_research.studies.services import get_membership
+from surveys.codesign import rules
+from surveys.codesign.models import Decision, DecisionRule, Outcome, PollSubject, RuleKind
+
+
+@dataclass(frozen=True)
+class DecisionSettings:
+    """How a study decides: its rule, whether polls are anonymous, whether direct edits exist."""
+
+    rule: rules.Rule = rules.DEFAULT_RULE
+    anonymous_polls: bool = False
+    allow_direct_edits: bool = False
+    setting: DecisionRule | None = None  # the row in force (None: the defaults, never set)
+
+    def as_json(self) -> dict:
+        """Return the settings as JSON-ready data (for a rule-change poll)."""
+        return {
+            "kind": self.rule.kind.value,
+            "consent_threshold": self.rule.consent_threshold,
+            "quorum": self.rule.quorum,
+            "anonymous_polls": self.anonymous_polls,
+            "allow_direct_edits": self.allow_direct_edits,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> DecisionSettings:
+        """Rebuild settings from `as_json` data."""
+        return cls(
+            rule=rules.Rule(RuleKind(data["kind"]), data["consent_threshold"], data["quorum"]),
+            anonymous_polls=data["anonymous_polls"],
+            allow_direct_edits=data["allow_direct_edits"],
+        )
+
+
+def decision_settings(session: Session, study: Study) -> DecisionSettings:
+    """Return the study's settings in force (consent at 75%, named polls, no direct edits,
+    until the study sets its own)."""
+    row = session.scalar(
+        sa.select(DecisionRule)
+        .where(DecisionRule.study_id == study.id)
+        .order_by(DecisionRule.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return DecisionSettings()
+    return DecisionSettings(
+        rule=rules.Rule(row.kind, row.consent_threshold, row.quorum),
+        anonymous_polls=row.anonymous_polls,
+        allow_direct_edits=row.allow_direct_edits,
+        setting=row,
+    )
+
+
+def rule_history(session: Session, study: Study) -> list[DecisionRule]:
+    """Return every setting of the study's rule, oldest first."""
+    query = sa.select(DecisionRule).where(DecisionRule.study_id == study.id)
+    return list(session.scalars(query.order_by(DecisionRule.id)))
+
+
+def set_decision_rule(
+    session: Session,
+    *,
+    study: Study,
+    settings: DecisionSettings,
+    set_by: User | None,
+    decision: Decision | None = None,
+) -> DecisionRule:
+    """Put new decision settings in force, recording who and which decision.
+
+    The first setting may be made by a facilitator alone (`decision` None); every later
+    change needs the accepted rule-change decision that authorised it.
+    """
+    settings.rule.check()
+    first = decision_settings(session, study).setting is None
+    if decision is None:
+        membership = get_membership(session, study=study, user=set_by) if set_by else None
+        if not first:
+            raise DomainError(
+                _("The group decides how it decides: open a poll to change the rule.")
+            )
+        if membership is None or Role.FACILITATOR not in membership.roles:
+            raise DomainError(_("Only a facilitator can set up how the group decides."))
+    elif not (
+        decision.study_id == study.id
+        and decision.outcome == Outcome.ACCEPTED
+        and decision.poll is not None
+        and decision.poll.subject == PollSubject.RULE_CHANGE
+    ):
+        raise DomainError(_("That decision did not agree this change of rule."))
+    row = DecisionRule(
+        study_id=study.id,
+        kind=settings.rule.kind,
+        consent_threshold=settings.rule.consent_threshold,
+        quorum=settings.rule.quorum,
+        anonymous_polls=settings.anonymous_polls,
+        allow_direct_edits=settings.allow_direct_edits,
+        set_by_id=set_by.id if set_by else None,
+        decision_id=decision.id if decision else None,
+    )
+    session.add(row)
+    session.flush()
+    record(
+        session,
+        Action.DECISION_RULE_CHANGED,
+        actor=set_by,
+        study=study,
+        detail={**settings.as_json(), "decision_id": decision.id if decision else None},
+    )
+    return row

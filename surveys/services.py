@@ -15,12 +15,12 @@ from peer_research.db import utcnow
 from peer_research.errors import DomainError
 from peer_research.studies.models import Study
 from surveys import definition as d
+from surveys import logic
 from surveys.models import DraftItem, Questionnaire, QuestionnaireVersion
 from surveys.validation import (
     Problem,
     check_definition,
     check_item,
-    circular_references,
     dependencies,
 )
 
@@ -174,9 +174,20 @@ def _check_new_item(
     problems = check_item(item, trial)
     if problems:
         raise DomainError(problems[0].message, field=problems[0].field or None)
-    cycles = circular_references(trial)
+    cycles = [cycle for cycle in logic.find_cycles(dependencies(trial)) if item.name in cycle]
     if cycles:
-        raise DomainError(cycles[0].message, field="relevance")
+        raise DomainError(
+            logic.describe_cycle(cycles[0]), field=_field_with_references(item) or "relevance"
+        )
+
+
+def _field_with_references(item: d.Item) -> str | None:
+    """Return the first logic field of an item that refers to other questions."""
+    for field in ("calculation", "relevance", "required_if", "constraint", "repeat_count"):
+        expression = getattr(item, field, "")
+        if expression and "${" in expression:
+            return field
+    return None
 
 
 def _without(definition: d.FormDefinition, name: str) -> d.FormDefinition:

@@ -161,7 +161,6 @@ def test_an_empty_or_broken_draft_is_not_published(edit, facilitator):
 def test_an_old_cycle_elsewhere_does_not_block_unrelated_edits(
     app, db_session, questionnaire, facilitator
 ):
-
     looped = d.FormDefinition(
         title="Imported",
         languages=(d.Language("en", "English"),),

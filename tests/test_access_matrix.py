@@ -20,7 +20,7 @@ from peer_research.studies.models import Role
 from peer_research.studies.services import create_invitation
 from surveys import definition as d
 from surveys import services as surveys
-from surveys.views.common import DESIGN_GROUP
+from surveys.views.common import CO_DESIGN_GROUP, DESIGN_GROUP
 
 STUDY_ROLES = tuple(role.value for role in Role)
 IDENTITIES = ("anonymous", "outsider", "site_admin", *STUDY_ROLES)
@@ -29,6 +29,7 @@ EVERYONE = set(IDENTITIES)
 SIGNED_IN_PEOPLE = EVERYONE - {"anonymous"}
 MEMBERS = set(STUDY_ROLES)
 DESIGNERS = {"facilitator", "co_researcher"}
+CO_DESIGNERS = DESIGNERS | {"peer_researcher", "academic_partner"}
 
 # endpoint -> (the rule it must declare, who may use it)
 MATRIX = {
@@ -82,6 +83,12 @@ MATRIX = {
     "surveys.edit_images": (DESIGN_GROUP, DESIGNERS),
     "surveys.remove_image": (DESIGN_GROUP, DESIGNERS),
     "surveys.show_media": (ANY_MEMBER, MEMBERS),
+    "surveys.list_proposals": (ANY_MEMBER, MEMBERS),
+    "surveys.suggest_change": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.show_proposal": (ANY_MEMBER, MEMBERS),
+    "surveys.cast_vote": (ANY_MEMBER, MEMBERS),
+    "surveys.withdraw_proposal": (ANY_MEMBER, MEMBERS),
+    "surveys.show_decision_log": (ANY_MEMBER, MEMBERS),
 }
 
 
@@ -148,6 +155,7 @@ def world(app, db_session, make_user, make_study, make_member):
         "stored_name": "0123456789abcdef.png",
         "code": "en",
         "term_id": 1,
+        "proposal_id": 1,
     }
     return people, values, invitation_token
 

@@ -278,6 +278,17 @@ def cast_vote(
     return None
 
 
+def latest_poll(session: Session, proposal: Proposal) -> Poll | None:
+    """Return the newest poll on a proposal."""
+    query = sa.select(Poll).where(Poll.proposal_id == proposal.id).order_by(Poll.id.desc())
+    return session.scalars(query.limit(1)).first()
+
+
+def decision_of(session: Session, poll: Poll) -> Decision | None:
+    """Return the decision a closed poll recorded."""
+    return session.scalar(sa.select(Decision).where(Decision.poll_id == poll.id))
+
+
 def everyone_voted(session: Session, poll: Poll) -> bool:
     """Tell whether every person who may vote has voted."""
     waiting = sa.select(PollVoter).where(PollVoter.poll_id == poll.id, PollVoter.voted_at.is_(None))

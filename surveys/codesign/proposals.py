@@ -399,6 +399,16 @@ def _questionnaire(session: Session, proposal: Proposal) -> Questionnaire:
 # Reading proposals ----------------------------------------------------------------------
 
 
+def proposals_of(session: Session, questionnaire: Questionnaire) -> list[Proposal]:
+    """Return every proposal about a questionnaire, newest first."""
+    query = (
+        sa.select(Proposal)
+        .where(Proposal.questionnaire_id == questionnaire.id)
+        .order_by(Proposal.id.desc())
+    )
+    return list(session.scalars(query))
+
+
 def proposals_touching(
     session: Session, *, questionnaire: Questionnaire, name: str
 ) -> list[Proposal]:

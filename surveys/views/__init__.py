@@ -6,6 +6,7 @@ blueprint = Blueprint("surveys", __name__)
 
 # The modules register their routes on the blueprint when imported.
 from surveys.views import (  # noqa: E402, F401
+    codesign,
     editor,
     media,
     plain_language,

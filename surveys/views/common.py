@@ -13,6 +13,10 @@ from surveys.models import Questionnaire
 
 # Who shapes the draft until the co-design workflow replaces direct editing.
 DESIGN_GROUP = members_with(Role.FACILITATOR, Role.CO_RESEARCHER)
+# Who may suggest changes and vote: everyone in the co-design group, whatever their role.
+CO_DESIGN_GROUP = members_with(
+    Role.FACILITATOR, Role.CO_RESEARCHER, Role.PEER_RESEARCHER, Role.ACADEMIC_PARTNER
+)
 
 
 def questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
@@ -28,6 +32,11 @@ def questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
 def may_edit() -> bool:
     """Tell whether the current member is in the design group."""
     return g.membership.has_any_role(DESIGN_GROUP.study_roles)
+
+
+def may_suggest() -> bool:
+    """Tell whether the current member may suggest changes (the whole co-design group)."""
+    return g.membership.has_any_role(CO_DESIGN_GROUP.study_roles)
 
 
 def is_facilitator() -> bool:

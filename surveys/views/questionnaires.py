@@ -17,7 +17,13 @@ from surveys.forms import QUESTION_TYPE_NAMES, MoveForm, QuestionnaireForm
 from surveys.plain_language import jargon_terms, label_feedback
 from surveys.validation import check_definition
 from surveys.views import blueprint
-from surveys.views.common import DESIGN_GROUP, is_facilitator, may_edit, questionnaire_or_404
+from surveys.views.common import (
+    DESIGN_GROUP,
+    is_facilitator,
+    may_edit,
+    may_suggest,
+    questionnaire_or_404,
+)
 
 
 @blueprint.get("/studies/<study_slug>/questionnaires")
@@ -81,6 +87,7 @@ def show_draft(questionnaire_id: int):
         revisions=services.draft_revisions(db.session, questionnaire),
         problems=check_definition(draft),
         may_edit=may_edit(),
+        may_suggest=may_suggest(),
         is_facilitator=is_facilitator(),
         confirm_form=ConfirmForm(),
         move_form=MoveForm(),

@@ -157,6 +157,16 @@ class FormDefinition:
         return next((item for item, _parents in self.walk() if item.name == name), None)
 
 
+def with_text(texts: Translated, language: str, text: str | None) -> dict[str, str]:
+    """Return a copy of the texts with one language's text set (removed when it is empty)."""
+    merged = dict(texts)
+    if text and text.strip():
+        merged[language] = text.strip()
+    else:
+        merged.pop(language, None)
+    return merged
+
+
 def _walk(items: tuple[Item, ...], parents: tuple[Section, ...]):
     for item in items:
         yield item, parents

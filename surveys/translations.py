@@ -364,28 +364,18 @@ def _with_translations(
                 )
             )
     changes: dict = {
-        field: _set_text(getattr(item, field), code, texts[TextKey(item.name, field)])
+        field: d.with_text(getattr(item, field), code, texts[TextKey(item.name, field)])
         for field in fields
         if field != "choice" and TextKey(item.name, field) in texts
     }
     if any(key.field == "choice" for key in texts):
         changes["choices"] = tuple(
-            replace(choice, label=_set_text(choice.label, code, texts[key]))
+            replace(choice, label=d.with_text(choice.label, code, texts[key]))
             if (key := TextKey(item.name, "choice", choice.name)) in texts
             else choice
             for choice in item.choices
         )
     return replace(item, **changes)
-
-
-def _set_text(texts: d.Translated, code: str, text: str) -> dict[str, str]:
-    """Return translations with one language's text set, or removed when empty."""
-    merged = dict(texts)
-    if text:
-        merged[code] = text
-    else:
-        merged.pop(code, None)
-    return merged
 
 
 def _save_item(

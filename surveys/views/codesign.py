@@ -42,7 +42,7 @@ from surveys.codesign.models import (
 from surveys.codesign.rules import Rule
 from surveys.models import Questionnaire
 from surveys.views import blueprint
-from surveys.views.common import CO_DESIGN_GROUP, questionnaire_or_404
+from surveys.views.common import CO_DESIGN_GROUP, hidden_revision, questionnaire_or_404
 
 QUESTIONNAIRE = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 DECIDE_WITHIN = timedelta(days=7)
@@ -189,16 +189,6 @@ def _voted_count(poll: Poll) -> int:
     return sum(1 for voter in codesign.poll_voters(db.session, poll) if voter.voted_at)
 
 
-def _with_text(texts: d.Translated, language: str, text: str | None) -> dict[str, str]:
-    """Return translations with one language's text set (or removed when empty)."""
-    merged = dict(texts)
-    if text and text.strip():
-        merged[language] = text.strip()
-    else:
-        merged.pop(language, None)
-    return merged
-
-
 def _decide_by(day: date, now: datetime) -> datetime:
     """Return the closing time: the chosen day, at the time of day it is now (UTC)."""
     return datetime.combine(day, now.timetz())
@@ -264,8 +254,8 @@ def suggest_change(questionnaire_id: int, name: str):
     if form.validate_on_submit():
         changed = dataclasses.replace(
             item,
-            label=_with_text(item.label, language, form.label.data),
-            hint=_with_text(item.hint, language, form.hint.data),
+            label=d.with_text(item.label, language, form.label.data),
+            hint=d.with_text(item.hint, language, form.hint.data),
         )
         now = utcnow()
         try:
@@ -277,7 +267,7 @@ def suggest_change(questionnaire_id: int, name: str):
                 reason=form.reason.data,
                 item=changed,
                 target_name=name,
-                base_revision=_int(form.revision.data),
+                base_revision=hidden_revision(form.revision.data),
                 open_now=True,
                 now=now,
             )
@@ -308,14 +298,6 @@ def suggest_change(questionnaire_id: int, name: str):
         item=item,
         language=language,
     )
-
-
-def _int(value: str | None) -> int | None:
-    """Return a whole number from a hidden field, or None."""
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def _render_proposal(questionnaire: Questionnaire, proposal: Proposal, vote_form: VoteForm):

@@ -42,3 +42,8 @@ def may_suggest() -> bool:
 def is_facilitator() -> bool:
     """Tell whether the current member runs the study."""
     return Role.FACILITATOR in g.membership.roles
+
+
+def hidden_revision(value: str | None) -> int | None:
+    """Read the draft revision a page was opened at from its hidden field (None if mangled)."""
+    return int(value) if value and value.isdigit() else None

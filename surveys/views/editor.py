@@ -25,19 +25,9 @@ from surveys.forms import (
 from surveys.models import Questionnaire
 from surveys.validation import check_expression, known_names, sections_of
 from surveys.views import blueprint
-from surveys.views.common import DESIGN_GROUP, questionnaire_or_404
+from surveys.views.common import DESIGN_GROUP, hidden_revision, questionnaire_or_404
 
 ITEMS = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
-
-
-def _with_text(texts: d.Translated, language: str, text: str | None) -> dict[str, str]:
-    """Return translations with one language's text set (or removed when empty)."""
-    merged = dict(texts)
-    if text and text.strip():
-        merged[language] = text.strip()
-    else:
-        merged.pop(language, None)
-    return merged
 
 
 def _free_name(wanted: str, taken: set[str]) -> str:
@@ -63,15 +53,15 @@ def question_from_form(
     return d.Question(
         name=name,
         type=kind,
-        label=_with_text(old.label, language, form.label.data),
-        hint=_with_text(old.hint, language, form.hint.data),
+        label=d.with_text(old.label, language, form.label.data),
+        hint=d.with_text(old.hint, language, form.hint.data),
         required=form.required.data,
         required_if=(form.required_if.data or "").strip(),
-        required_message=_with_text(old.required_message, language, form.required_message.data),
+        required_message=d.with_text(old.required_message, language, form.required_message.data),
         default=(form.default.data or "").strip(),
         relevance=(form.relevance.data or "").strip(),
         constraint=(form.constraint.data or "").strip(),
-        constraint_message=_with_text(
+        constraint_message=d.with_text(
             old.constraint_message, language, form.constraint_message.data
         ),
         calculation=(form.calculation.data or "").strip(),
@@ -115,9 +105,9 @@ def section_from_form(
     name = (form.name.data or "").strip() or _free_name(make_name(form.label.data or ""), taken)
     return d.Section(
         name=name,
-        label=_with_text(old.label, language, form.label.data),
+        label=d.with_text(old.label, language, form.label.data),
         items=old.items,
-        hint=_with_text(old.hint, language, form.hint.data),
+        hint=d.with_text(old.hint, language, form.hint.data),
         relevance=(form.relevance.data or "").strip(),
         repeat=form.repeat.data,
         repeat_count=(form.repeat_count.data or "").strip() if form.repeat.data else "",
@@ -240,7 +230,7 @@ def edit_item(questionnaire_id: int, name: str):
                 questionnaire=questionnaire,
                 name=name,
                 item=changed,
-                expected_revision=_int(form.revision.data),
+                expected_revision=hidden_revision(form.revision.data) or 0,
                 changed_by=current_user,
             )
         except services.DraftConflictError as error:
@@ -258,11 +248,6 @@ def edit_item(questionnaire_id: int, name: str):
     return _render_editor(
         template, form, questionnaire, draft, adding=False, item=item, conflict=conflict
     )
-
-
-def _int(value: str | None) -> int:
-    """Read a whole number from a hidden field (0 when missing or mangled)."""
-    return int(value) if value and value.isdigit() else 0
 
 
 @blueprint.post(f"{ITEMS}/items/<name>/move")

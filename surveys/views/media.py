@@ -17,7 +17,7 @@ from peer_research.errors import DomainError
 from surveys import definition as d
 from surveys import media, services
 from surveys.views import blueprint
-from surveys.views.common import DESIGN_GROUP, questionnaire_or_404
+from surveys.views.common import DESIGN_GROUP, hidden_revision, questionnaire_or_404
 
 ITEMS = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 CACHE_SECONDS = 7 * 24 * 3600  # the address holds the content hash: the file never changes
@@ -51,12 +51,6 @@ def _question_or_404(questionnaire, name: str) -> d.Question:
     return item
 
 
-def _revision(form) -> int:
-    """Read the revision the page was opened at (0 when missing or mangled)."""
-    value = form.revision.data or ""
-    return int(value) if value.isdigit() else 0
-
-
 def _read_upload(upload: FileStorage | None) -> bytes:
     """Read at most one byte more than the limit, so a huge upload is refused, not read."""
     if upload is None or not isinstance(upload, FileStorage):
@@ -85,7 +79,7 @@ def edit_images(questionnaire_id: int, name: str):
                     data=_read_upload(upload),
                     filename=upload.filename if upload else None,
                     max_bytes=max_bytes(),
-                    expected_revision=_revision(form),
+                    expected_revision=hidden_revision(form.revision.data) or 0,
                     changed_by=current_user,
                 )
             except DomainError as error:
@@ -130,7 +124,7 @@ def remove_image(questionnaire_id: int, name: str):
             questionnaire=questionnaire,
             name=name,
             choice=target or None,
-            expected_revision=_revision(form),
+            expected_revision=hidden_revision(form.revision.data) or 0,
             changed_by=current_user,
         )
     except DomainError as error:

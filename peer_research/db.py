@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +45,19 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+def enum_column(enum_class: type[enum.StrEnum], name: str) -> sa.Enum:
+    """Return a portable enum column type storing the values (a VARCHAR with a CHECK)."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+        create_constraint=True,
+        name=name,
+    )
 
 
 class Base(DeclarativeBase):

@@ -5,14 +5,18 @@ The one module that reaches up into the higher domains, by design.
 
 from peer_research.accounts.models import PasswordReset, SignInFailure, User
 from peer_research.audit.models import AuditEvent
+from peer_research.notifications.models import Notification, NotificationChoice
 from peer_research.studies.models import Invitation, Membership, MembershipRole, Study
 from surveys.codesign.models import (
     AnonymousBallot,
+    Comment,
+    CommentReaction,
     Decision,
     DecisionRule,
     Poll,
     PollVoter,
     Proposal,
+    ProposalTarget,
     Vote,
 )
 from surveys.models import DraftItem, JargonTerm, MediaFile, Questionnaire, QuestionnaireVersion
@@ -20,6 +24,8 @@ from surveys.models import DraftItem, JargonTerm, MediaFile, Questionnaire, Ques
 __all__ = [
     "AnonymousBallot",
     "AuditEvent",
+    "Comment",
+    "CommentReaction",
     "Decision",
     "DecisionRule",
     "DraftItem",
@@ -28,10 +34,13 @@ __all__ = [
     "MediaFile",
     "Membership",
     "MembershipRole",
+    "Notification",
+    "NotificationChoice",
     "PasswordReset",
     "Poll",
     "PollVoter",
     "Proposal",
+    "ProposalTarget",
     "Questionnaire",
     "QuestionnaireVersion",
     "SignInFailure",

@@ -32,7 +32,7 @@ DESIGNERS = {"facilitator", "co_researcher"}
 CO_DESIGNERS = DESIGNERS | {"peer_researcher", "academic_partner"}
 
 # endpoint -> (the rule it must declare, who may use it)
-MATRIX = {
+FOUNDATION_AND_QUESTIONNAIRES = {
     "static": (PUBLIC, EVERYONE),
     "health.show_health": (PUBLIC, EVERYONE),
     "accounts.show_home": (PUBLIC, EVERYONE),
@@ -83,12 +83,38 @@ MATRIX = {
     "surveys.edit_images": (DESIGN_GROUP, DESIGNERS),
     "surveys.remove_image": (DESIGN_GROUP, DESIGNERS),
     "surveys.show_media": (ANY_MEMBER, MEMBERS),
+}
+
+
+# Co-design: suggestions, votes, the decision log.
+CODESIGN = {
     "surveys.list_proposals": (ANY_MEMBER, MEMBERS),
     "surveys.suggest_change": (CO_DESIGN_GROUP, CO_DESIGNERS),
     "surveys.show_proposal": (ANY_MEMBER, MEMBERS),
     "surveys.cast_vote": (ANY_MEMBER, MEMBERS),
     "surveys.withdraw_proposal": (ANY_MEMBER, MEMBERS),
     "surveys.show_decision_log": (ANY_MEMBER, MEMBERS),
+}
+
+# Co-design: comments, replies and reactions.
+DISCUSSION: dict = {}
+
+# Notifications, choices, reminders, the participation view.
+NOTIFICATIONS: dict = {}
+
+# Publishing as a decision, how the group decides, versions compared, changelogs, PDFs.
+VERSIONS_AND_RULES: dict = {}
+
+# Live updates.
+LIVE: dict = {}
+
+MATRIX = {
+    **FOUNDATION_AND_QUESTIONNAIRES,
+    **CODESIGN,
+    **DISCUSSION,
+    **NOTIFICATIONS,
+    **VERSIONS_AND_RULES,
+    **LIVE,
 }
 
 

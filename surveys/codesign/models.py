@@ -16,21 +16,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peer_research.accounts.models import User
-from peer_research.db import AppendOnly, Base, utcnow
+from peer_research.db import AppendOnly, Base, enum_column, utcnow
 from peer_research.errors import DomainError
-
-
-def _enum_column(enum_class: type[enum.StrEnum], name: str) -> sa.Enum:
-    """Return a portable enum column type storing the values (a VARCHAR with a CHECK)."""
-    return sa.Enum(
-        enum_class,
-        native_enum=False,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-        create_constraint=True,
-        name=name,
-    )
 
 
 class ProposalState(enum.StrEnum):
@@ -54,6 +41,12 @@ class ChangeKind(enum.StrEnum):
     CHANGE_ITEM = "change_item"  # wording, choices, logic, translations, section settings
     MOVE_ITEM = "move_item"
     REMOVE_ITEM = "remove_item"
+    TRANSLATE = "translate"  # one language's texts of several items at once
+    SET_LANGUAGES = "set_languages"  # add or remove a language of the questionnaire
+
+
+# The name a SET_LANGUAGES proposal targets (never an item's name: those are identifiers).
+LANGUAGES_TARGET = "@languages"
 
 
 class RuleKind(enum.StrEnum):
@@ -119,9 +112,9 @@ class Proposal(Base):
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(sa.Text)
     state: Mapped[ProposalState] = mapped_column(
-        _enum_column(ProposalState, "proposal_state"), default=ProposalState.DRAFT
+        enum_column(ProposalState, "proposal_state"), default=ProposalState.DRAFT
     )
-    kind: Mapped[ChangeKind] = mapped_column(_enum_column(ChangeKind, "change_kind"))
+    kind: Mapped[ChangeKind] = mapped_column(enum_column(ChangeKind, "change_kind"))
     target_name: Mapped[str] = mapped_column(sa.String(100))  # for an addition: the new name
     # The item as it would be (`item_to_json`); for add and change only.
     proposed: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
@@ -141,6 +134,14 @@ class Proposal(Base):
     opened_at: Mapped[datetime | None]
 
     author: Mapped[User] = relationship()
+    targets: Mapped[list[ProposalTarget]] = relationship(
+        cascade="all, delete-orphan", order_by="ProposalTarget.name"
+    )
+
+    @property
+    def target_names(self) -> list[str]:
+        """Return the names of the items (or `LANGUAGES_TARGET`) the proposal touches."""
+        return [target.name for target in self.targets]
 
     def open(self, now: datetime) -> None:
         """Put the draft proposal before the group."""
@@ -190,6 +191,24 @@ class Proposal(Base):
         return f"<Proposal {self.id} {self.kind} {self.target_name!r} {self.state}>"
 
 
+class ProposalTarget(Base):
+    """An item a proposal touches, so that proposals about the same item are linked.
+
+    A change, move or removal touches one item; a translation touches every item whose
+    text it changes; a change of languages touches `LANGUAGES_TARGET`.
+    """
+
+    __tablename__ = "proposal_targets"
+
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(100), primary_key=True, index=True)
+
+    def __repr__(self) -> str:
+        return f"<ProposalTarget {self.proposal_id} {self.name!r}>"
+
+
 class DecisionRule(AppendOnly, Base):
     """One setting of a study's decision rule; the newest row is the rule in force.
 
@@ -203,7 +222,7 @@ class DecisionRule(AppendOnly, Base):
     study_id: Mapped[int] = mapped_column(
         sa.ForeignKey("studies.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[RuleKind] = mapped_column(_enum_column(RuleKind, "rule_kind"))
+    kind: Mapped[RuleKind] = mapped_column(enum_column(RuleKind, "rule_kind"))
     consent_threshold: Mapped[int]  # percent of agree among agree + disagree (consent)
     quorum: Mapped[int | None]  # how many must vote (quorum)
     anonymous_polls: Mapped[bool] = mapped_column(default=False)
@@ -232,16 +251,16 @@ class Poll(Base):
     questionnaire_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True
     )
-    subject: Mapped[PollSubject] = mapped_column(_enum_column(PollSubject, "poll_subject"))
+    subject: Mapped[PollSubject] = mapped_column(enum_column(PollSubject, "poll_subject"))
     proposal_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("proposals.id", ondelete="CASCADE"), index=True
     )
     # For a rule change: the settings that would come into force.
     proposed_rule: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     visibility: Mapped[Visibility] = mapped_column(
-        _enum_column(Visibility, "visibility"), default=Visibility.NAMED
+        enum_column(Visibility, "visibility"), default=Visibility.NAMED
     )
-    rule_kind: Mapped[RuleKind] = mapped_column(_enum_column(RuleKind, "rule_kind"))
+    rule_kind: Mapped[RuleKind] = mapped_column(enum_column(RuleKind, "rule_kind"))
     consent_threshold: Mapped[int]
     quorum: Mapped[int | None]
     opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -294,7 +313,7 @@ class Vote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     poll_id: Mapped[int] = mapped_column(sa.ForeignKey("polls.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    position: Mapped[Position] = mapped_column(_enum_column(Position, "position"))
+    position: Mapped[Position] = mapped_column(enum_column(Position, "position"))
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     cast_at: Mapped[datetime] = mapped_column(default=utcnow)
     changed_at: Mapped[datetime | None]
@@ -318,7 +337,7 @@ class AnonymousBallot(Base):
         sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
     )
     ballot_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    position: Mapped[Position] = mapped_column(_enum_column(Position, "position"))
+    position: Mapped[Position] = mapped_column(enum_column(Position, "position"))
     reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     def __repr__(self) -> str:
@@ -335,7 +354,7 @@ class Decision(AppendOnly, Base):
     __tablename__ = "decisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entry_kind: Mapped[EntryKind] = mapped_column(_enum_column(EntryKind, "entry_kind"))
+    entry_kind: Mapped[EntryKind] = mapped_column(enum_column(EntryKind, "entry_kind"))
     study_id: Mapped[int] = mapped_column(
         sa.ForeignKey("studies.id", ondelete="CASCADE"), index=True
     )
@@ -348,7 +367,7 @@ class Decision(AppendOnly, Base):
     proposal_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("proposals.id", ondelete="CASCADE")
     )
-    outcome: Mapped[Outcome] = mapped_column(_enum_column(Outcome, "outcome"))
+    outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome, "outcome"))
     applied: Mapped[bool]  # the change reached the draft (or the version, or the rule)
     reason: Mapped[str] = mapped_column(sa.Text)  # why, in plain words (the rule, any conflict)
     statement: Mapped[str] = mapped_column(sa.Text)  # the closer's own words, or the reason
@@ -364,3 +383,68 @@ class Decision(AppendOnly, Base):
 
     def __repr__(self) -> str:
         return f"<Decision {self.id} {self.entry_kind} {self.outcome}>"
+
+
+class Reaction(enum.StrEnum):
+    """A quick reaction to a comment, shown with a word as well as a symbol."""
+
+    AGREE = "agree"
+    LIKE = "like"
+    QUESTION = "question"
+    IDEA = "idea"
+
+
+class Comment(Base):
+    """A comment on a question of the draft or on a proposal, or a reply to another comment.
+
+    Exactly one of `item_name` and `proposal_id` is set on a thread's first comment;
+    replies copy their parent's. A removed comment keeps its place in the thread, without
+    its words, so replies still make sense.
+    """
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(item_name IS NULL) <> (proposal_id IS NULL)", name="comment_has_one_subject"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True
+    )
+    item_name: Mapped[str | None] = mapped_column(sa.String(100))
+    proposal_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("proposals.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+    removed_at: Mapped[datetime | None]
+
+    author: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id} by {self.author_id}>"
+
+
+class CommentReaction(Base):
+    """One person's reaction to a comment (each reaction at most once per person)."""
+
+    __tablename__ = "comment_reactions"
+
+    comment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    reaction: Mapped[Reaction] = mapped_column(
+        enum_column(Reaction, "reaction"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CommentReaction {self.comment_id} {self.user_id} {self.reaction}>"

@@ -25,7 +25,13 @@ from peer_research.studies.services import get_membership
 from surveys import definition as d
 from surveys import services as drafts
 from surveys.codesign.diff import FieldChange, item_changes
-from surveys.codesign.models import LIVE_STATES, ChangeKind, Proposal, ProposalState
+from surveys.codesign.models import (
+    LIVE_STATES,
+    ChangeKind,
+    Proposal,
+    ProposalState,
+    ProposalTarget,
+)
 from surveys.models import Questionnaire
 from surveys.validation import check_item, circular_references
 
@@ -290,6 +296,7 @@ def create_proposal(
         state=ProposalState.DRAFT,
         **change.__dict__,
     )
+    proposal.targets = [ProposalTarget(name=change.target_name)]
     session.add(proposal)
     session.flush()
     if open_now:
@@ -415,9 +422,10 @@ def proposals_touching(
     """Return the live proposals (draft, open, needing an update) about one item."""
     query = (
         sa.select(Proposal)
+        .join(ProposalTarget, ProposalTarget.proposal_id == Proposal.id)
         .where(
             Proposal.questionnaire_id == questionnaire.id,
-            Proposal.target_name == name,
+            ProposalTarget.name == name,
             Proposal.state.in_(LIVE_STATES),
         )
         .order_by(Proposal.id)

@@ -22,6 +22,7 @@ from peer_research.errors import DomainError
 from peer_research.studies.models import Role
 from peer_research.studies.services import get_membership
 from surveys import definition as d
+from surveys.codesign import signals
 from surveys.codesign.models import (
     ChangeKind,
     Decision,
@@ -176,4 +177,5 @@ def record_direct_edit(
         study=questionnaire.study,
         detail={"decision_id": decision.id, "kind": kind.value, "item": name},
     )
+    signals.decision_recorded.send(session, decision=decision)
     return decision

@@ -23,7 +23,7 @@ from peer_research.db import utcnow
 from peer_research.errors import DomainError
 from peer_research.studies.models import Study
 from surveys import services as drafts
-from surveys.codesign import rules
+from surveys.codesign import rules, signals
 from surveys.codesign.models import (
     AnonymousBallot,
     ChangeKind,
@@ -94,6 +94,7 @@ def _open_poll(
         study=study,
         detail={"poll_id": poll.id, "subject": subject.value, "eligible": len(poll.voters)},
     )
+    signals.poll_opened.send(session, poll=poll)
     return poll
 
 
@@ -427,6 +428,7 @@ def close_poll(
             "applied": decision.applied,
         },
     )
+    signals.decision_recorded.send(session, decision=decision)
     return decision
 
 
@@ -616,5 +618,6 @@ def cancel_polls_of(
             study=_study(session, poll),
             detail={"poll_id": poll.id, "cancelled": True},
         )
+        signals.decision_recorded.send(session, decision=decision)
         decisions.append(decision)
     return decisions

@@ -24,6 +24,7 @@ from peer_research.studies.models import Membership, MembershipRole, Role, Study
 from peer_research.studies.services import get_membership
 from surveys import definition as d
 from surveys import services as drafts
+from surveys.codesign import signals
 from surveys.codesign.diff import FieldChange, item_changes
 from surveys.codesign.models import (
     LIVE_STATES,
@@ -371,6 +372,7 @@ def open_proposal(
             "item": proposal.target_name,
         },
     )
+    signals.proposal_opened.send(session, proposal=proposal)
     return proposal
 
 

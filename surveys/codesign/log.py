@@ -2,7 +2,7 @@
 
 There is no way to change the draft that bypasses it: accepted proposals and publishing
 are written by `polls.close_poll`, and a facilitator's direct edit (when the study allows
-direct edits at all) is written by `record_direct_edit`, marked as such.
+direct edits at all) is written by `apply_directly`, marked as such.
 """
 
 from __future__ import annotations
@@ -21,10 +21,8 @@ from peer_research.db import utcnow
 from peer_research.errors import DomainError
 from peer_research.studies.models import Role
 from peer_research.studies.services import get_membership
-from surveys import definition as d
 from surveys.codesign import signals
 from surveys.codesign.models import (
-    ChangeKind,
     Decision,
     EntryKind,
     Outcome,
@@ -32,9 +30,15 @@ from surveys.codesign.models import (
     PollSubject,
     Position,
     Proposal,
+    ProposalState,
 )
 from surveys.codesign.polls import anonymous_reasons, named_votes
-from surveys.codesign.proposals import item_content, mark_linked_needs_update
+from surveys.codesign.proposals import (
+    apply_proposal,
+    change_record,
+    changed_names,
+    mark_linked_needs_update,
+)
 from surveys.codesign.settings import decision_settings
 from surveys.models import Questionnaire
 
@@ -126,56 +130,64 @@ def check_direct_edit_allowed(
         raise DomainError(_("Only a facilitator can change the draft directly."))
 
 
-def record_direct_edit(
+def apply_directly(
     session: Session,
     *,
-    questionnaire: Questionnaire,
+    proposal: Proposal,
     editor: User,
-    kind: ChangeKind,
-    name: str,
-    before: d.Item | None,
-    after: d.Item | None,
     note: str = "",
     now: datetime | None = None,
 ) -> Decision:
-    """Log a facilitator's direct change to the draft, marked as such.
+    """Make one's own draft proposal's change at once, without a poll, logged as a direct edit.
 
-    The editor calls this in the same transaction as the change itself. Live proposals
-    about the item are marked as needing an update, as after an accepted proposal.
+    Only a facilitator of a study that allows direct edits may. The change is applied in
+    one savepoint (all of it or none), then logged with the proposal and marked as a direct
+    edit; live proposals about the same items are marked as needing an update.
     """
+    questionnaire = session.get_one(Questionnaire, proposal.questionnaire_id)
     check_direct_edit_allowed(session, questionnaire=questionnaire, editor=editor)
-    kind = ChangeKind(kind)
+    if proposal.author_id != editor.id or proposal.state != ProposalState.DRAFT:
+        raise DomainError(_("Only your own draft suggestion can be made directly."))
+    now = now or utcnow()
+    with session.begin_nested():  # all of the change, or none of it
+        apply_proposal(session, proposal=proposal)
+    proposal.open(now)
+    proposal.accept()
     reason = _("Changed directly by a facilitator, without a poll.")
     decision = Decision(
         entry_kind=EntryKind.DIRECT_EDIT,
         study_id=questionnaire.study_id,
         questionnaire_id=questionnaire.id,
+        proposal_id=proposal.id,
         outcome=Outcome.ACCEPTED,
         applied=True,
         reason=reason,
-        statement=note.strip() or reason,
+        statement=note.strip() or proposal.reason or reason,
         counts={},
-        change={
-            "kind": kind.value,
-            "name": name,
-            "before": item_content(before) if before is not None else None,
-            "after": item_content(after) if after is not None else None,
-        },
-        decided_at=now or utcnow(),
+        change=change_record(proposal),
+        decided_at=now,
         decided_by_id=editor.id,
     )
     session.add(decision)
     session.flush()
-    names = {name} | ({after.name} if after is not None else set())
     mark_linked_needs_update(
-        session, questionnaire=questionnaire, names=names, decision_id=decision.id
+        session,
+        questionnaire=questionnaire,
+        names=changed_names(proposal),
+        decision_id=decision.id,
+        exclude=proposal.id,
     )
     record(
         session,
         Action.DIRECT_EDIT_RECORDED,
         actor=editor,
         study=questionnaire.study,
-        detail={"decision_id": decision.id, "kind": kind.value, "item": name},
+        detail={
+            "decision_id": decision.id,
+            "proposal_id": proposal.id,
+            "kind": proposal.kind.value,
+            "item": proposal.target_name,
+        },
     )
     signals.decision_recorded.send(session, decision=decision)
     return decision

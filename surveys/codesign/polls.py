@@ -26,7 +26,6 @@ from surveys import services as drafts
 from surveys.codesign import rules, signals
 from surveys.codesign.models import (
     AnonymousBallot,
-    ChangeKind,
     Decision,
     EntryKind,
     Outcome,
@@ -42,6 +41,7 @@ from surveys.codesign.models import (
 from surveys.codesign.proposals import (
     apply_proposal,
     change_record,
+    changed_names,
     design_group_user_ids,
     mark_linked_needs_update,
     require_design_member,
@@ -512,12 +512,12 @@ def _decide_proposal(session, poll, result, closed_by, statement, now) -> Decisi
     )
     if applied:
         proposal.accept()
-        names = {proposal.target_name}
-        if proposal.kind == ChangeKind.CHANGE_ITEM and proposal.proposed:
-            names.add(proposal.proposed["name"])
         questionnaire = session.get_one(Questionnaire, proposal.questionnaire_id)
         mark_linked_needs_update(
-            session, questionnaire=questionnaire, names=names, decision_id=decision.id
+            session,
+            questionnaire=questionnaire,
+            names=changed_names(proposal),
+            decision_id=decision.id,
         )
     elif result.accepted:
         if proposal.state != ProposalState.NEEDS_UPDATE:

@@ -563,6 +563,14 @@ def change_record(proposal: Proposal) -> dict[str, Any]:
     }
 
 
+def changed_names(proposal: Proposal) -> set[str]:
+    """Return the names a proposal's change touches, a renamed item's new name included."""
+    names = set(proposal.target_names) | {proposal.target_name}
+    if proposal.kind == ChangeKind.CHANGE_ITEM and proposal.proposed:
+        names.add(proposal.proposed["name"])
+    return names
+
+
 def mark_linked_needs_update(
     session: Session,
     *,

@@ -7,9 +7,9 @@ in `polls.py`, the decision log in `log.py`; this module gathers their public fu
 from surveys.codesign.log import (
     LogEntry,
     VoteLine,
+    apply_directly,
     check_direct_edit_allowed,
     decision_log,
-    record_direct_edit,
 )
 from surveys.codesign.polls import (
     anonymous_reasons,
@@ -58,6 +58,7 @@ __all__ = [
     "LogEntry",
     "VoteLine",
     "anonymous_reasons",
+    "apply_directly",
     "base_is_current",
     "before_after",
     "cast_vote",
@@ -86,7 +87,6 @@ __all__ = [
     "poll_voters",
     "proposals_of",
     "proposals_touching",
-    "record_direct_edit",
     "rule_history",
     "set_decision_rule",
     "withdraw_proposal",

@@ -491,42 +491,43 @@ def test_publishing_is_a_decision(db_session, group):
     assert drafts.get_version(db_session, questionnaire=group.questionnaire, number=1)
 
 
-def test_direct_edits_are_refused_unless_allowed_and_then_logged_as_such(db_session, group):
-    before = drafts.draft_definition(db_session, group.questionnaire).find("age")
-    after = question("age", d.QuestionType.INTEGER, label={"en": "Age"})
-    with pytest.raises(DomainError, match="by suggestion and vote only"):
-        codesign.record_direct_edit(
-            db_session,
-            questionnaire=group.questionnaire,
-            editor=group.sam,
-            kind=ChangeKind.CHANGE_ITEM,
-            name="age",
-            before=before,
-            after=after,
-        )
-    _set_rule(db_session, group, Rule(RuleKind.CONSENT), direct_edits=True)
-    with pytest.raises(DomainError, match="Only a facilitator"):
-        codesign.check_direct_edit_allowed(
-            db_session, questionnaire=group.questionnaire, editor=group.ada
-        )
-    pending = _proposal(db_session, group)
-    codesign.record_direct_edit(
+def _draft_proposal(db_session, group, author, label):
+    return codesign.create_proposal(
         db_session,
         questionnaire=group.questionnaire,
-        editor=group.sam,
+        author=author,
         kind=ChangeKind.CHANGE_ITEM,
-        name="age",
-        before=before,
-        after=after,
-        note="Typo fix agreed at the meeting",
+        reason="Typo fix agreed at the meeting",
+        item=question("age", d.QuestionType.INTEGER, label={"en": label}),
+        target_name="age",
     )
+
+
+def test_direct_edits_are_refused_unless_allowed_and_then_logged_as_such(db_session, group):
+    mine = _draft_proposal(db_session, group, group.sam, "What is your age?")
+    with pytest.raises(DomainError, match="by suggestion and vote only"):
+        codesign.apply_directly(db_session, proposal=mine, editor=group.sam, now=NOW)
+    _set_rule(db_session, group, Rule(RuleKind.CONSENT), direct_edits=True)
+    hers = _draft_proposal(db_session, group, group.ada, "Age, in whole years")
+    with pytest.raises(DomainError, match="Only a facilitator"):
+        codesign.apply_directly(db_session, proposal=hers, editor=group.ada, now=NOW)
+    with pytest.raises(DomainError, match="your own draft"):
+        codesign.apply_directly(db_session, proposal=hers, editor=group.sam, now=NOW)
+    pending = _proposal(db_session, group)
+    codesign.apply_directly(db_session, proposal=mine, editor=group.sam, now=NOW)
+    assert drafts.draft_definition(db_session, group.questionnaire).find("age").label == {
+        "en": "What is your age?"
+    }
+    assert mine.state == ProposalState.ACCEPTED
     assert pending.state == ProposalState.NEEDS_UPDATE
+    assert hers.state == ProposalState.NEEDS_UPDATE
     [entry] = codesign.decision_log(db_session, group.questionnaire)
     assert entry.direct_edit
     assert entry.kind == EntryKind.DIRECT_EDIT
+    assert entry.proposal == mine
     assert entry.statement == "Typo fix agreed at the meeting"
     assert entry.decided_by == "Sam Okafor"
-    assert entry.change["after"]["label"] == {"en": "Age"}
+    assert entry.change["after"]["label"] == {"en": "What is your age?"}
 
 
 def test_the_decision_log_shows_each_change_with_its_proposal_votes_and_outcome(db_session, group):

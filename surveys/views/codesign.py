@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,7 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextArea,
 )
-from wtforms import DateField, HiddenField, RadioField, StringField, SubmitField
+from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -43,9 +42,9 @@ from surveys.codesign.rules import Rule
 from surveys.models import Questionnaire
 from surveys.views import blueprint
 from surveys.views.common import CO_DESIGN_GROUP, hidden_revision, questionnaire_or_404
+from surveys.views.suggesting import DECIDE_WITHIN, DayField, decide_by
 
 QUESTIONNAIRE = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
-DECIDE_WITHIN = timedelta(days=7)
 
 POSITION_NAMES = {
     Position.AGREE: _l("Agree"),
@@ -70,22 +69,6 @@ FIELD_NAMES = {"label": _l("Question"), "hint": _l("Help text")}
 
 
 # Forms ----------------------------------------------------------------------------------
-
-
-class DayField(DateField):
-    """A date typed as day, month and year, with a plain message when it is not a date."""
-
-    def process_formdata(self, valuelist):
-        """Read the three boxes; say plainly when they do not make a real date."""
-        # Always three parts (day, month, year), whatever was posted, for the widget.
-        self.raw_data = valuelist = [*(valuelist or [])[:3], "", "", ""][:3]
-        if not any(part.strip() for part in valuelist):
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_("Enter a real date, like 8 3 2030")) from None
 
 
 class SuggestWordingForm(FlaskForm):
@@ -189,11 +172,6 @@ def _voted_count(poll: Poll) -> int:
     return sum(1 for voter in codesign.poll_voters(db.session, poll) if voter.voted_at)
 
 
-def _decide_by(day: date, now: datetime) -> datetime:
-    """Return the closing time: the chosen day, at the time of day it is now (UTC)."""
-    return datetime.combine(day, now.timetz())
-
-
 # Pages ----------------------------------------------------------------------------------
 
 
@@ -275,7 +253,7 @@ def suggest_change(questionnaire_id: int, name: str):
                 db.session,
                 proposal=proposal,
                 opened_by=current_user,
-                deadline=_decide_by(form.deadline.data, now),
+                deadline=decide_by(form.deadline.data, now),
                 now=now,
             )
         except DomainError as error:

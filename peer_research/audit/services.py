@@ -46,6 +46,7 @@ class Action(enum.StrEnum):
     DECISION_RECORDED = "decision_recorded"
     DECISION_RULE_CHANGED = "decision_rule_changed"
     DIRECT_EDIT_RECORDED = "direct_edit_recorded"
+    COMMENT_REMOVED = "comment_removed"
 
 
 ACTION_DESCRIPTIONS = {
@@ -77,6 +78,7 @@ ACTION_DESCRIPTIONS = {
     Action.DECISION_RECORDED: _l("Decision recorded"),
     Action.DECISION_RULE_CHANGED: _l("Decision rule changed"),
     Action.DIRECT_EDIT_RECORDED: _l("Draft changed directly by a facilitator"),
+    Action.COMMENT_REMOVED: _l("Someone else's comment removed by a facilitator"),
 }
 
 

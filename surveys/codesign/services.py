@@ -4,6 +4,20 @@ Proposals live in `proposals.py`, the study's settings in `settings.py`, polls a
 in `polls.py`, the decision log in `log.py`; this module gathers their public functions.
 """
 
+from surveys.codesign.comments import (
+    CommentEntry,
+    ReactionCount,
+    Thread,
+    edit_comment,
+    get_comment,
+    item_comment_counts,
+    item_threads,
+    post_comment,
+    proposal_threads,
+    remove_comment,
+    reply_to_comment,
+    toggle_reaction,
+)
 from surveys.codesign.log import (
     LogEntry,
     VoteLine,
@@ -54,8 +68,11 @@ from surveys.codesign.settings import (
 __all__ = [
     "DESIGN_GROUP_ROLES",
     "BeforeAfter",
+    "CommentEntry",
     "DecisionSettings",
     "LogEntry",
+    "ReactionCount",
+    "Thread",
     "VoteLine",
     "anonymous_reasons",
     "apply_directly",
@@ -71,9 +88,13 @@ __all__ = [
     "decision_settings",
     "derive_voter_key",
     "design_group_user_ids",
+    "edit_comment",
     "edit_proposal",
     "everyone_voted",
+    "get_comment",
     "has_voted",
+    "item_comment_counts",
+    "item_threads",
     "latest_poll",
     "linked_proposals",
     "my_named_vote",
@@ -85,9 +106,14 @@ __all__ = [
     "open_rule_poll",
     "poll_counts",
     "poll_voters",
+    "post_comment",
+    "proposal_threads",
     "proposals_of",
     "proposals_touching",
+    "remove_comment",
+    "reply_to_comment",
     "rule_history",
     "set_decision_rule",
+    "toggle_reaction",
     "withdraw_proposal",
 ]

@@ -324,9 +324,7 @@ def _threads(session: Session, where: sa.ColumnElement[bool], viewer: User) -> l
             for kind in Reaction
         )
         answered = by_id.get(comment.parent_id) if comment.parent_id else None
-        return CommentEntry(
-            comment, reactions, answered if root and answered is not root else None
-        )
+        return CommentEntry(comment, reactions, answered if root and answered is not root else None)
 
     replies: dict[int, list[CommentEntry]] = defaultdict(list)
     roots: list[Comment] = []

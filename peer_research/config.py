@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "WTF_CSRF_TIME_LIMIT": 12 * 3600,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # How often open co-design pages ask whether others have acted (seconds).
+    "LIVE_UPDATE_SECONDS": 10,
     # Easy-read pictures on questions and answers.
     "MEDIA_MAX_BYTES": 1024 * 1024,
     # Strict-Transport-Security is only sent when the site is served over HTTPS.

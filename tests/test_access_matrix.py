@@ -97,7 +97,14 @@ CODESIGN = {
 }
 
 # Co-design: comments, replies and reactions.
-DISCUSSION: dict = {}
+DISCUSSION: dict = {
+    "surveys.discuss_item": (ANY_MEMBER, MEMBERS),
+    "surveys.comment_on_proposal": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.reply_to_comment": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.edit_comment": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.remove_comment": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.react_to_comment": (CO_DESIGN_GROUP, CO_DESIGNERS),
+}
 
 # Notifications, choices, reminders, the participation view.
 NOTIFICATIONS: dict = {}
@@ -106,7 +113,9 @@ NOTIFICATIONS: dict = {}
 VERSIONS_AND_RULES: dict = {}
 
 # Live updates.
-LIVE: dict = {}
+LIVE = {
+    "surveys.show_activity": (ANY_MEMBER, MEMBERS),
+}
 
 MATRIX = {
     **FOUNDATION_AND_QUESTIONNAIRES,
@@ -182,6 +191,7 @@ def world(app, db_session, make_user, make_study, make_member):
         "code": "en",
         "term_id": 1,
         "proposal_id": 1,
+        "comment_id": 1,
     }
     return people, values, invitation_token
 

@@ -1,4 +1,8 @@
-"""Requests per second and p95 latency of the signed-in study home page, against Flask hello."""
+"""Requests per second and p95 latency of signed-in pages, against Flask hello.
+
+The pages: the study home, and the live-updates fingerprint that every open co-design
+page asks for every few seconds (so it is the app's most frequent request).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ from peer_research.migrate import upgrade
 
 USERNAME = "sam"  # facilitator and co-researcher of the demo study
 STUDY_PATH = f"/studies/{DEMO_STUDY_SLUG}/"
+LIVE_UPDATES_PATH = f"/studies/{DEMO_STUDY_SLUG}/live-updates"
+PAGES = {"study_home": STUDY_PATH, "live_updates": LIVE_UPDATES_PATH}
 BASELINE = "hello"
 
 
@@ -68,8 +74,8 @@ def measure_hello(folder: Path) -> LoadResult:
         return run_load(server.host, server.port, "/")
 
 
-def measure_study_home(url: str, folder: Path) -> LoadResult:
-    """Load the signed-in study home page of the app on the database at url."""
+def measure_pages(url: str, folder: Path) -> dict[str, LoadResult]:
+    """Load each signed-in page of the app on the database at url, one after the other."""
     secret_key = secrets.token_hex(32)
     instance = folder / "instance"
     instance.mkdir(exist_ok=True)
@@ -82,17 +88,20 @@ def measure_study_home(url: str, folder: Path) -> LoadResult:
     log_path = folder / "gunicorn-app.log"
     app_spec = "bench.apps:make_app()"
     with gunicorn(app_spec, ready_path="/health", log_path=log_path, env=env) as server:
-        return run_load(server.host, server.port, STUDY_PATH, signed_in_headers(server))
+        headers = signed_in_headers(server)
+        return {
+            name: run_load(server.host, server.port, path, headers) for name, path in PAGES.items()
+        }
 
 
 def figures(database: str, url: str, folder: Path) -> Iterator[Figure]:
     """Measure the baseline, then the app on one database; yield the compared figures."""
     baseline = measure_hello(folder)
-    app = measure_study_home(url, folder)
-    name = f"study_home_{database}"
-    yield Figure(compare(f"{name}_rps", app.rps, baseline.rps, "req/s", BASELINE))
-    yield Figure(compare(f"{name}_p95", app.p95_ms, baseline.p95_ms, "ms", BASELINE))
-    yield error_figure(f"{name}_errors", app, baseline, BASELINE)
+    for page, app in measure_pages(url, folder).items():
+        name = f"{page}_{database}"
+        yield Figure(compare(f"{name}_rps", app.rps, baseline.rps, "req/s", BASELINE))
+        yield Figure(compare(f"{name}_p95", app.p95_ms, baseline.p95_ms, "ms", BASELINE))
+        yield error_figure(f"{name}_errors", app, baseline, BASELINE)
 
 
 def run() -> Iterator[Figure]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from peer_research.accounts.models import User
 from peer_research.accounts.services import create_user
+from peer_research.db import utcnow
 from peer_research.studies.models import Role
 from peer_research.studies.services import add_member, create_study, get_study
 
@@ -64,10 +67,11 @@ def seed_demo(session: Session) -> None:
                 roles=person.roles,
                 added_by=people["admin"],
             )
-    _add_demo_questionnaire(session, study, people["sam"])
+    questionnaire = _add_demo_questionnaire(session, study, people["sam"])
+    _add_demo_codesign(session, study, questionnaire, people)
 
 
-def _add_demo_questionnaire(session: Session, study, author: User) -> None:
+def _add_demo_questionnaire(session: Session, study, author: User):
     """Give the demo study a short draft questionnaire with a section and some logic."""
     from surveys import definition as d
     from surveys.services import import_questionnaire
@@ -134,7 +138,103 @@ def _add_demo_questionnaire(session: Session, study, author: User) -> None:
             ),
         ),
     )
-    import_questionnaire(session, study=study, definition=definition, imported_by=author)
+    return import_questionnaire(session, study=study, definition=definition, imported_by=author)
+
+
+def _add_demo_codesign(session: Session, study, questionnaire, people: dict[str, User]) -> None:
+    """Show co-design at work: a rule, an agreed change, a published version, an open
+    suggestion with some votes, and a conversation about a question."""
+    from surveys.codesign import services as codesign
+    from surveys.codesign.comments import post_comment, reply_to_comment, toggle_reaction
+    from surveys.codesign.models import ChangeKind, Position
+    from surveys.services import draft_definition
+
+    now = utcnow()
+    sam, jo, pat, lee = (people[name] for name in ("sam", "jo", "pat", "lee"))
+    group = (sam, jo, pat, lee)
+    codesign.set_decision_rule(
+        session, study=study, settings=codesign.DecisionSettings(), set_by=sam
+    )
+
+    def suggest(author: User, name: str, reason: str, when, **changes):
+        item = dataclasses.replace(draft_definition(session, questionnaire).find(name), **changes)
+        proposal = codesign.create_proposal(
+            session,
+            questionnaire=questionnaire,
+            author=author,
+            kind=ChangeKind.CHANGE_ITEM,
+            reason=reason,
+            item=item,
+            target_name=name,
+            open_now=True,
+            now=when,
+        )
+        poll = codesign.open_proposal_poll(
+            session,
+            proposal=proposal,
+            opened_by=author,
+            deadline=when + timedelta(days=7),
+            now=when,
+        )
+        return proposal, poll
+
+    agreed_at = now - timedelta(days=6)
+    _proposal, poll = suggest(
+        jo,
+        "gets_help",
+        "Some carers do not count neighbours or friends as help. Examples make it clearer.",
+        agreed_at,
+        hint={"en": "For example family, friends, neighbours or paid carers."},
+    )
+    for person in group:
+        codesign.cast_vote(session, poll=poll, voter=person, position=Position.AGREE, now=agreed_at)
+    published_at = now - timedelta(days=5)
+    publish = codesign.open_publish_poll(
+        session,
+        questionnaire=questionnaire,
+        opened_by=sam,
+        deadline=published_at + timedelta(days=3),
+        now=published_at,
+    )
+    for person in group:
+        codesign.cast_vote(
+            session, poll=publish, voter=person, position=Position.AGREE, now=published_at
+        )
+
+    opened_at = now - timedelta(days=1)
+    proposal, poll = suggest(
+        pat,
+        "feeling",
+        '"Happy" is an easier word than "feel about", and it goes with the faces.',
+        opened_at,
+        label={"en": "How happy are you with the help you get?"},
+    )
+    for person in (pat, jo):
+        codesign.cast_vote(session, poll=poll, voter=person, position=Position.AGREE, now=opened_at)
+    post_comment(
+        session,
+        questionnaire=questionnaire,
+        author=lee,
+        proposal=proposal,
+        body="I agree. The faces already say happy or unhappy, so the words match.",
+        now=opened_at,
+    )
+    question = post_comment(
+        session,
+        questionnaire=questionnaire,
+        author=jo,
+        item_name="what_would_help",
+        body="Could we give some examples? Some people find open questions hard to start.",
+        now=now - timedelta(hours=20),
+    )
+    reply_to_comment(
+        session,
+        parent=question,
+        author=pat,
+        body="Yes. Maybe: more time for yourself, a break, someone to talk to.",
+        now=now - timedelta(hours=18),
+    )
+    toggle_reaction(session, comment=question, user=lee, reaction="agree")
 
 
 def _create_person(session: Session, person: DemoPerson) -> User:

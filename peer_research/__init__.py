@@ -67,10 +67,11 @@ def _register_blueprints(app: Flask) -> None:
     from peer_research.admin.views import blueprint as admin
     from peer_research.audit.views import blueprint as audit
     from peer_research.health import blueprint as health
+    from peer_research.notifications.views import blueprint as notifications
     from peer_research.studies.views import blueprint as studies
     from surveys.views import blueprint as surveys
 
-    for blueprint in (accounts, admin, audit, health, studies, surveys):
+    for blueprint in (accounts, admin, audit, health, notifications, studies, surveys):
         app.register_blueprint(blueprint)
 
 

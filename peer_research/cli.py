@@ -309,3 +309,38 @@ def export_questionnaire(
             raise click.ClickException(f"Version {number} has not been published.")
         Path(output).write_bytes(export_xlsform(services.version_definition(version)))
         click.echo(f"Wrote version {version.number} of {chosen.title!r} to {output}.")
+
+
+@main.group()
+def notifications() -> None:
+    """Notifications: what a cron job runs."""
+
+
+@notifications.command("send")
+@click.option(
+    "--site-url",
+    envvar="PEER_RESEARCH_SITE_URL",
+    default=None,
+    help="The site's address, for links in e-mails (e.g. https://research.example.org).",
+)
+@click.pass_context
+def send_notifications(ctx: click.Context, site_url: str | None) -> None:
+    """Close polls whose time is up, send "closes soon" notices and pending e-mails."""
+    from peer_research.db import db, utcnow
+    from peer_research.mail import mail_enabled, try_send_mail
+    from peer_research.notifications.services import Mailer, send_pending_emails
+    from surveys.codesign.notify import notify_polls_closing_soon
+    from surveys.codesign.services import close_due_polls
+
+    app = make_app(ctx)
+    with app.app_context():
+        now = utcnow()
+        closed = close_due_polls(db.session, now)
+        closing = notify_polls_closing_soon(db.session, now)
+        db.commit()
+        mailer = Mailer(enabled=mail_enabled(), send=try_send_mail, base_url=site_url)
+        sent = send_pending_emails(db.session, mailer=mailer, now=now)
+        db.commit()
+    click.echo(
+        f"Polls closed: {len(closed)}. Closing-soon notices: {closing}. E-mails sent: {sent}."
+    )

@@ -107,7 +107,14 @@ DISCUSSION: dict = {
 }
 
 # Notifications, choices, reminders, the participation view.
-NOTIFICATIONS: dict = {}
+NOTIFICATIONS = {
+    "notifications.list_notifications": (SIGNED_IN, SIGNED_IN_PEOPLE),
+    "notifications.open_notification": (SIGNED_IN, SIGNED_IN_PEOPLE),
+    "notifications.mark_all_read": (SIGNED_IN, SIGNED_IN_PEOPLE),
+    "notifications.edit_choices": (ANY_MEMBER, MEMBERS),
+    "surveys.show_participation": (ANY_MEMBER, MEMBERS),
+    "surveys.remind_voters": (CO_DESIGN_GROUP, CO_DESIGNERS),
+}
 
 # Publishing as a decision, how the group decides, versions compared, changelogs, PDFs.
 VERSIONS_AND_RULES: dict = {}
@@ -192,6 +199,8 @@ def world(app, db_session, make_user, make_study, make_member):
         "term_id": 1,
         "proposal_id": 1,
         "comment_id": 1,
+        "poll_id": 1,
+        "notification_id": 1,
     }
     return people, values, invitation_token
 

@@ -46,6 +46,7 @@ class Action(enum.StrEnum):
     DECISION_RECORDED = "decision_recorded"
     DECISION_RULE_CHANGED = "decision_rule_changed"
     DIRECT_EDIT_RECORDED = "direct_edit_recorded"
+    VOTE_REMINDER_SENT = "vote_reminder_sent"
     COMMENT_REMOVED = "comment_removed"
 
 
@@ -78,6 +79,7 @@ ACTION_DESCRIPTIONS = {
     Action.DECISION_RECORDED: _l("Decision recorded"),
     Action.DECISION_RULE_CHANGED: _l("Decision rule changed"),
     Action.DIRECT_EDIT_RECORDED: _l("Draft changed directly by a facilitator"),
+    Action.VOTE_REMINDER_SENT: _l("Reminder to vote sent"),
     Action.COMMENT_REMOVED: _l("Someone else's comment removed by a facilitator"),
 }
 

@@ -11,6 +11,7 @@ from surveys.views import (  # noqa: E402, F401
     editor,
     live,
     media,
+    participation,
     plain_language,
     preview,
     questionnaires,

@@ -59,7 +59,6 @@ FOUNDATION_AND_QUESTIONNAIRES = {
     "surveys.create_questionnaire": (DESIGN_GROUP, DESIGNERS),
     "surveys.show_draft": (ANY_MEMBER, MEMBERS),
     "surveys.show_version": (ANY_MEMBER, MEMBERS),
-    "surveys.publish_version": (FACILITATORS, {"facilitator"}),
     "surveys.add_question": (DESIGN_GROUP, DESIGNERS),
     "surveys.add_section": (DESIGN_GROUP, DESIGNERS),
     "surveys.edit_item": (DESIGN_GROUP, DESIGNERS),
@@ -117,7 +116,16 @@ NOTIFICATIONS = {
 }
 
 # Publishing as a decision, how the group decides, versions compared, changelogs, PDFs.
-VERSIONS_AND_RULES: dict = {}
+VERSIONS_AND_RULES: dict = {
+    "surveys.ask_to_publish": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.show_poll": (ANY_MEMBER, MEMBERS),
+    "surveys.vote_in_poll": (ANY_MEMBER, MEMBERS),
+    "surveys.show_decision_rules": (ANY_MEMBER, MEMBERS),
+    "surveys.set_up_decision_rule": (FACILITATORS, {"facilitator"}),
+    "surveys.suggest_decision_rule": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.compare_versions": (ANY_MEMBER, MEMBERS),
+    "surveys.download_decisions_pdf": (ANY_MEMBER, MEMBERS),
+}
 
 # Live updates.
 LIVE = {

@@ -1,4 +1,4 @@
-"""List, create, show and publish questionnaires."""
+"""List, create and show questionnaires (publishing is a decision: see decisions.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask import abort, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from peer_research.access import ANY_MEMBER, FACILITATORS, allow
+from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db
 from peer_research.errors import DomainError
 from peer_research.forms import show_domain_error
@@ -94,31 +94,6 @@ def show_draft(questionnaire_id: int):
         type_names=QUESTION_TYPE_NAMES,
         undo=undo,
         feedback=feedback,
-    )
-
-
-@blueprint.post("/studies/<study_slug>/questionnaires/<int:questionnaire_id>/publish")
-@allow(FACILITATORS)
-def publish_version(questionnaire_id: int):
-    """Freeze the draft as the next published version."""
-    questionnaire = questionnaire_or_404(questionnaire_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        version = services.publish_version(
-            db.session, questionnaire=questionnaire, published_by=current_user
-        )
-    except services.PublishRefusedError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("surveys.show_draft", questionnaire_id=questionnaire.id))
-    db.commit()
-    flash(
-        _("Version %(number)d is published. It can no longer change.", number=version.number),
-        "success",
-    )
-    return redirect(
-        url_for("surveys.show_version", questionnaire_id=questionnaire.id, number=version.number)
     )
 
 

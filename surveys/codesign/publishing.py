@@ -1,0 +1,114 @@
+"""Asking the group to publish the draft, or to change how it decides.
+
+Both open a poll (see `polls.open_publish_poll` and `polls.open_rule_poll`) after checking
+what can be checked now, and keep the asker's reason with the poll.
+
+Polls have no column of their own for the asker's words yet: they are kept under
+"reason" in the poll's JSON column `proposed_rule` (which for a publish poll holds nothing
+else, and for a rule change holds the proposed settings the reason is about).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from peer_research.accounts.models import User
+from peer_research.errors import DomainError
+from peer_research.studies.models import Study
+from surveys import services as drafts
+from surveys.codesign.models import Poll, PollSubject
+from surveys.codesign.polls import open_publish_poll, open_rule_poll
+from surveys.codesign.settings import DecisionSettings
+from surveys.compare import compare_definitions
+from surveys.models import Questionnaire
+from surveys.validation import check_definition
+
+REASON_LIMIT = 5000
+
+
+def _clean(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > REASON_LIMIT:
+        raise DomainError(_("Use 5,000 characters or fewer."), field="reason")
+    return reason
+
+
+def _keep_reason(session: Session, poll: Poll, reason: str) -> None:
+    if reason:
+        poll.proposed_rule = {**(poll.proposed_rule or {}), "reason": reason}
+        session.flush()
+
+
+def poll_reason(poll: Poll) -> str:
+    """Return the words of the person who opened a publish or rule-change poll."""
+    return str((poll.proposed_rule or {}).get("reason", ""))
+
+
+def open_publish_poll_of(session: Session, questionnaire: Questionnaire) -> Poll | None:
+    """Return the open poll on publishing a questionnaire, if there is one."""
+    query = sa.select(Poll).where(
+        Poll.questionnaire_id == questionnaire.id,
+        Poll.subject == PollSubject.PUBLISH,
+        Poll.closed_at.is_(None),
+    )
+    return session.scalars(query.order_by(Poll.id.desc()).limit(1)).first()
+
+
+def ask_to_publish(
+    session: Session,
+    *,
+    questionnaire: Questionnaire,
+    asked_by: User,
+    reason: str | None,
+    deadline: datetime,
+    now: datetime | None = None,
+) -> Poll:
+    """Ask the group whether to publish the draft as the next version.
+
+    Refused while the draft has problems that would stop it being published, or when it
+    says exactly what the last version says (there would be nothing new to publish).
+    """
+    reason = _clean(reason)
+    draft = drafts.draft_definition(session, questionnaire)
+    problems = check_definition(draft)
+    if problems:
+        raise drafts.PublishRefusedError(problems)
+    versions = sorted(questionnaire.versions, key=lambda version: version.number)
+    if versions:
+        last = drafts.version_definition(versions[-1])
+        if compare_definitions(last, draft).same:
+            raise DomainError(
+                _(
+                    "The draft says exactly what version %(number)s says, so there is "
+                    "nothing new to publish.",
+                    number=versions[-1].number,
+                )
+            )
+    poll = open_publish_poll(
+        session, questionnaire=questionnaire, opened_by=asked_by, deadline=deadline, now=now
+    )
+    _keep_reason(session, poll, reason)
+    return poll
+
+
+def suggest_rule(
+    session: Session,
+    *,
+    study: Study,
+    settings: DecisionSettings,
+    asked_by: User,
+    reason: str | None,
+    deadline: datetime,
+    now: datetime | None = None,
+) -> Poll:
+    """Ask the group to change how it decides (decided under the rule in force)."""
+    reason = _clean(reason)
+    poll = open_rule_poll(
+        session, study=study, settings=settings, opened_by=asked_by, deadline=deadline, now=now
+    )
+    _keep_reason(session, poll, reason)
+    return poll

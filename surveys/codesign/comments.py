@@ -28,7 +28,13 @@ from peer_research.studies.models import Role
 from peer_research.studies.services import get_membership
 from surveys import services as drafts
 from surveys.codesign import signals
-from surveys.codesign.models import Comment, CommentReaction, Proposal, Reaction
+from surveys.codesign.models import (
+    Comment,
+    CommentReaction,
+    Proposal,
+    ProposalState,
+    Reaction,
+)
 from surveys.codesign.proposals import require_design_member
 from surveys.models import Questionnaire
 
@@ -63,6 +69,21 @@ def _require_item_in_draft(session: Session, questionnaire: Questionnaire, name:
         )
 
 
+def is_private(proposal: Proposal) -> bool:
+    """Tell whether only its author may see a proposal (a draft not before the group)."""
+    return proposal.state == ProposalState.DRAFT or (
+        proposal.state == ProposalState.NEEDS_UPDATE and proposal.opened_at is None
+    )
+
+
+def _require_visible(proposal: Proposal, user: User) -> None:
+    """Refuse a comment on someone else's draft suggestion, which only its author sees."""
+    if is_private(proposal) and proposal.author_id != user.id:
+        raise DomainError(
+            _("Only its author can see this suggestion until it is put to the group.")
+        )
+
+
 def _require_not_removed(comment: Comment) -> None:
     if comment.removed_at is not None:
         raise DomainError(_("This comment was removed."))
@@ -82,8 +103,10 @@ def post_comment(
     require_design_member(session, study=questionnaire.study, user=author)
     if (item_name is None) == (proposal is None):
         raise DomainError(_("Choose a question or a suggestion to comment on."))
-    if proposal is not None and proposal.questionnaire_id != questionnaire.id:
-        raise DomainError(_("That suggestion is not about this questionnaire."))
+    if proposal is not None:
+        if proposal.questionnaire_id != questionnaire.id:
+            raise DomainError(_("That suggestion is not about this questionnaire."))
+        _require_visible(proposal, author)
     body = _clean_body(body)
     if item_name is not None:
         _require_item_in_draft(session, questionnaire, item_name)
@@ -115,6 +138,8 @@ def reply_to_comment(
     body = _clean_body(body)
     if parent.item_name is not None:
         _require_item_in_draft(session, questionnaire, parent.item_name)
+    if parent.proposal_id is not None:
+        _require_visible(session.get_one(Proposal, parent.proposal_id), author)
     reply = Comment(
         questionnaire_id=parent.questionnaire_id,
         item_name=parent.item_name,

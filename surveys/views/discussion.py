@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -25,11 +25,10 @@ from peer_research.forms import show_domain_error
 from peer_research.studies.forms import ConfirmForm
 from surveys import services
 from surveys.codesign import services as codesign
-from surveys.codesign.comments import MAX_BODY
+from surveys.codesign.comments import MAX_BODY, is_private
 from surveys.codesign.models import Comment, Proposal, Reaction
 from surveys.models import Questionnaire
 from surveys.views import blueprint
-from surveys.views.codesign import proposal_title
 from surveys.views.common import (
     CO_DESIGN_GROUP,
     is_facilitator,
@@ -116,6 +115,8 @@ def _proposal_or_404(questionnaire: Questionnaire, proposal_id: int) -> Proposal
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or proposal.questionnaire_id != questionnaire.id:
         abort(404, _("That suggestion is not about this questionnaire."))
+    if is_private(proposal) and proposal.author_id != current_user.id:
+        abort(404, _("That suggestion is not about this questionnaire."))
     return proposal
 
 
@@ -135,6 +136,14 @@ def _thread_url(comment: Comment) -> str:
         name=comment.item_name,
         _anchor=anchor,
     )
+
+
+def _suggest_url(questionnaire_id: int, name: str) -> str | None:
+    """Return the address of the page to suggest a change to a question, if there is one."""
+    for endpoint in ("surveys.suggest_change", "surveys.edit_item"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, questionnaire_id=questionnaire_id, name=name)
+    return None
 
 
 # Values for templates owned by other pages -----------------------------------------------
@@ -205,9 +214,7 @@ def discuss_item(questionnaire_id: int, name: str):
         label=(item.label.get(language) if item else "") or name,
         language=language,
         discussion=discussion,
-        proposals=codesign.proposals_touching(db.session, questionnaire=questionnaire, name=name),
-        title_of=lambda proposal: proposal_title(proposal, language),
-        may_suggest=may_suggest(),
+        suggest_url=_suggest_url(questionnaire.id, name) if item and may_suggest() else None,
     )
 
 
@@ -234,13 +241,12 @@ def comment_on_proposal(questionnaire_id: int, proposal_id: int):
             db.commit()
             flash(_("Your comment is added."), "success")
             return redirect(_thread_url(comment))
-    language = questionnaire.languages[0]["code"]
     return render_template(
         "surveys/codesign/comment_form.html",
         questionnaire=questionnaire,
         form=form,
         heading=_("Add your comment"),
-        subject=proposal_title(proposal, language),
+        subject=_("Comment on a suggestion"),
         label=_("What do you think about this suggestion?"),
         button=_("Add your comment"),
         back_url=url_for(

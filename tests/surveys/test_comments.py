@@ -382,3 +382,20 @@ def test_threads_are_read_in_a_few_queries(db_session, group):
     assert len(threads) == 5
     assert len(names) == 15
     assert len(statements) <= 4
+
+
+def test_someone_elses_draft_suggestion_is_private(db_session, group):
+    draft = codesign.create_proposal(
+        db_session,
+        questionnaire=group.questionnaire,
+        author=group.pat,
+        kind=ChangeKind.CHANGE_ITEM,
+        target_name="age",
+        item=question("age", d.QuestionType.INTEGER, label={"en": "Your age?"}),
+        reason="Not ready",
+    )
+    with pytest.raises(DomainError, match="Only its author can see this suggestion"):
+        _comment(db_session, group, proposal=draft)
+    own = _comment(db_session, group, author=group.pat, proposal=draft)
+    with pytest.raises(DomainError, match="Only its author can see this suggestion"):
+        codesign.reply_to_comment(db_session, parent=own, author=group.ada, body="Hm")

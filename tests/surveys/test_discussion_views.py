@@ -401,7 +401,7 @@ def test_an_empty_comment_on_a_suggestion_is_refused_on_its_own_page(
     page = _page(response)
     assert "There is a problem" in page
     assert "Write your comment" in page
-    assert "Change “How old are you?”" in page
+    assert "Comment on a suggestion" in page
     assert _comments(db_session) == []
 
 
@@ -433,3 +433,23 @@ def test_a_post_without_its_form_token_changes_nothing(app, client, auth, group,
     assert response.status_code in (200, 400)
     assert len(_comments(db_session)) == 1
     assert db_session.scalar(sa.select(sa.func.count()).select_from(CommentReaction)) == 0
+
+
+def test_someone_elses_draft_suggestion_cannot_be_commented(app, client, auth, group, db_session):
+    with app.app_context():
+        draft = codesign.create_proposal(
+            db_session,
+            questionnaire=group.questionnaire,
+            author=group.pat,
+            kind=ChangeKind.CHANGE_ITEM,
+            reason="Not ready yet",
+            item=question("age", d.QuestionType.INTEGER, label={"en": "Your age?"}),
+            target_name="age",
+        )
+    db_session.commit()
+    auth.sign_in(group.ada)
+    url = f"{group.base}/suggestions/{draft.id}/comments"
+    assert client.post(url, data={"body": "Peek"}).status_code == 404
+    auth.sign_in(group.pat)
+    assert client.post(url, data={"body": "Note to self"}).status_code == 302
+    assert [c.body for c in _comments(db_session)] == ["Note to self"]

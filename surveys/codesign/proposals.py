@@ -348,6 +348,12 @@ def open_proposal(
     session: Session, *, proposal: Proposal, opened_by: User, now: datetime | None = None
 ) -> Proposal:
     """Put one's own draft proposal before the group, if the item has not changed under it."""
+    if proposal.kind in (ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES):  # translating.py
+        from surveys.codesign import translating
+
+        return translating.open_bundle_proposal(
+            session, proposal=proposal, opened_by=opened_by, now=now
+        )
     _require_author(proposal, opened_by)
     questionnaire = _questionnaire(session, proposal)
     if proposal.kind != ChangeKind.ADD_ITEM:
@@ -437,6 +443,10 @@ def proposals_touching(
 
 def linked_proposals(session: Session, *, proposal: Proposal) -> list[Proposal]:
     """Return the other live proposals about the same item."""
+    if proposal.kind in (ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES):  # translating.py
+        from surveys.codesign import translating
+
+        return translating.linked_bundle_proposals(session, proposal=proposal)
     return [
         other
         for other in proposals_touching(
@@ -452,6 +462,10 @@ def base_is_current(session: Session, *, proposal: Proposal) -> bool:
     Moving other items can raise an item's revision without changing it, so the content
     decides; an addition is current while its name is still free.
     """
+    if proposal.kind in (ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES):  # translating.py
+        from surveys.codesign import translating
+
+        return translating.bundle_is_current(session, proposal=proposal)
     questionnaire = _questionnaire(session, proposal)
     found = drafts.draft_definition(session, questionnaire).find(proposal.target_name)
     if proposal.kind == ChangeKind.ADD_ITEM:
@@ -473,6 +487,10 @@ def before_after(
     session: Session, *, proposal: Proposal, language: str | None = None
 ) -> BeforeAfter:
     """Return what the proposal would change, for the before/after view."""
+    if proposal.kind in (ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES):  # translating.py
+        from surveys.codesign import translating
+
+        return translating.bundle_before_after(session, proposal=proposal, language=language)
     questionnaire = _questionnaire(session, proposal)
     language = language or questionnaire.languages[0]["code"]
     before = d.item_from_json(proposal.base_content) if proposal.base_content else None
@@ -495,6 +513,10 @@ def apply_proposal(session: Session, *, proposal: Proposal) -> None:
 
     The caller runs this inside a savepoint, so a refused change leaves nothing behind.
     """
+    if proposal.kind in (ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES):  # translating.py
+        from surveys.codesign import translating
+
+        return translating.apply_bundle_proposal(session, proposal=proposal)
     questionnaire = _questionnaire(session, proposal)
     if not base_is_current(session, proposal=proposal):
         raise drafts.DraftConflictError(

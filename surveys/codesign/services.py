@@ -64,6 +64,14 @@ from surveys.codesign.settings import (
     rule_history,
     set_decision_rule,
 )
+from surveys.codesign.translating import (
+    create_languages_proposal,
+    create_translation_proposal,
+    edit_languages_proposal,
+    edit_translation_proposal,
+    languages_change,
+    translation_items,
+)
 
 __all__ = [
     "DESIGN_GROUP_ROLES",
@@ -82,19 +90,24 @@ __all__ = [
     "check_direct_edit_allowed",
     "close_due_polls",
     "close_poll",
+    "create_languages_proposal",
     "create_proposal",
+    "create_translation_proposal",
     "decision_log",
     "decision_of",
     "decision_settings",
     "derive_voter_key",
     "design_group_user_ids",
     "edit_comment",
+    "edit_languages_proposal",
     "edit_proposal",
+    "edit_translation_proposal",
     "everyone_voted",
     "get_comment",
     "has_voted",
     "item_comment_counts",
     "item_threads",
+    "languages_change",
     "latest_poll",
     "linked_proposals",
     "my_named_vote",
@@ -115,5 +128,6 @@ __all__ = [
     "rule_history",
     "set_decision_rule",
     "toggle_reaction",
+    "translation_items",
     "withdraw_proposal",
 ]

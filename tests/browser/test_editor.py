@@ -65,6 +65,14 @@ def test_design_group_builds_and_publishes_a_questionnaire(
     expect(items).to_have_count(2)
     check_accessibility(page)
 
-    page.get_by_role("button", name="Publish a new version").click()
-    expect(page.get_by_text("Version 1 is published")).to_be_visible()
+    # Publishing is a decision; here the facilitator is the whole design group.
+    page.get_by_role("link", name="Ask the group to publish").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Ask the group to publish").click()
+    check_accessibility(page)
+    page.get_by_label("Agree").check()
+    page.get_by_role("button", name="Send my vote").click()
+    expect(page.get_by_text("Version 1 was published.").first).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name="See version 1").click()
     check_accessibility(page)

@@ -1,0 +1,208 @@
+"""The participation page: who has suggested, commented and voted, without revealing votes."""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from peer_research.db import utcnow
+from peer_research.studies.models import Role
+from surveys import definition as d
+from surveys import services as drafts
+from surveys.codesign import services as codesign
+from surveys.codesign.models import ChangeKind, Comment, Position
+from surveys.codesign.rules import DEFAULT_RULE
+
+from builders import question
+from support import page_text
+
+KEY = codesign.derive_voter_key("test-secret-key-" + "x" * 32)
+
+
+@pytest.fixture
+def group(app, db_session, questionnaire, facilitator, make_member):
+    """Return a design group of three, a support lead, and a draft with one question."""
+    study = facilitator.study
+    people = SimpleNamespace(
+        app=app,
+        study=study,
+        questionnaire=questionnaire,
+        sam=facilitator.user,
+        ada=make_member(study=study, roles=[Role.CO_RESEARCHER], display_name="Ada Brook").user,
+        pat=make_member(study=study, roles=[Role.PEER_RESEARCHER], display_name="Pat Lin").user,
+        lee=make_member(study=study, roles=[Role.SUPPORT_LEAD], display_name="Lee Ward").user,
+        url=f"/studies/{study.slug}/participation",
+    )
+    with app.app_context():
+        drafts.add_item(
+            db_session,
+            questionnaire=questionnaire,
+            item=question("age", d.QuestionType.INTEGER, label={"en": "How old are you?"}),
+            changed_by=people.sam,
+        )
+    db_session.commit()
+    return people
+
+
+def _suggest(db_session, group, author, *, open_now=True):
+    """Write a suggestion (open with a poll, or a private draft)."""
+    now = utcnow()
+    with group.app.app_context():
+        proposal = codesign.create_proposal(
+            db_session,
+            questionnaire=group.questionnaire,
+            author=author,
+            kind=ChangeKind.CHANGE_ITEM,
+            reason="Kinder",
+            item=question("age", d.QuestionType.INTEGER, label={"en": "What is your age?"}),
+            target_name="age",
+            open_now=open_now,
+            now=now,
+        )
+        poll = None
+        if open_now:
+            poll = codesign.open_proposal_poll(
+                db_session,
+                proposal=proposal,
+                opened_by=author,
+                deadline=now + timedelta(days=3),
+                now=now,
+            )
+    db_session.commit()
+    return proposal, poll
+
+
+def test_counts_for_each_member_of_the_design_group(client, auth, db_session, group):
+    """Suggestions, comments and votes are counted per person; drafts and support leads not."""
+    proposal, poll = _suggest(db_session, group, group.ada)
+    _suggest(db_session, group, group.sam, open_now=False)  # a private draft: not counted
+    db_session.add(
+        Comment(
+            questionnaire_id=group.questionnaire.id,
+            item_name="age",
+            author_id=group.sam.id,
+            body="Could be shorter",
+        )
+    )
+    db_session.commit()
+    with group.app.app_context():
+        codesign.cast_vote(
+            db_session, poll=poll, voter=group.ada, position=Position.AGREE, voter_key=KEY
+        )
+    db_session.commit()
+
+    auth.sign_in(group.lee)  # any member may look, support leads too
+    response = client.get(group.url)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    text = page_text(response)
+    assert "Who has had their say" in text
+    assert "Lee Ward" not in text  # not in the design group
+    assert "Ada Brook Co-researcher 1 0 1 0" in text
+    assert "Pat Lin Peer researcher Not heard from yet 0 0 0 1" in text
+    assert "Sam Okafor Co-researcher, Facilitator 0 1 0 1" in text
+    assert "We have not heard from Pat Lin yet." in text
+    assert 'data-label="Votes"' in page  # the table folds into labelled rows on phones
+    assert proposal.id  # the open suggestion exists
+
+
+def test_everyone_heard_from_says_thank_you(client, auth, db_session, group):
+    """When everyone has suggested or commented, no one is singled out."""
+    for person in (group.sam, group.pat):
+        db_session.add(
+            Comment(
+                questionnaire_id=group.questionnaire.id,
+                item_name="age",
+                author_id=person.id,
+                body="Hello",
+            )
+        )
+    db_session.commit()
+    _suggest(db_session, group, group.ada)
+    auth.sign_in(group.pat)
+    text = page_text(client.get(group.url))
+    assert "We have not heard from" not in text
+    assert "Not heard from yet" not in text
+    assert "Everyone in the group has suggested something or commented." in text
+
+
+def test_removed_comments_do_not_count(client, auth, db_session, group):
+    """A removed comment is not counted as having been heard."""
+    db_session.add(
+        Comment(
+            questionnaire_id=group.questionnaire.id,
+            item_name="age",
+            author_id=group.pat.id,
+            body="",
+            removed_at=utcnow(),
+        )
+    )
+    db_session.commit()
+    auth.sign_in(group.pat)
+    text = page_text(client.get(group.url))
+    assert "Pat Lin (you) Peer researcher Not heard from yet 0 0 0 0" in text
+
+
+def test_anonymous_polls_show_only_that_someone_voted(client, auth, db_session, group):
+    """In an anonymous poll the page counts votes but never shows a position or a reason."""
+    with group.app.app_context():
+        codesign.set_decision_rule(
+            db_session,
+            study=group.study,
+            settings=codesign.DecisionSettings(rule=DEFAULT_RULE, anonymous_polls=True),
+            set_by=group.sam,
+        )
+    db_session.commit()
+    _proposal, poll = _suggest(db_session, group, group.ada)
+    with group.app.app_context():
+        codesign.cast_vote(
+            db_session,
+            poll=poll,
+            voter=group.pat,
+            position=Position.BLOCK,
+            reason="Secret reason",
+            voter_key=KEY,
+        )
+    db_session.commit()
+    auth.sign_in(group.sam)
+    text = page_text(client.get(group.url))
+    assert "Pat Lin Peer researcher Not heard from yet 0 0 1 0" in text
+    for word in ("Block", "Agree", "Disagree", "Abstain", "Secret reason"):
+        assert word not in text
+
+
+def test_your_open_votes_are_listed_with_links(client, auth, db_session, group):
+    """The page lists the open polls waiting for your vote, linked to each suggestion."""
+    proposal, _poll = _suggest(db_session, group, group.ada)
+    auth.sign_in(group.pat)
+    page = client.get(group.url).get_data(as_text=True)
+    assert "Waiting for your vote" in page
+    assert (
+        f'href="/studies/{group.study.slug}/questionnaires/{group.questionnaire.id}'
+        f'/suggestions/{proposal.id}"' in page
+    )
+    assert "Changing “How old are you?”" in html.unescape(page)
+
+
+def test_linked_from_the_study_home_and_the_suggestions(client, auth, group):
+    """The study's home page and the suggestions list link to the participation page."""
+    auth.sign_in(group.ada)
+    home = client.get(f"/studies/{group.study.slug}/").get_data(as_text=True)
+    assert f'href="{group.url}"' in home
+    listing = client.get(
+        f"/studies/{group.study.slug}/questionnaires/{group.questionnaire.id}/suggestions"
+    ).get_data(as_text=True)
+    assert f'href="{group.url}"' in listing
+
+
+def test_other_studies_and_outsiders_are_refused(client, auth, group, make_member, make_user):
+    """Someone from another study, or no study, cannot see this group's participation."""
+    auth.sign_in(make_member(roles=[Role.FACILITATOR]).user)
+    assert client.get(group.url).status_code == 403
+    auth.sign_out()
+    auth.sign_in(make_user())
+    assert client.get(group.url).status_code == 403
+    assert client.get("/studies/no-such-study/participation").status_code == 404

@@ -101,6 +101,33 @@ class FieldChange:
     diff: list[tuple[Op, str]] = field(default_factory=list)
     language: str | None = None  # for texts: the language they are in
 
+    @property
+    def status(self) -> Literal["added", "removed", "changed"]:
+        """Tell whether the field is new, gone, or has another value."""
+        if not self.before:
+            return "added"
+        if not self.after:
+            return "removed"
+        return "changed"
+
+    @property
+    def group(self) -> Literal["text", "choice", "order", "logic", "setting"]:
+        """Tell what kind of field this is: a text, an answer choice, logic or a setting."""
+        if self.field.startswith("choice:"):
+            return "choice"
+        if self.field == "choices order":
+            return "order"
+        if self.field in TEXT_FIELDS:
+            return "text"
+        if self.field in LOGIC_FIELDS:
+            return "logic"
+        return "setting"
+
+    @property
+    def choice(self) -> str | None:
+        """Return the short name of the answer choice this change is about, if any."""
+        return self.field.removeprefix("choice:") if self.group == "choice" else None
+
 
 # Texts in every language, then logic and settings compared as plain values.
 TEXT_FIELDS = ("label", "hint", "required_message", "constraint_message")
@@ -120,6 +147,10 @@ VALUE_FIELDS = (
     "read_only",
     "privacy",
     "image",
+)
+# Rules written in the logic language, shown as code.
+LOGIC_FIELDS = frozenset(
+    {"required_if", "relevance", "constraint", "calculation", "default", "repeat_count"}
 )
 
 

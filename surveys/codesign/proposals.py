@@ -338,6 +338,8 @@ def edit_proposal(
     )
     proposal.back_to_draft()
     proposal.reason = _clean_reason(reason)
+    if change.target_name != proposal.target_name:  # an addition given another short name
+        proposal.targets = [ProposalTarget(name=change.target_name)]
     for name, value in change.__dict__.items():
         setattr(proposal, name, value)
     session.flush()
@@ -503,6 +505,69 @@ def before_after(
     found = drafts.draft_definition(session, questionnaire).find(proposal.target_name)
     current = d.item_from_json(item_content(found)) if found is not None else None
     return BeforeAfter(before, after, current, item_changes(before, after, language))
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an item is (or would go): its section (None: the top level) and a neighbour."""
+
+    section: str | None
+    before_name: str | None = None
+    after_name: str | None = None
+
+
+def place_in_draft(definition: d.FormDefinition, name: str) -> Place | None:
+    """Return where an item is: its section and the item just before it (None: not there)."""
+    for item, parents in definition.walk():
+        if item.name != name:
+            continue
+        section = parents[-1].name if parents else None
+        siblings = _sibling_names(definition, section)
+        index = siblings.index(name)
+        if index:
+            return Place(section, after_name=siblings[index - 1])
+        return Place(section, before_name=siblings[1] if len(siblings) > 1 else None)
+    return None
+
+
+def updated_item(session: Session, *, proposal: Proposal) -> d.Item | None:
+    """Return the proposal's change made again on the item as it is now in the draft.
+
+    For a proposal needing an update: each field the author changed takes their value
+    (texts language by language); every other field keeps the draft's current value.
+    Returns None when the item is no longer in the draft or the kind has no item.
+    """
+    if proposal.kind not in (ChangeKind.ADD_ITEM, ChangeKind.CHANGE_ITEM):
+        return None
+    proposed = dict(proposal.proposed or {})
+    if proposal.kind == ChangeKind.ADD_ITEM:
+        return d.item_from_json(proposed)
+    found = drafts.draft_definition(session, _questionnaire(session, proposal)).find(
+        proposal.target_name
+    )
+    if found is None:
+        return None
+    current = item_content(found)
+    base = proposal.base_content or {}
+    merged = dict(current)
+    for key in set(proposed) | set(base):
+        old, new = base.get(key), proposed.get(key)
+        if old == new:
+            continue
+        if isinstance(new, dict) and isinstance(old, dict | None) and key != "items":
+            texts = dict(current.get(key) or {})
+            for code in set(new) | set(old or {}):
+                if (old or {}).get(code) != new.get(code):
+                    if code in new:
+                        texts[code] = new[code]
+                    else:
+                        texts.pop(code, None)
+            merged[key] = texts
+        elif key in proposed:
+            merged[key] = new
+        else:
+            merged.pop(key, None)
+    return d.item_from_json(merged)
 
 
 # Applying an accepted proposal ----------------------------------------------------------

@@ -1,10 +1,15 @@
-"""Co-design pages: suggest a change, say what you think, and read the decision log."""
+"""Co-design pages: a suggestion with its before and after, the list, votes and the log.
+
+Suggestions are written on the editor's pages (surveys/views/editor.py): adding, changing,
+moving or removing an item all make the author's proposal. Here its author can put a draft
+to the group or withdraw it; everyone can read it and the design group says what they think.
+"""
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import dataclass
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,9 +20,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextArea,
 )
-from wtforms import HiddenField, RadioField, StringField, SubmitField
+from wtforms import RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db, utcnow
@@ -27,7 +32,7 @@ from peer_research.studies.forms import ConfirmForm
 from surveys import definition as d
 from surveys import services
 from surveys.codesign import services as codesign
-from surveys.codesign.diff import item_changes
+from surveys.codesign.diff import FieldChange, item_changes, word_diff
 from surveys.codesign.models import (
     LIVE_STATES,
     ChangeKind,
@@ -39,11 +44,20 @@ from surveys.codesign.models import (
     ProposalState,
 )
 from surveys.codesign.notify import notify_polls_closing_soon
+from surveys.codesign.proposals import item_content, place_in_draft
 from surveys.codesign.rules import Rule
+from surveys.forms import APPEARANCES, PRIVACY_NAMES, QUESTION_TYPE_NAMES
 from surveys.models import Questionnaire
 from surveys.views import blueprint
-from surveys.views.common import CO_DESIGN_GROUP, hidden_revision, questionnaire_or_404
-from surveys.views.suggesting import DECIDE_WITHIN, DayField, decide_by
+from surveys.views.common import (
+    CO_DESIGN_GROUP,
+    STATE_NAMES,
+    describe_place,
+    may_suggest,
+    proposal_title,
+    questionnaire_or_404,
+)
+from surveys.views.suggesting import DayField, decide_by, proposal_url, suggestion_defaults
 
 QUESTIONNAIRE = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 
@@ -53,65 +67,46 @@ POSITION_NAMES = {
     Position.DISAGREE: _l("Disagree"),
     Position.BLOCK: _l("Block"),
 }
-STATE_NAMES = {
-    ProposalState.DRAFT: _l("Draft"),
-    ProposalState.OPEN: _l("Open for votes"),
-    ProposalState.WITHDRAWN: _l("Withdrawn"),
-    ProposalState.ACCEPTED: _l("Agreed"),
-    ProposalState.REJECTED: _l("Not agreed"),
-    ProposalState.NEEDS_UPDATE: _l("Needs an update"),
-}
 OUTCOME_NAMES = {
     Outcome.ACCEPTED: _l("Agreed"),
     Outcome.REJECTED: _l("Not agreed"),
     Outcome.CANCELLED: _l("Withdrawn before the group decided"),
 }
-FIELD_NAMES = {"label": _l("Question"), "hint": _l("Help text")}
+# What each field of a question or section is called on the before/after views.
+FIELD_NAMES = {
+    "label": _l("Question"),
+    "hint": _l("Help text"),
+    "required_message": _l("Message when it is left empty"),
+    "constraint_message": _l("Message when the rule is not met"),
+    "choices order": _l("Order of the answers"),
+    "name": _l("Short name"),
+    "type": _l("Kind of question"),
+    "required": _l("An answer is needed to go on"),
+    "required_if": _l("Only needed when"),
+    "relevance": _l("Only asked when"),
+    "constraint": _l("The answer must meet this rule"),
+    "calculation": _l("Calculation"),
+    "default": _l("Answer filled in to start with"),
+    "repeat": _l("Asked more than once"),
+    "repeat_count": _l("How many times"),
+    "other_option": _l("“Other, please say” with a box to write in"),
+    "appearance": _l("How it looks"),
+    "read_only": _l("Cannot be changed by the interviewer"),
+    "privacy": _l("How personal the answer is"),
+    "image": _l("Picture"),
+}
+BOOLEAN_FIELDS = frozenset({"required", "repeat", "other_option", "read_only"})
+STATUS_NAMES = {
+    "text": {"added": _l("added"), "removed": _l("taken out"), "changed": None},
+    "choice": {"added": _l("a new answer"), "removed": _l("answer taken out"), "changed": None},
+}
+# Kinds whose suggestions are written on the editor's pages (so "change" leads there).
+EDITOR_KINDS = frozenset(
+    {ChangeKind.ADD_ITEM, ChangeKind.CHANGE_ITEM, ChangeKind.MOVE_ITEM, ChangeKind.REMOVE_ITEM}
+)
 
 
 # Forms ----------------------------------------------------------------------------------
-
-
-class SuggestWordingForm(FlaskForm):
-    """Suggest new wording for one question of the draft, with the reason."""
-
-    revision = HiddenField()
-    label = StringField(
-        _l("Question"),
-        widget=GovTextArea(),
-        validators=[
-            DataRequired(message=_l("Write the question")),
-            Length(max=2000, message=_l("Use 2,000 characters or fewer")),
-        ],
-    )
-    hint = StringField(
-        _l("Help text (optional)"),
-        widget=GovTextArea(),
-        description=_l("Shown under the question, in smaller text."),
-        validators=[Optional(), Length(max=2000, message=_l("Use 2,000 characters or fewer"))],
-    )
-    reason = StringField(
-        _l("Why?"),
-        widget=GovTextArea(),
-        description=_l("In your own words, so the group understands what you have in mind."),
-        validators=[
-            DataRequired(message=_l("Say in your own words why you suggest this")),
-            Length(max=5000, message=_l("Use 5,000 characters or fewer")),
-        ],
-    )
-    deadline = DayField(
-        _l("Decide by"),
-        widget=GovDateInput(),
-        format="%d %m %Y",
-        description=_l("The group can vote until this day. For example, 8 3 2030."),
-        validators=[InputRequired(message=_l("Enter the day the group should decide by"))],
-    )
-    submit = SubmitField(_l("Suggest this change"), widget=GovSubmitInput())
-
-    def validate_deadline(self, field: DayField) -> None:
-        """Accept only a day after today."""
-        if field.data is not None and field.data <= utcnow().date():
-            raise ValidationError(_l("Choose a day after today"))
 
 
 class VoteForm(FlaskForm):
@@ -132,6 +127,24 @@ class VoteForm(FlaskForm):
     submit = SubmitField(_l("Send my vote"), widget=GovSubmitInput())
 
 
+class PutToGroupForm(FlaskForm):
+    """Put one's own draft suggestion to the group, to decide by a day."""
+
+    deadline = DayField(
+        _l("Decide by"),
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        description=_l("The group can vote until this day. For example, 8 3 2030."),
+        validators=[InputRequired(message=_l("Enter the day the group should decide by"))],
+    )
+    submit = SubmitField(_l("Put it to the group"), widget=GovSubmitInput())
+
+    def validate_deadline(self, field: DayField) -> None:
+        """Accept only a day after today."""
+        if field.data is not None and field.data <= utcnow().date():
+            raise ValidationError(_l("Choose a day after today"))
+
+
 # Reading ---------------------------------------------------------------------------------
 
 
@@ -142,36 +155,151 @@ def _close_due_polls() -> None:
     db.commit()
 
 
+def visible_to_me(proposal: Proposal) -> bool:
+    """Tell whether the current member may see a proposal: drafts are their author's only."""
+    private = proposal.state == ProposalState.DRAFT or (
+        proposal.state == ProposalState.NEEDS_UPDATE and proposal.opened_at is None
+    )
+    return not private or proposal.author_id == current_user.id
+
+
 def _proposal_or_404(questionnaire: Questionnaire, proposal_id: int) -> Proposal:
-    """Return a proposal about this questionnaire, or answer 404."""
+    """Return a proposal about this questionnaire that one may see, or answer 404."""
     proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or proposal.questionnaire_id != questionnaire.id:
+    if (
+        proposal is None
+        or proposal.questionnaire_id != questionnaire.id
+        or not visible_to_me(proposal)
+    ):
         abort(404, _("That suggestion is not about this questionnaire."))
     return proposal
 
 
-def _label(content: dict | None, language: str) -> str:
-    """Return an item's label (from its JSON) in a language, or its short name."""
-    if not content:
-        return ""
-    return (content.get("label") or {}).get(language) or content.get("name", "")
-
-
-def proposal_title(proposal: Proposal, language: str) -> str:
-    """Return a short plain description of what a proposal does."""
-    label = _label(proposal.base_content or proposal.proposed, language) or proposal.target_name
-    titles = {
-        ChangeKind.ADD_ITEM: _("Add “%(label)s”", label=label),
-        ChangeKind.CHANGE_ITEM: _("Change “%(label)s”", label=label),
-        ChangeKind.MOVE_ITEM: _("Move “%(label)s”", label=label),
-        ChangeKind.REMOVE_ITEM: _("Remove “%(label)s”", label=label),
-    }
-    return titles[proposal.kind]
+def _language(questionnaire: Questionnaire) -> str:
+    return questionnaire.languages[0]["code"]
 
 
 def _voted_count(poll: Poll) -> int:
     """Return how many people have voted (never how)."""
     return sum(1 for voter in codesign.poll_voters(db.session, poll) if voter.voted_at)
+
+
+@blueprint.app_template_global()
+def proposal_title_of(proposal: Proposal) -> str:
+    """Return a proposal's short title in its questionnaire's first language."""
+    questionnaire = db.session.get(Questionnaire, proposal.questionnaire_id)
+    return proposal_title(proposal, _language(questionnaire))
+
+
+@blueprint.app_template_global()
+def proposal_state_name(proposal: Proposal) -> str:
+    """Return a proposal's state in plain words."""
+    return str(STATE_NAMES[proposal.state])
+
+
+@blueprint.app_template_global()
+def draft_suggestions(questionnaire: Questionnaire) -> dict[str, list[Proposal]]:
+    """Return the live suggestions the current member may see, by the item they touch.
+
+    Suggestions to add an item are under "" (they touch nothing in the draft yet).
+    """
+    found: dict[str, list[Proposal]] = {}
+    for proposal in codesign.proposals_of(db.session, questionnaire):
+        if proposal.state not in LIVE_STATES or not visible_to_me(proposal):
+            continue
+        names = [""] if proposal.kind == ChangeKind.ADD_ITEM else proposal.target_names
+        for name in names:
+            found.setdefault(name, []).insert(0, proposal)
+    return found
+
+
+# Before and after, in words -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One changed field as the pages show it: a title, what happened, and the word diff."""
+
+    title: str
+    status: str  # "added", "removed" or "changed"
+    status_text: str | None  # said in words after the title (never by colour alone)
+    group: str  # "text", "choice", "order", "logic" or "setting"
+    before: str
+    after: str
+    diff: list
+
+
+def _shown_value(field: str, value: str) -> str:
+    """Return a setting's value in plain words."""
+    if field in BOOLEAN_FIELDS:
+        return _("Yes") if value else _("No")
+    if not value:
+        return ""
+    names = {
+        "type": {kind.value: str(label) for kind, label in QUESTION_TYPE_NAMES.items()},
+        "privacy": {kind.value: str(label) for kind, label in PRIVACY_NAMES.items()},
+        "appearance": {code: str(label) for code, label in APPEARANCES},
+    }.get(field, {})
+    return names.get(value, value)
+
+
+def change_lines(
+    changes: list[FieldChange], questionnaire: Questionnaire, *, section: bool = False
+) -> list[ChangeLine]:
+    """Turn field changes into lines with plain titles, languages named, settings in words."""
+    languages = {entry["code"]: entry["name"] for entry in questionnaire.languages}
+    several = len(languages) > 1
+    lines = []
+    for change in changes:
+        group = change.group
+        if group == "choice":
+            title = _("An answer to choose from")
+        elif change.field == "label" and section:
+            title = _("Section title")
+        else:
+            title = str(FIELD_NAMES.get(change.field, change.field))
+        if change.language and (several or change.language not in languages):
+            title += f" ({languages.get(change.language, change.language)})"
+        status_text = STATUS_NAMES.get(group if group == "choice" else "text", {}).get(
+            change.status
+        )
+        before, after, diff = change.before, change.after, change.diff
+        if group == "setting":
+            before = _shown_value(change.field, change.before)
+            after = _shown_value(change.field, change.after)
+            diff = word_diff(before, after)
+            status_text = None
+        lines.append(
+            ChangeLine(
+                title=title,
+                status=change.status,
+                status_text=str(status_text) if status_text else None,
+                group=group,
+                before=before,
+                after=after,
+                diff=diff,
+            )
+        )
+    return lines
+
+
+def _item_of(content: dict | None) -> d.Item | None:
+    return d.item_from_json(content) if content else None
+
+
+def _is_section(*contents: dict | None) -> bool:
+    return any(content and content.get("kind") == "section" for content in contents)
+
+
+def _place_words(draft: d.FormDefinition, change: dict, language: str) -> str:
+    """Say where an added or moved item goes."""
+    return describe_place(
+        draft,
+        section=change.get("section"),
+        before_name=change.get("before_name"),
+        after_name=change.get("after_name"),
+        language=language,
+    )
 
 
 # Pages ----------------------------------------------------------------------------------
@@ -183,106 +311,82 @@ def list_proposals(questionnaire_id: int):
     """List the suggestions about a questionnaire: open, mine in draft, needing an update, done."""
     questionnaire = questionnaire_or_404(questionnaire_id)
     _close_due_polls()
-    language = questionnaire.languages[0]["code"]
-    proposals = codesign.proposals_of(db.session, questionnaire)
+    proposals = [p for p in codesign.proposals_of(db.session, questionnaire) if visible_to_me(p)]
     polls = {proposal.id: codesign.latest_poll(db.session, proposal) for proposal in proposals}
     voted = {
         proposal_id: _voted_count(poll)
         for proposal_id, poll in polls.items()
         if poll is not None and poll.is_open
     }
-    by_state = {
-        state: [p for p in proposals if p.state == state]
-        for state in (ProposalState.OPEN, ProposalState.NEEDS_UPDATE)
-    }
     return render_template(
         "surveys/codesign/list.html",
         questionnaire=questionnaire,
-        open_proposals=by_state[ProposalState.OPEN],
-        my_drafts=[
-            p
-            for p in proposals
-            if p.state == ProposalState.DRAFT and p.author_id == current_user.id
-        ],
-        needs_update=by_state[ProposalState.NEEDS_UPDATE],
+        open_proposals=[p for p in proposals if p.state == ProposalState.OPEN],
+        my_drafts=[p for p in proposals if p.state == ProposalState.DRAFT],
+        needs_update=[p for p in proposals if p.state == ProposalState.NEEDS_UPDATE],
         decided=[p for p in proposals if p.state not in LIVE_STATES],
         polls=polls,
         voted=voted,
-        title_of=lambda proposal: proposal_title(proposal, language),
+        title_of=proposal_title_of,
         state_names=STATE_NAMES,
+        may_suggest=may_suggest(),
     )
 
 
-@blueprint.route(f"{QUESTIONNAIRE}/items/<name>/suggest", methods=["GET", "POST"])
-@allow(CO_DESIGN_GROUP)
-def suggest_change(questionnaire_id: int, name: str):
-    """Suggest new wording for a question, and ask the group to decide by a day."""
-    questionnaire = questionnaire_or_404(questionnaire_id)
+def _proposal_context(questionnaire: Questionnaire, proposal: Proposal) -> dict:
+    """Return what the proposal page shows of the change itself, in words and diffs."""
+    language = _language(questionnaire)
     draft = services.draft_definition(db.session, questionnaire)
-    item = draft.find(name)
-    if item is None:
-        abort(404, _("That question is no longer in the draft. Someone may have removed it."))
-    language = draft.default_language.code
-    revision = services.draft_revisions(db.session, questionnaire)[name]
-    initial = {
-        "revision": str(revision),
-        "label": item.label.get(language, ""),
-        "hint": item.hint.get(language, ""),
-        "deadline": (utcnow() + DECIDE_WITHIN).date(),
+    view = codesign.before_after(db.session, proposal=proposal, language=language)
+    section = _is_section(proposal.base_content, proposal.proposed)
+    change = {
+        "section": proposal.section,
+        "before_name": proposal.before_name,
+        "after_name": proposal.after_name,
     }
-    form = SuggestWordingForm(data=None if request.method == "POST" else initial)
-    if form.validate_on_submit():
-        changed = dataclasses.replace(
-            item,
-            label=d.with_text(item.label, language, form.label.data),
-            hint=d.with_text(item.hint, language, form.hint.data),
-        )
-        now = utcnow()
-        try:
-            proposal = codesign.create_proposal(
-                db.session,
-                questionnaire=questionnaire,
-                author=current_user,
-                kind=ChangeKind.CHANGE_ITEM,
-                reason=form.reason.data,
-                item=changed,
-                target_name=name,
-                base_revision=hidden_revision(form.revision.data),
-                open_now=True,
-                now=now,
+    context: dict = {
+        "lines": change_lines(view.changes, questionnaire, section=section),
+        "is_section": section,
+        "place_words": None,
+        "now_words": None,
+        "inside": [],
+        "base_lines": None,
+        "target_gone": False,
+    }
+    live = proposal.state in LIVE_STATES
+    if proposal.kind in (ChangeKind.ADD_ITEM, ChangeKind.MOVE_ITEM):
+        context["place_words"] = _place_words(draft, change, language)
+    if proposal.kind != ChangeKind.ADD_ITEM and live:
+        now = place_in_draft(draft, proposal.target_name)
+        context["target_gone"] = now is None
+        if now is not None and proposal.kind == ChangeKind.MOVE_ITEM:
+            context["now_words"] = describe_place(draft, **now.__dict__, language=language)
+        current = draft.find(proposal.target_name)
+        if isinstance(current, d.Section) and proposal.kind == ChangeKind.REMOVE_ITEM:
+            context["inside"] = [
+                child for child, _parents in d.FormDefinition("", (), (current,)).walk()
+            ][1:]
+    if proposal.state == ProposalState.NEEDS_UPDATE and proposal.kind != ChangeKind.ADD_ITEM:
+        current = draft.find(proposal.target_name)
+        if current is not None:
+            context["base_lines"] = change_lines(
+                item_changes(
+                    _item_of(proposal.base_content), _item_of(item_content(current)), language
+                ),
+                questionnaire,
+                section=section,
             )
-            codesign.open_proposal_poll(
-                db.session,
-                proposal=proposal,
-                opened_by=current_user,
-                deadline=decide_by(form.deadline.data, now),
-                now=now,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.commit()
-            flash(_("Your suggestion is open. The group can now say what they think."), "success")
-            return redirect(
-                url_for(
-                    "surveys.show_proposal",
-                    questionnaire_id=questionnaire.id,
-                    proposal_id=proposal.id,
-                )
-            )
-    return render_template(
-        "surveys/codesign/suggest.html",
-        form=form,
-        questionnaire=questionnaire,
-        item=item,
-        language=language,
-    )
+    return context
 
 
-def _render_proposal(questionnaire: Questionnaire, proposal: Proposal, vote_form: VoteForm):
+def _render_proposal(
+    questionnaire: Questionnaire,
+    proposal: Proposal,
+    vote_form: VoteForm,
+    open_form: PutToGroupForm | None = None,
+):
     """Render a proposal with its before and after, its poll and the vote form."""
-    language = questionnaire.languages[0]["code"]
+    language = _language(questionnaire)
     poll = codesign.latest_poll(db.session, proposal)
     context: dict = {}
     if poll is not None:
@@ -302,21 +406,36 @@ def _render_proposal(questionnaire: Questionnaire, proposal: Proposal, vote_form
         if context["my_vote"] and not vote_form.is_submitted():
             vote_form.position.data = context["my_vote"].position.value
             vote_form.reason.data = context["my_vote"].reason
+    mine = proposal.author_id == current_user.id
+    if open_form is None:
+        open_form = PutToGroupForm(formdata=None, data=suggestion_defaults(proposal))
     return render_template(
         "surveys/codesign/proposal.html",
         questionnaire=questionnaire,
         proposal=proposal,
         title=proposal_title(proposal, language),
         state_name=STATE_NAMES[proposal.state],
-        changes=codesign.before_after(db.session, proposal=proposal, language=language).changes,
-        field_names=FIELD_NAMES,
+        ChangeKind=ChangeKind,
+        ProposalState=ProposalState,
         poll=poll,
         vote_form=vote_form,
+        open_form=open_form,
         withdraw_form=ConfirmForm(),
-        may_withdraw=proposal.author_id == current_user.id and proposal.state in LIVE_STATES,
+        mine=mine,
+        may_withdraw=mine and proposal.state in LIVE_STATES,
+        may_change=mine
+        and proposal.kind in EDITOR_KINDS
+        and proposal.state in (ProposalState.DRAFT, ProposalState.NEEDS_UPDATE),
+        may_open=mine and proposal.state == ProposalState.DRAFT,
+        linked=[
+            other
+            for other in codesign.linked_proposals(db.session, proposal=proposal)
+            if visible_to_me(other)
+        ],
         position_names=POSITION_NAMES,
         outcome_names=OUTCOME_NAMES,
         language=language,
+        **_proposal_context(questionnaire, proposal),
         **context,
     )
 
@@ -329,6 +448,35 @@ def show_proposal(questionnaire_id: int, proposal_id: int):
     _close_due_polls()
     proposal = _proposal_or_404(questionnaire, proposal_id)
     return _render_proposal(questionnaire, proposal, VoteForm(formdata=None))
+
+
+@blueprint.post(f"{QUESTIONNAIRE}/suggestions/<int:proposal_id>/open")
+@allow(CO_DESIGN_GROUP)
+def open_draft_proposal(questionnaire_id: int, proposal_id: int):
+    """Put one's own draft suggestion to the group, with a poll until the chosen day."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    proposal = _proposal_or_404(questionnaire, proposal_id)
+    form = PutToGroupForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            codesign.open_proposal(db.session, proposal=proposal, opened_by=current_user, now=now)
+            codesign.open_proposal_poll(
+                db.session,
+                proposal=proposal,
+                opened_by=current_user,
+                deadline=decide_by(form.deadline.data, now),
+                now=now,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.commit()
+            flash(_("Your suggestion is open. The group can now say what they think."), "success")
+            return redirect(proposal_url(proposal))
+    db.session.refresh(proposal)
+    return _render_proposal(questionnaire, proposal, VoteForm(formdata=None), form)
 
 
 @blueprint.post(f"{QUESTIONNAIRE}/suggestions/<int:proposal_id>/vote")
@@ -367,13 +515,7 @@ def cast_vote(questionnaire_id: int, proposal_id: int):
                     ),
                     "success",
                 )
-            return redirect(
-                url_for(
-                    "surveys.show_proposal",
-                    questionnaire_id=questionnaire.id,
-                    proposal_id=proposal.id,
-                )
-            )
+            return redirect(proposal_url(proposal))
     return _render_proposal(questionnaire, proposal, form)
 
 
@@ -393,9 +535,51 @@ def withdraw_proposal(questionnaire_id: int, proposal_id: int):
     else:
         db.commit()
         flash(_("You withdrew your suggestion. Nothing in the draft changed."), "success")
-    return redirect(
-        url_for("surveys.show_proposal", questionnaire_id=questionnaire.id, proposal_id=proposal.id)
-    )
+    return redirect(proposal_url(proposal))
+
+
+@dataclass(frozen=True)
+class LogChange:
+    """What one entry of the decision log changed, in words and word diffs."""
+
+    kind: str | None
+    heading: str | None  # "What was added", ...; None: nothing to show
+    lines: list[ChangeLine]
+    place_words: str | None
+
+
+def _log_change(
+    change: dict, questionnaire: Questionnaire, draft: d.FormDefinition, applied: bool
+) -> LogChange:
+    """Describe a decision's change: what was added, removed, moved or changed."""
+    language = _language(questionnaire)
+    kind = change.get("kind")
+    before, after = _item_of(change.get("before")), _item_of(change.get("after"))
+    section = _is_section(change.get("before"), change.get("after"))
+    if kind == ChangeKind.ADD_ITEM.value:
+        heading = _("What was added") if applied else _("What was suggested for adding")
+        return LogChange(
+            kind,
+            heading,
+            change_lines(item_changes(None, after, language), questionnaire, section=section),
+            _place_words(draft, change, language),
+        )
+    if kind == ChangeKind.REMOVE_ITEM.value:
+        heading = _("What was removed") if applied else _("What was suggested for removing")
+        return LogChange(
+            kind,
+            heading,
+            change_lines(item_changes(before, None, language), questionnaire, section=section),
+            None,
+        )
+    if kind == ChangeKind.MOVE_ITEM.value:
+        heading = _("Where it went") if applied else _("Where it was suggested to go")
+        return LogChange(kind, heading, [], _place_words(draft, change, language))
+    if before is not None or after is not None:
+        heading = _("What changed") if applied else _("What was suggested")
+        lines = change_lines(item_changes(before, after, language), questionnaire, section=section)
+        return LogChange(kind, heading if lines else None, lines, None)
+    return LogChange(kind, None, [], None)
 
 
 @blueprint.get(f"{QUESTIONNAIRE}/decisions")
@@ -404,24 +588,18 @@ def show_decision_log(questionnaire_id: int):
     """Show every change to the draft with its suggestion, votes and outcome."""
     questionnaire = questionnaire_or_404(questionnaire_id)
     _close_due_polls()
-    language = questionnaire.languages[0]["code"]
-    entries = []
-    for entry in codesign.decision_log(db.session, questionnaire):
-        change = entry.change
-        changes = []
-        if change.get("kind") == ChangeKind.CHANGE_ITEM.value:
-            before = d.item_from_json(change["before"]) if change.get("before") else None
-            after = d.item_from_json(change["after"]) if change.get("after") else None
-            changes = item_changes(before, after, language)
-        entries.append((entry, changes))
+    draft = services.draft_definition(db.session, questionnaire)
+    entries = [
+        (entry, _log_change(entry.change, questionnaire, draft, entry.applied))
+        for entry in codesign.decision_log(db.session, questionnaire)
+    ]
     return render_template(
         "surveys/codesign/log.html",
         questionnaire=questionnaire,
         entries=list(reversed(entries)),
-        title_of=lambda proposal: proposal_title(proposal, language),
+        title_of=proposal_title_of,
         outcome_names=OUTCOME_NAMES,
         position_names=POSITION_NAMES,
-        field_names=FIELD_NAMES,
         PollSubject=PollSubject,
-        language=language,
+        language=_language(questionnaire),
     )

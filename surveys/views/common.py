@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from flask import abort, g
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from peer_research.access import members_with
 from peer_research.db import db
 from peer_research.studies.models import Role
 from surveys import services
+from surveys.codesign.models import ChangeKind, Proposal, ProposalState
+from surveys.definition import FormDefinition
 from surveys.models import Questionnaire
 
-# Who shapes the draft until the co-design workflow replaces direct editing.
+# Who works on translations, pictures and the jargon list (the questionnaire's own draft
+# changes go through suggestions, open to CO_DESIGN_GROUP).
 DESIGN_GROUP = members_with(Role.FACILITATOR, Role.CO_RESEARCHER)
 # Who may suggest changes and vote: everyone in the co-design group, whatever their role.
 CO_DESIGN_GROUP = members_with(
@@ -47,3 +51,69 @@ def is_facilitator() -> bool:
 def hidden_revision(value: str | None) -> int | None:
     """Read the draft revision a page was opened at from its hidden field (None if mangled)."""
     return int(value) if value and value.isdigit() else None
+
+
+def item_label(definition: FormDefinition, name: str | None, language: str) -> str:
+    """Return an item's label in a language, or its short name if it has none (or is gone)."""
+    item = definition.find(name) if name else None
+    return (item.label.get(language) if item is not None else None) or (name or "")
+
+
+def describe_place(
+    definition: FormDefinition,
+    *,
+    section: str | None,
+    before_name: str | None,
+    after_name: str | None,
+    language: str,
+) -> str:
+    """Say in words where an item is or would go ("in the section “Home”, just after “Age”")."""
+    if section:
+        where = _("in the section “%(label)s”", label=item_label(definition, section, language))
+    else:
+        where = _("in the main part of the questionnaire (not in a section)")
+    if before_name:
+        return _(
+            "%(where)s, just before “%(label)s”",
+            where=where,
+            label=item_label(definition, before_name, language),
+        )
+    if after_name:
+        return _(
+            "%(where)s, just after “%(label)s”",
+            where=where,
+            label=item_label(definition, after_name, language),
+        )
+    return _("%(where)s, at the end", where=where)
+
+
+STATE_NAMES = {
+    ProposalState.DRAFT: _l("Draft"),
+    ProposalState.OPEN: _l("Open for votes"),
+    ProposalState.WITHDRAWN: _l("Withdrawn"),
+    ProposalState.ACCEPTED: _l("Agreed"),
+    ProposalState.REJECTED: _l("Not agreed"),
+    ProposalState.NEEDS_UPDATE: _l("Needs an update"),
+}
+
+
+def content_label(content: dict | None, language: str) -> str:
+    """Return an item's label (from its JSON) in a language, or its short name."""
+    if not content:
+        return ""
+    return (content.get("label") or {}).get(language) or content.get("name", "")
+
+
+def proposal_title(proposal: Proposal, language: str) -> str:
+    """Return a short plain description of what a proposal does."""
+    label = (
+        content_label(proposal.base_content or proposal.proposed, language)
+        or proposal.target_name
+    )
+    titles = {
+        ChangeKind.ADD_ITEM: _("Add “%(label)s”", label=label),
+        ChangeKind.CHANGE_ITEM: _("Change “%(label)s”", label=label),
+        ChangeKind.MOVE_ITEM: _("Move “%(label)s”", label=label),
+        ChangeKind.REMOVE_ITEM: _("Remove “%(label)s”", label=label),
+    }
+    return titles.get(proposal.kind) or _("Change “%(label)s”", label=label)

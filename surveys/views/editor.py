@@ -1,21 +1,30 @@
-"""Edit the draft: add, change, move and delete questions and sections, with undo."""
+"""Shape the draft by suggestion: add, change, move and remove questions and sections.
+
+Every page here writes the author's proposal (`send_suggestion`): nothing changes the draft
+directly, so every change appears in the decision log. A facilitator of a study that allows
+direct edits may make a change at once; it is logged as a change made without a vote.
+"""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 from peer_research.access import allow
 from peer_research.db import db
-from peer_research.errors import DomainError
-from peer_research.forms import show_domain_error
-from peer_research.studies.forms import ConfirmForm
 from surveys import definition as d
 from surveys import services
+from surveys.codesign import services as codesign
+from surveys.codesign.models import ChangeKind, Proposal, ProposalState
+from surveys.codesign.proposals import Place, place_in_draft, updated_item
 from surveys.forms import (
-    MoveForm,
+    QUESTION_TYPE_NAMES,
     QuestionForm,
     SectionForm,
     choice_lines,
@@ -23,11 +32,62 @@ from surveys.forms import (
     parse_choice_lines,
 )
 from surveys.models import Questionnaire
-from surveys.validation import check_expression, known_names, sections_of
+from surveys.validation import check_expression, known_names
 from surveys.views import blueprint
-from surveys.views.common import DESIGN_GROUP, hidden_revision, questionnaire_or_404
+from surveys.views.common import (
+    CO_DESIGN_GROUP,
+    describe_place,
+    hidden_revision,
+    item_label,
+    questionnaire_or_404,
+)
+from surveys.views.suggesting import (
+    SuggestionForm,
+    may_change_now,
+    proposal_url,
+    send_suggestion,
+    suggestion_defaults,
+)
 
 ITEMS = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
+
+
+# Forms ----------------------------------------------------------------------------------
+
+
+class QuestionSuggestionForm(SuggestionForm, QuestionForm):
+    """Suggest adding or changing a question: every field, then why and how to send it."""
+
+    submit = None  # the suggestion buttons replace "Save"
+
+
+class SectionSuggestionForm(SuggestionForm, SectionForm):
+    """Suggest adding or changing a section: its settings, then why and how to send it."""
+
+    submit = None
+
+
+class MoveSuggestionForm(SuggestionForm):
+    """Suggest moving an item: where it should go, then why."""
+
+    revision = HiddenField()
+    place = SelectField(
+        _l("Where should it go?"), widget=GovSelect(), choices=[], validate_choice=False
+    )
+
+    def validate_place(self, field: SelectField) -> None:
+        """Accept only one of the places offered."""
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choose where it should go"))
+
+
+class RemoveSuggestionForm(SuggestionForm):
+    """Suggest removing an item: only why."""
+
+    revision = HiddenField()
+
+
+# Building items from the forms ----------------------------------------------------------
 
 
 def _free_name(wanted: str, taken: set[str]) -> str:
@@ -128,227 +188,512 @@ def section_form_data(section: d.Section, language: str) -> dict:
     }
 
 
+def _item_form(item_kind: str):
+    """Return the form class, builder, form data and template for a question or a section."""
+    if item_kind == "section":
+        return (
+            SectionSuggestionForm,
+            section_from_form,
+            section_form_data,
+            "surveys/section_form.html",
+        )
+    return (
+        QuestionSuggestionForm,
+        question_from_form,
+        question_form_data,
+        "surveys/question_form.html",
+    )
+
+
+# Places ---------------------------------------------------------------------------------
+
+
+def _place_choices(
+    definition: d.FormDefinition, moving: d.Item | None, language: str
+) -> list[SelectChoice]:
+    """Offer every place in the questionnaire, in its order: before or after each item and
+    at the end of each section and of the whole questionnaire (never inside the item moved)."""
+    choices: list[SelectChoice] = []
+
+    def offer(items: tuple[d.Item, ...], section: d.Section | None) -> None:
+        inside = (
+            " " + _("(in “%(label)s”)", label=item_label(definition, section.name, language))
+            if section
+            else ""
+        )
+        for item in items:
+            if moving is not None and item.name == moving.name:
+                continue
+            label = item.label.get(language) or item.name
+            choices.append(
+                SelectChoice(f"before:{item.name}", _("Before “%(label)s”", label=label) + inside)
+            )
+            if isinstance(item, d.Section):
+                offer(item.items, item)
+            choices.append(
+                SelectChoice(f"after:{item.name}", _("After “%(label)s”", label=label) + inside)
+            )
+        if section is None:
+            choices.append(SelectChoice("end:", _("At the end of the questionnaire")))
+        else:
+            label = section.label.get(language) or section.name
+            choices.append(
+                SelectChoice(
+                    f"end:{section.name}", _("At the end of the section “%(label)s”", label=label)
+                )
+            )
+
+    offer(definition.items, None)
+    return choices
+
+
+def _place_value(place: Place) -> str:
+    """Return the place select's value for a place."""
+    if place.before_name:
+        return f"before:{place.before_name}"
+    if place.after_name:
+        return f"after:{place.after_name}"
+    return f"end:{place.section or ''}"
+
+
+def _parse_place(value: str, definition: d.FormDefinition) -> Place | None:
+    """Read the place select's value (None if it names nothing in the draft)."""
+    kind, _sep, name = (value or "").partition(":")
+    if kind == "end":
+        found = definition.find(name) if name else None
+        return Place(name) if not name or isinstance(found, d.Section) else None
+    neighbour = place_in_draft(definition, name) if name else None
+    if kind not in ("before", "after") or neighbour is None:
+        return None
+    if kind == "before":
+        return Place(neighbour.section, before_name=name)
+    return Place(neighbour.section, after_name=name)
+
+
+def _already_there(definition: d.FormDefinition, name: str, place: Place) -> bool:
+    """Tell whether moving an item to a place would leave it where it is."""
+    now = place_in_draft(definition, name)
+    if now is None or now.section != place.section:
+        return False
+    siblings = [
+        item.name
+        for item in (definition.find(place.section).items if place.section else definition.items)
+    ]
+    index = siblings.index(name)
+    following = siblings[index + 1] if index + 1 < len(siblings) else None
+    previous = siblings[index - 1] if index else None
+    if place.before_name:
+        return place.before_name == following
+    if place.after_name:
+        return place.after_name == previous
+    return following is None
+
+
+# Helpers --------------------------------------------------------------------------------
+
+
 def _draft_url(questionnaire: Questionnaire, anchor: str | None = None) -> str:
     """Return the draft page's address, optionally at an item."""
     url = url_for("surveys.show_draft", questionnaire_id=questionnaire.id)
     return f"{url}#item-{anchor}" if anchor else url
 
 
-def _render_editor(template: str, form, questionnaire: Questionnaire, draft, **context):
-    """Render a question or section editor page."""
+def _done(form: SuggestionForm, proposal: Proposal, questionnaire: Questionnaire, name: str):
+    """Redirect after a suggestion was sent: to the draft for a direct change, else to it."""
+    if form.change_now.data:
+        return redirect(_draft_url(questionnaire, name))
+    return redirect(proposal_url(proposal))
+
+
+def _current_item(draft: d.FormDefinition, name: str) -> d.Item:
+    """Return a draft item, or answer 404 with a plain message when it is gone."""
+    item = draft.find(name)
+    if item is None:
+        abort(404, _("That question is no longer in the draft. Someone may have removed it."))
+    return item
+
+
+def _live_about(questionnaire: Questionnaire, name: str) -> list[Proposal]:
+    """Return the live suggestions about an item that the current member may see."""
+    return [
+        proposal
+        for proposal in codesign.proposals_touching(
+            db.session, questionnaire=questionnaire, name=name
+        )
+        if proposal.state != ProposalState.DRAFT or proposal.author_id == current_user.id
+    ]
+
+
+def _render(template: str, form, questionnaire: Questionnaire, draft, **context):
+    """Render one of the suggestion pages."""
+    section = context.get("section")
     return render_template(
         template,
         form=form,
         questionnaire=questionnaire,
         language=draft.default_language,
+        may_change_now=may_change_now(),
+        type_names=QUESTION_TYPE_NAMES,
+        section_label=item_label(draft, section, draft.default_language.code) if section else "",
+        **{"adding": False, "item": None, "proposal": None, "section": None, **context},
+    )
+
+
+# Adding ---------------------------------------------------------------------------------
+
+
+def _suggest_addition(questionnaire_id: int, item_kind: str):
+    """Show an add form; write the suggestion to add the item it describes."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    draft = services.draft_definition(db.session, questionnaire)
+    form_class, build, _data, template = _item_form(item_kind)
+    section = request.args.get("section") or None
+    if section is not None and not isinstance(draft.find(section), d.Section):
+        abort(404, _("That section is no longer in the draft."))
+    initial = {**suggestion_defaults()}
+    if item_kind == "question":
+        initial["type"] = request.args.get("type", "text")
+    form = form_class(data=None if request.method == "POST" else initial)
+    if form.validate_on_submit():
+        taken = {item.name for item, _parents in draft.walk()}
+        item = build(form, language=draft.default_language.code, existing=None, taken=taken)
+        proposal = send_suggestion(
+            form,
+            lambda: codesign.create_proposal(
+                db.session,
+                questionnaire=questionnaire,
+                author=current_user,
+                kind=ChangeKind.ADD_ITEM,
+                reason=form.reason.data,
+                item=item,
+                section=section,
+            ),
+        )
+        if proposal is not None:
+            return _done(form, proposal, questionnaire, item.name)
+    return _render(template, form, questionnaire, draft, adding=True, section=section)
+
+
+@blueprint.route(f"{ITEMS}/questions/new", methods=["GET", "POST"])
+@allow(CO_DESIGN_GROUP)
+def add_question(questionnaire_id: int):
+    """Suggest adding a question at the end of the draft, or of a section."""
+    return _suggest_addition(questionnaire_id, "question")
+
+
+@blueprint.route(f"{ITEMS}/sections/new", methods=["GET", "POST"])
+@allow(CO_DESIGN_GROUP)
+def add_section(questionnaire_id: int):
+    """Suggest adding a section at the end of the draft, or inside another section."""
+    return _suggest_addition(questionnaire_id, "section")
+
+
+# Changing -------------------------------------------------------------------------------
+
+
+@blueprint.route(f"{ITEMS}/items/<name>/edit", methods=["GET", "POST"])
+@allow(CO_DESIGN_GROUP)
+def edit_item(questionnaire_id: int, name: str):
+    """Suggest a change to a question or section: any of its fields."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    draft = services.draft_definition(db.session, questionnaire)
+    item = _current_item(draft, name)
+    revision = services.draft_revisions(db.session, questionnaire)[name]
+    language = draft.default_language.code
+    form_class, build, form_data, template = _item_form(item.kind)
+    initial = {**form_data(item, language), "revision": revision, **suggestion_defaults()}
+    form = form_class(data=None if request.method == "POST" else initial)
+    changed_meanwhile = False
+    if form.validate_on_submit():
+        taken = {other.name for other, _parents in draft.walk() if other.name != name}
+        changed = build(form, language=language, existing=item, taken=taken)
+        seen = hidden_revision(form.revision.data)
+        proposal = send_suggestion(
+            form,
+            lambda: codesign.create_proposal(
+                db.session,
+                questionnaire=questionnaire,
+                author=current_user,
+                kind=ChangeKind.CHANGE_ITEM,
+                reason=form.reason.data,
+                item=changed,
+                target_name=name,
+                base_revision=seen if seen is not None else -1,
+            ),
+        )
+        if proposal is not None:
+            return _done(form, proposal, questionnaire, changed.name)
+        if seen != revision:
+            # Show the item as it is now; the next send is written against it.
+            changed_meanwhile = True
+            form.revision.data = str(revision)
+    return _render(
+        template,
+        form,
+        questionnaire,
+        draft,
+        item=item,
+        changed_meanwhile=changed_meanwhile,
+        others=_live_about(questionnaire, name),
+    )
+
+
+# Moving ---------------------------------------------------------------------------------
+
+
+@blueprint.route(f"{ITEMS}/items/<name>/move", methods=["GET", "POST"])
+@allow(CO_DESIGN_GROUP)
+def move_item(questionnaire_id: int, name: str):
+    """Suggest moving an item: into another section, before or after another item."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    draft = services.draft_definition(db.session, questionnaire)
+    item = _current_item(draft, name)
+    revision = services.draft_revisions(db.session, questionnaire)[name]
+    language = draft.default_language.code
+    form = MoveSuggestionForm(
+        data=None if request.method == "POST" else {"revision": revision, **suggestion_defaults()}
+    )
+    form.place.choices = [
+        SelectChoice("", _("Choose a place")),
+        *_place_choices(draft, item, language),
+    ]
+    if form.validate_on_submit():
+        place = _parse_place(form.place.data, draft)
+        if place is None:
+            form.place.errors.append(_("Choose where it should go"))
+        elif _already_there(draft, name, place):
+            form.place.errors.append(_("It is already there. Choose another place."))
+        else:
+            seen = hidden_revision(form.revision.data)
+            proposal = send_suggestion(
+                form,
+                lambda: codesign.create_proposal(
+                    db.session,
+                    questionnaire=questionnaire,
+                    author=current_user,
+                    kind=ChangeKind.MOVE_ITEM,
+                    reason=form.reason.data,
+                    target_name=name,
+                    section=place.section,
+                    before_name=place.before_name,
+                    after_name=place.after_name,
+                    base_revision=seen if seen is not None else -1,
+                ),
+            )
+            if proposal is not None:
+                return _done(form, proposal, questionnaire, name)
+            form.revision.data = str(revision)
+    now = place_in_draft(draft, name)
+    return _render(
+        "surveys/move.html",
+        form,
+        questionnaire,
+        draft,
+        item=item,
+        now=describe_place(draft, **now.__dict__, language=language),
+        others=_live_about(questionnaire, name),
+    )
+
+
+# Removing -------------------------------------------------------------------------------
+
+
+@blueprint.route(f"{ITEMS}/items/<name>/remove", methods=["GET", "POST"])
+@allow(CO_DESIGN_GROUP)
+def remove_item(questionnaire_id: int, name: str):
+    """Suggest removing a question or a section (with what is in it): show what would go."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    draft = services.draft_definition(db.session, questionnaire)
+    item = _current_item(draft, name)
+    revision = services.draft_revisions(db.session, questionnaire)[name]
+    form = RemoveSuggestionForm(
+        data=None if request.method == "POST" else {"revision": revision, **suggestion_defaults()}
+    )
+    if form.validate_on_submit():
+        seen = hidden_revision(form.revision.data)
+        proposal = send_suggestion(
+            form,
+            lambda: codesign.create_proposal(
+                db.session,
+                questionnaire=questionnaire,
+                author=current_user,
+                kind=ChangeKind.REMOVE_ITEM,
+                reason=form.reason.data,
+                target_name=name,
+                base_revision=seen if seen is not None else -1,
+            ),
+        )
+        if proposal is not None:
+            if form.change_now.data:
+                return redirect(_draft_url(questionnaire))
+            return redirect(proposal_url(proposal))
+        form.revision.data = str(revision)
+    inside = [child for child, _parents in d.FormDefinition("", (), (item,)).walk()][1:]
+    return _render(
+        "surveys/move.html",
+        form,
+        questionnaire,
+        draft,
+        item=item,
+        removing=True,
+        inside=inside,
+        others=_live_about(questionnaire, name),
+    )
+
+
+# Changing one's own suggestion ----------------------------------------------------------
+
+
+def _own_editable_proposal(questionnaire: Questionnaire, proposal_id: int) -> Proposal | None:
+    """Return one's own draft (or needing-update) proposal; flash why not otherwise."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.questionnaire_id != questionnaire.id:
+        abort(404, _("That suggestion is not about this questionnaire."))
+    if proposal.author_id != current_user.id:
+        if proposal.state == ProposalState.DRAFT:
+            abort(404, _("That suggestion is not about this questionnaire."))
+        flash(_("Only the person who suggested this change can change it."), "error")
+        return None
+    if proposal.state not in (ProposalState.DRAFT, ProposalState.NEEDS_UPDATE):
+        flash(
+            _("An open or decided suggestion cannot be changed: withdraw it and suggest again."),
+            "error",
+        )
+        return None
+    if proposal.kind not in (
+        ChangeKind.ADD_ITEM,
+        ChangeKind.CHANGE_ITEM,
+        ChangeKind.MOVE_ITEM,
+        ChangeKind.REMOVE_ITEM,
+    ):
+        abort(404, _("This kind of suggestion is changed on its own page."))
+    return proposal
+
+
+@blueprint.route(f"{ITEMS}/suggestions/<int:proposal_id>/change", methods=["GET", "POST"])
+@allow(CO_DESIGN_GROUP)
+def change_proposal(questionnaire_id: int, proposal_id: int):
+    """Change one's own draft suggestion, or update it after the question changed."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    proposal = _own_editable_proposal(questionnaire, proposal_id)
+    if proposal is None:
+        return redirect(
+            url_for(
+                "surveys.show_proposal", questionnaire_id=questionnaire.id, proposal_id=proposal_id
+            )
+        )
+    draft = services.draft_definition(db.session, questionnaire)
+    language = draft.default_language.code
+    name = proposal.target_name
+    current = draft.find(name) if proposal.kind != ChangeKind.ADD_ITEM else None
+    if proposal.kind != ChangeKind.ADD_ITEM and current is None:
+        flash(
+            _(
+                "%(name)s is no longer in the draft, so this suggestion cannot be updated.",
+                name=name,
+            ),
+            "error",
+        )
+        return redirect(proposal_url(proposal))
+    revisions = services.draft_revisions(db.session, questionnaire)
+    revision = revisions.get(name)
+    defaults = {**suggestion_defaults(proposal), "revision": revision}
+    posted = request.method == "POST"
+    context = {"proposal": proposal, "others": _live_about(questionnaire, name)}
+
+    def edit(**change):
+        seen = hidden_revision(form.revision.data) if hasattr(form, "revision") else None
+        return lambda: codesign.edit_proposal(
+            db.session,
+            proposal=proposal,
+            editor=current_user,
+            reason=form.reason.data,
+            base_revision=seen if proposal.kind != ChangeKind.ADD_ITEM else None,
+            **change,
+        )
+
+    if proposal.kind in (ChangeKind.ADD_ITEM, ChangeKind.CHANGE_ITEM):
+        wanted = updated_item(db.session, proposal=proposal)
+        form_class, build, form_data, template = _item_form(wanted.kind)
+        form = form_class(data=None if posted else {**form_data(wanted, language), **defaults})
+        if form.validate_on_submit():
+            taken = {
+                other.name
+                for other, _parents in draft.walk()
+                if other.name != name or proposal.kind == ChangeKind.ADD_ITEM
+            }
+            item = build(form, language=language, existing=wanted, taken=taken)
+            extra = {"section": proposal.section} if proposal.kind == ChangeKind.ADD_ITEM else {}
+            sent = send_suggestion(form, edit(item=item, **extra))
+            if sent is not None:
+                return _done(form, sent, questionnaire, item.name)
+            form.revision.data = str(revision) if revision is not None else ""
+        return _render(
+            template,
+            form,
+            questionnaire,
+            draft,
+            adding=proposal.kind == ChangeKind.ADD_ITEM,
+            item=current,
+            section=proposal.section,
+            **context,
+        )
+
+    if proposal.kind == ChangeKind.MOVE_ITEM:
+        place = Place(proposal.section, proposal.before_name, proposal.after_name)
+        form = MoveSuggestionForm(
+            data=None if posted else {**defaults, "place": _place_value(place)}
+        )
+        form.place.choices = [
+            SelectChoice("", _("Choose a place")),
+            *_place_choices(draft, current, language),
+        ]
+        if form.validate_on_submit():
+            place = _parse_place(form.place.data, draft)
+            if place is None:
+                form.place.errors.append(_("Choose where it should go"))
+            else:
+                sent = send_suggestion(form, edit(**place.__dict__))
+                if sent is not None:
+                    return _done(form, sent, questionnaire, name)
+                form.revision.data = str(revision)
+        now = place_in_draft(draft, name)
+        return _render(
+            "surveys/move.html",
+            form,
+            questionnaire,
+            draft,
+            item=current,
+            now=describe_place(draft, **now.__dict__, language=language),
+            **context,
+        )
+
+    form = RemoveSuggestionForm(data=None if posted else defaults)
+    if form.validate_on_submit():
+        sent = send_suggestion(form, edit())
+        if sent is not None:
+            if form.change_now.data:
+                return redirect(_draft_url(questionnaire))
+            return redirect(proposal_url(sent))
+        form.revision.data = str(revision)
+    inside = [child for child, _parents in d.FormDefinition("", (), (current,)).walk()][1:]
+    return _render(
+        "surveys/move.html",
+        form,
+        questionnaire,
+        draft,
+        item=current,
+        removing=True,
+        inside=inside,
         **context,
     )
 
 
-def _add_item(questionnaire_id: int, form, build, template: str, done_message: str):
-    """Show an add form, and add the item it describes to the draft (or to a section)."""
-    questionnaire = questionnaire_or_404(questionnaire_id)
-    draft = services.draft_definition(db.session, questionnaire)
-    section = request.args.get("section") or None
-    if form.validate_on_submit():
-        taken = {item.name for item, _parents in draft.walk()}
-        item = build(form, language=draft.default_language.code, existing=None, taken=taken)
-        try:
-            services.add_item(
-                db.session,
-                questionnaire=questionnaire,
-                item=item,
-                section=section,
-                changed_by=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.commit()
-            flash(done_message, "success")
-            return redirect(_draft_url(questionnaire, item.name))
-    return _render_editor(template, form, questionnaire, draft, adding=True, section=section)
-
-
-@blueprint.route(f"{ITEMS}/questions/new", methods=["GET", "POST"])
-@allow(DESIGN_GROUP)
-def add_question(questionnaire_id: int):
-    """Add a question at the end of the draft, or of a section."""
-    initial = None if request.method == "POST" else {"type": request.args.get("type", "text")}
-    return _add_item(
-        questionnaire_id,
-        QuestionForm(data=initial),
-        question_from_form,
-        "surveys/question_form.html",
-        _("Question added."),
-    )
-
-
-@blueprint.route(f"{ITEMS}/sections/new", methods=["GET", "POST"])
-@allow(DESIGN_GROUP)
-def add_section(questionnaire_id: int):
-    """Add a section at the end of the draft, or inside another section."""
-    return _add_item(
-        questionnaire_id,
-        SectionForm(),
-        section_from_form,
-        "surveys/section_form.html",
-        _("Section added. Now add questions to it."),
-    )
-
-
-@blueprint.route(f"{ITEMS}/items/<name>/edit", methods=["GET", "POST"])
-@allow(DESIGN_GROUP)
-def edit_item(questionnaire_id: int, name: str):
-    """Change a question or section, refusing to overwrite someone else's newer save."""
-    questionnaire = questionnaire_or_404(questionnaire_id)
-    draft = services.draft_definition(db.session, questionnaire)
-    item = draft.find(name)
-    if item is None:
-        abort(404, _("That question is no longer in the draft. Someone may have deleted it."))
-    revision = services.draft_revisions(db.session, questionnaire)[name]
-    language = draft.default_language.code
-    is_question = isinstance(item, d.Question)
-    form_class, template = (
-        (QuestionForm, "surveys/question_form.html")
-        if is_question
-        else (SectionForm, "surveys/section_form.html")
-    )
-    initial = (
-        question_form_data(item, language) if is_question else section_form_data(item, language)
-    )
-    form = form_class(data=None if request.method == "POST" else {**initial, "revision": revision})
-    conflict = None
-    if form.validate_on_submit():
-        taken = {other.name for other, _parents in draft.walk() if other.name != name}
-        build = question_from_form if is_question else section_from_form
-        changed = build(form, language=language, existing=item, taken=taken)
-        try:
-            services.update_item(
-                db.session,
-                questionnaire=questionnaire,
-                name=name,
-                item=changed,
-                expected_revision=hidden_revision(form.revision.data) or 0,
-                changed_by=current_user,
-            )
-        except services.DraftConflictError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            conflict = item  # what the other person saved, shown beside the form
-            form.revision.data = str(revision)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.commit()
-            flash(_("Saved."), "success")
-            return redirect(_draft_url(questionnaire, changed.name))
-    return _render_editor(
-        template, form, questionnaire, draft, adding=False, item=item, conflict=conflict
-    )
-
-
-@blueprint.post(f"{ITEMS}/items/<name>/move")
-@allow(DESIGN_GROUP)
-def move_item(questionnaire_id: int, name: str):
-    """Move an item one place up or down."""
-    questionnaire = questionnaire_or_404(questionnaire_id)
-    direction = request.form.get("direction")
-    if not ConfirmForm().validate_on_submit() or direction not in ("up", "down"):
-        abort(400)
-    try:
-        services.move_item(db.session, questionnaire=questionnaire, name=name, direction=direction)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(_draft_url(questionnaire))
-    db.commit()
-    return redirect(_draft_url(questionnaire, name))
-
-
-@blueprint.route(f"{ITEMS}/items/<name>/section", methods=["GET", "POST"])
-@allow(DESIGN_GROUP)
-def move_into_section(questionnaire_id: int, name: str):
-    """Move an item into a section, or back to the top level."""
-    questionnaire = questionnaire_or_404(questionnaire_id)
-    draft = services.draft_definition(db.session, questionnaire)
-    item = draft.find(name)
-    if item is None:
-        abort(404, _("That question is no longer in the draft. Someone may have deleted it."))
-    form = MoveForm()
-    form.section.choices = [SelectChoice("", _("Not in a section (top level)"))] + [
-        SelectChoice(section.name, section.label.get(draft.default_language.code) or section.name)
-        for section in sections_of(draft)
-        if section.name != name
-    ]
-    if form.validate_on_submit():
-        try:
-            services.move_into_section(
-                db.session,
-                questionnaire=questionnaire,
-                name=name,
-                section=form.section.data or None,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.commit()
-            flash(_("Moved."), "success")
-            return redirect(_draft_url(questionnaire, name))
-    return render_template(
-        "surveys/move.html",
-        form=form,
-        questionnaire=questionnaire,
-        item=item,
-        language=draft.default_language,
-    )
-
-
-@blueprint.post(f"{ITEMS}/items/<name>/delete")
-@allow(DESIGN_GROUP)
-def delete_item(questionnaire_id: int, name: str):
-    """Take an item out of the draft, offering to undo it."""
-    questionnaire = questionnaire_or_404(questionnaire_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        row = services.delete_item(
-            db.session, questionnaire=questionnaire, name=name, changed_by=current_user
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(_draft_url(questionnaire, name))
-    db.commit()
-    session["undo_delete"] = {"questionnaire_id": questionnaire.id, "item_id": row.id, "name": name}
-    return redirect(_draft_url(questionnaire))
-
-
-@blueprint.post(f"{ITEMS}/items/<int:item_id>/restore")
-@allow(DESIGN_GROUP)
-def restore_item(questionnaire_id: int, item_id: int):
-    """Bring back a deleted item (undo)."""
-    questionnaire = questionnaire_or_404(questionnaire_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    session.pop("undo_delete", None)
-    try:
-        row = services.undo_delete(
-            db.session, questionnaire=questionnaire, item_id=item_id, changed_by=current_user
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(_draft_url(questionnaire))
-    db.commit()
-    flash(_("%(name)s is back.", name=row.name), "success")
-    return redirect(_draft_url(questionnaire, row.name))
+# The live logic check -------------------------------------------------------------------
 
 
 @blueprint.post(f"{ITEMS}/check")
-@allow(DESIGN_GROUP)
+@allow(CO_DESIGN_GROUP)
 def check_logic(questionnaire_id: int):
     """Check one logic expression as it is typed (JSON in, JSON out)."""
     questionnaire = questionnaire_or_404(questionnaire_id)

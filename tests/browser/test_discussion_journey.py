@@ -14,6 +14,8 @@ from peer_research.db import db
 from peer_research.studies.models import Role
 from peer_research.studies.services import get_study
 from surveys import definition as d
+from surveys.codesign.models import ChangeKind
+from surveys.codesign.services import create_proposal
 from surveys.services import add_item, create_questionnaire
 
 pytestmark = pytest.mark.browser
@@ -40,6 +42,16 @@ def test_two_members_comment_reply_and_react(
         )
         item = q("age", d.QuestionType.INTEGER, "How old are you?")
         add_item(session, questionnaire=questionnaire, item=item, changed_by=sam)
+        proposal = create_proposal(
+            session,
+            questionnaire=questionnaire,
+            author=sam,
+            kind=ChangeKind.CHANGE_ITEM,
+            reason="Shorter",
+            item=q("age", d.QuestionType.INTEGER, "Your age?"),
+            target_name="age",
+            open_now=True,
+        )
         db.commit()
         base = f"/studies/{study.slug}/questionnaires/{questionnaire.id}"
 
@@ -85,3 +97,11 @@ def test_two_members_comment_reply_and_react(
     expect(replies).to_contain_text("under 25, 25 to 64, 65 or over")
     idea = page.get_by_role("button", name=re.compile(r"^Idea\s*1\s*,\s*comment by Bea Cole"))
     expect(idea).to_have_attribute("aria-pressed", "false")  # Pat's idea, not Bea's
+
+    # A suggestion has its own comments, on its page.
+    page.goto(f"{base}/suggestions/{proposal.id}")
+    check_accessibility(page)
+    page.get_by_label("What do you think about this suggestion?").fill("Shorter is kinder.")
+    page.get_by_role("button", name="Add your comment").click()
+    expect(page.get_by_text("Shorter is kinder.")).to_be_visible()
+    check_accessibility(page)

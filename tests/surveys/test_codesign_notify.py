@@ -217,7 +217,7 @@ def test_pages_send_closing_soon_notices(client, auth, db_session, group):
     _open(db_session, group, deadline_in=timedelta(hours=5))
     auth.sign_in(group.sam)
     page = client.get(f"{group.base}/suggestions").get_data(as_text=True)
-    assert "Notifications (2" in page  # the new suggestion, and closing soon
+    assert "Notifications (2 new)" in page  # the new suggestion, and closing soon
     assert len(_messages(db_session, group.pat, Topic.POLL_CLOSING)) == 1
 
 

@@ -1,0 +1,107 @@
+"""Notifications in Chromium: a suggestion reaches another member, who opens it and chooses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+from test_preview import ENGLISH, q
+
+from peer_research.accounts.models import User
+from peer_research.db import db, utcnow
+from peer_research.studies.models import Role
+from peer_research.studies.services import get_study
+from surveys import definition as d
+from surveys.codesign import services as codesign
+from surveys.codesign.models import ChangeKind
+from surveys.services import add_item, create_questionnaire
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_member_hears_of_a_suggestion_opens_it_and_changes_a_choice(
+    page: Page, check_accessibility, data, sign_in
+):
+    """Ada suggests a change; Bea sees the count, opens it, and turns off e-mail for decisions."""
+    study = data.study()
+    ada, bea = data.person("Ada Brook"), data.person("Bea Cole")
+    data.member(study, ada, Role.FACILITATOR, Role.CO_RESEARCHER)
+    data.member(study, bea, Role.PEER_RESEARCHER)
+    with data.app.app_context():
+        session = db.session
+        author = session.scalars(sa.select(User).where(User.username == ada.username)).one()
+        questionnaire = create_questionnaire(
+            session,
+            study=get_study(session, study.slug),
+            title="What helps at home",
+            languages=[ENGLISH],
+            created_by=author,
+        )
+        add_item(
+            session,
+            questionnaire=questionnaire,
+            item=q("age", d.QuestionType.INTEGER, "How old are you?"),
+            changed_by=author,
+        )
+        now = utcnow()
+        proposal = codesign.create_proposal(
+            session,
+            questionnaire=questionnaire,
+            author=author,
+            kind=ChangeKind.CHANGE_ITEM,
+            reason="Shorter, and kinder.",
+            item=q("age", d.QuestionType.INTEGER, "What is your age?"),
+            target_name="age",
+            open_now=True,
+            now=now,
+        )
+        codesign.open_proposal_poll(
+            session,
+            proposal=proposal,
+            opened_by=author,
+            deadline=now + timedelta(days=5),
+            now=now,
+        )
+        db.commit()
+
+    sign_in(page, bea)
+    page.goto(study.path)
+    link = page.get_by_role("link", name="Notifications (1 new)")
+    expect(link).to_be_visible()
+    check_accessibility(page)
+    link.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+    expect(page.get_by_text("You have 1 new notification.")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role(
+        "link", name="Ada Brook suggests changing “How old are you?”. What do you think?"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change “How old are you?”")
+    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Remind those who have not voted")).to_be_visible()
+    check_accessibility(page)
+
+    page.goto("/notifications")
+    expect(page.get_by_text("You have read all your notifications.")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name=f"Notification choices for {study.title}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notification choices")
+    check_accessibility(page)
+    email_decisions = page.get_by_label("Decisions by e-mail")
+    expect(email_decisions).to_be_checked()
+    email_decisions.uncheck()
+    page.get_by_role("button", name="Save my choices").click()
+    expect(page.get_by_text("Your choices are saved.")).to_be_visible()
+    expect(page.get_by_label("Decisions by e-mail")).not_to_be_checked()
+    expect(page.get_by_label("Decisions in the app")).to_be_checked()
+    check_accessibility(page)
+
+    page.goto(f"/studies/{study.slug}/participation")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who has had their say")
+    expect(page.get_by_text("We have not heard from Bea Cole yet.")).to_be_visible()
+    check_accessibility(page)
+    page.set_viewport_size({"width": 360, "height": 740})
+    expect(page.get_by_text("Not heard from yet")).to_be_visible()
+    check_accessibility(page)

@@ -70,7 +70,7 @@ def test_design_group_builds_and_publishes_a_questionnaire(
     check_accessibility(page)
     page.get_by_role("button", name="Ask the group to publish").click()
     check_accessibility(page)
-    page.get_by_label("Agree").check()
+    page.get_by_label("Agree", exact=True).check()
     page.get_by_role("button", name="Send my vote").click()
     expect(page.get_by_text("Version 1 was published.").first).to_be_visible()
     check_accessibility(page)

@@ -55,6 +55,14 @@ BUNDLE_KINDS = frozenset({ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES})
 ItemTexts = Mapping[str, Any]
 
 
+class StaleTranslationError(DomainError):
+    """An item changed or went since the translator opened the page; nothing was written."""
+
+    def __init__(self, message: str, *, item: str) -> None:
+        super().__init__(message)
+        self.item = item
+
+
 def language_target(code: str) -> str:
     """Return the target name of a translation suggestion: the language code after "@"."""
     return f"@{code}"
@@ -160,37 +168,40 @@ def _prepare_translation(
     for name in sorted(texts):
         item = definition.find(name)
         if item is None:
-            raise DomainError(
+            raise StaleTranslationError(
                 _(
                     "%(name)s is no longer in the draft: someone may have removed or renamed "
                     "it. Nothing was saved: look at the page again, then suggest your "
                     "translations.",
                     name=name,
-                )
+                ),
+                item=name,
             )
         seen = (base_revisions or {}).get(name)
         if seen is not None and seen != revisions[name]:
-            raise DomainError(
+            raise StaleTranslationError(
                 _(
                     "Someone changed “%(label)s” (%(name)s) since you opened the page. "
                     "Nothing was saved: look at its texts again, then suggest your "
                     "translations.",
                     label=t.item_label(item, default),
                     name=name,
-                )
+                ),
+                item=name,
             )
         try:
             translated = t._with_translations(
                 item, target.code, _text_keys(name, texts[name]), default
             )
         except t.TranslationConflictError as error:
-            raise DomainError(
+            raise StaleTranslationError(
                 _(
                     "“%(label)s” (%(name)s) does not have all the texts you translated: "
                     "someone may have changed it. Look at the page again.",
                     label=t.item_label(item, default),
                     name=name,
-                )
+                ),
+                item=name,
             ) from error
         if translated == item:
             continue

@@ -1,9 +1,15 @@
-"""Translate the draft: see what is missing per language, add and remove languages, translate.
+"""Translations: see what is missing per language; suggest texts, and languages to add or remove.
+
+Nothing here changes the draft directly: the translation page writes one suggestion with
+every text changed on it (`ChangeKind.TRANSLATE`), and adding or removing a language is a
+suggestion too (`ChangeKind.SET_LANGUAGES`). The shared suggestion form decides whether it
+is put to the group, kept as a draft, or (a facilitator, if the study allows) made at once.
 
 The translation page posts back, besides the texts, a record of what the translator saw
 (`seen`: each item's revision and a fingerprint of each text). Only texts the translator
 changed are saved, so two people translating different questions at once do not undo each
-other's work, and a question someone else changed meanwhile stops the save with its name.
+other's work, and a question someone else changed meanwhile stops the suggestion with its
+name.
 """
 
 from __future__ import annotations
@@ -12,30 +18,34 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import BooleanField, HiddenField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextArea, GovTextInput
+from wtforms import BooleanField, HiddenField, StringField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db
-from peer_research.errors import DomainError
-from peer_research.forms import show_domain_error
 from surveys import definition as d
 from surveys import services
 from surveys import translations as t
+from surveys.codesign import services as codesign
+from surveys.codesign import translating
+from surveys.codesign.models import LIVE_STATES, ChangeKind, Proposal, ProposalState
+from surveys.models import Questionnaire
 from surveys.views import blueprint
-from surveys.views.common import DESIGN_GROUP, may_edit, questionnaire_or_404
+from surveys.views.common import CO_DESIGN_GROUP, may_suggest, questionnaire_or_404
+from surveys.views.suggesting import (
+    SuggestionForm,
+    may_change_now,
+    proposal_url,
+    send_suggestion,
+    suggestion_defaults,
+)
 
 TRANSLATIONS = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>/translations"
 
@@ -49,8 +59,8 @@ FIELD_NAMES = {
 SECTION_FIELD_NAMES = {"label": _l("Section title"), "hint": _l("Help text")}
 
 
-class LanguageForm(FlaskForm):
-    """Add a language to translate the questionnaire into."""
+class LanguageForm(SuggestionForm):
+    """Suggest a language to translate the questionnaire into."""
 
     name = StringField(
         _l("Language"),
@@ -70,16 +80,25 @@ class LanguageForm(FlaskForm):
             Length(max=t.MAX_CODE_LENGTH, message=_l("Use a language code like cy, ur or pt-BR")),
         ],
     )
-    submit = SubmitField(_l("Add the language"), widget=GovSubmitInput())
 
 
-class RemoveLanguageForm(FlaskForm):
-    """Confirm removing a language (and, when it has any, its texts)."""
+class RemoveLanguageForm(SuggestionForm):
+    """Suggest removing a language (and, when it has any, its texts)."""
 
     confirm = BooleanField(
         _l("Yes, delete its translated texts from the draft too"), widget=GovCheckboxInput()
     )
-    submit = SubmitField(_l("Remove the language"), widget=GovSubmitInput())
+    texts_count = 0  # set by the view: a tick is needed only when texts would be deleted
+
+    def validate_confirm(self, field: BooleanField) -> None:
+        """Ask for a yes when the language has translated texts."""
+        if self.texts_count and not field.data:
+            raise ValidationError(
+                _l(
+                    "Tick the box to say its %(count)d translated texts may be deleted",
+                    count=self.texts_count,
+                )
+            )
 
 
 class SeenForm(FlaskForm):
@@ -128,12 +147,13 @@ def _slots(definition: d.FormDefinition) -> list[Slot]:
     ]
 
 
-def translation_form(slots: list[Slot], extra_keys: dict[str, t.TextKey]) -> FlaskForm:
-    """Build the translation form: one text area per text, plus what the translator saw."""
+def translation_form(
+    slots: list[Slot], extra_keys: dict[str, t.TextKey], data: dict | None = None
+) -> SuggestionForm:
+    """Build the translation form: one text area per text, what the translator saw, and why."""
 
-    class TranslationForm(FlaskForm):
+    class TranslationForm(SuggestionForm):
         seen = HiddenField()
-        submit = SubmitField(_l("Save translations"), widget=GovSubmitInput())
 
     names = {slot.field_name: slot.text.key for slot in slots} | extra_keys
     for name, key in names.items():
@@ -150,7 +170,7 @@ def translation_form(slots: list[Slot], extra_keys: dict[str, t.TextKey]) -> Fla
                 ],
             ),
         )
-    return TranslationForm()
+    return TranslationForm(data=data)
 
 
 def _read_seen(raw: str | None) -> tuple[dict[str, int], dict[str, tuple[t.TextKey, str]]] | None:
@@ -194,7 +214,7 @@ def _write_seen(
     )
 
 
-def _language_or_404(questionnaire, code: str) -> d.Language:
+def _language_or_404(questionnaire: Questionnaire, code: str) -> d.Language:
     """Return one of the questionnaire's translation languages, or answer 404."""
     language = t.find_language(questionnaire, code)
     if language is None:
@@ -210,92 +230,195 @@ def _language_or_404(questionnaire, code: str) -> d.Language:
     return language
 
 
+def _visible(proposal: Proposal) -> bool:
+    """Tell whether the current member may see a suggestion: drafts are their author's."""
+    private = proposal.state == ProposalState.DRAFT or (
+        proposal.state == ProposalState.NEEDS_UPDATE and proposal.opened_at is None
+    )
+    return not private or proposal.author_id == current_user.id
+
+
+def _live_suggestions(questionnaire: Questionnaire) -> list[Proposal]:
+    """Return the live translation and language suggestions the current member may see."""
+    return [
+        proposal
+        for proposal in codesign.proposals_of(db.session, questionnaire)
+        if proposal.kind in translating.BUNDLE_KINDS
+        and proposal.state in LIVE_STATES
+        and _visible(proposal)
+    ]
+
+
+@blueprint.app_template_global()
+def bundle_title(proposal: Proposal) -> str:
+    """Return a translation or languages suggestion's short title in plain words."""
+    if proposal.kind == ChangeKind.SET_LANGUAGES:
+        change = translating.languages_change(proposal)
+        if change.added:
+            return _("Add %(language)s", language=change.added[0].name)
+        if change.removed:
+            return _("Remove %(language)s", language=change.removed[0].name)
+        return _("Change the languages")
+    code = (proposal.proposed or {}).get("language", "")
+    count = len(proposal.target_names)
+    return ngettext(
+        "%(language)s texts for %(num)d question",
+        "%(language)s texts for %(num)d questions",
+        count,
+        language=_language_name(proposal.questionnaire_id, code),
+    )
+
+
+def _language_name(questionnaire_id: int, code: str) -> str:
+    questionnaire = db.session.get(Questionnaire, questionnaire_id)
+    found = t.find_language(questionnaire, code) if questionnaire else None
+    return found.name if found else code
+
+
 @blueprint.get(TRANSLATIONS)
 @allow(ANY_MEMBER)
 def show_translations(questionnaire_id: int):
-    """Show each language with how many texts are translated and missing."""
+    """Show each language with how many texts are translated and missing, and suggestions."""
     questionnaire = questionnaire_or_404(questionnaire_id)
     draft = services.draft_definition(db.session, questionnaire)
+    suggestions = _live_suggestions(questionnaire)
+    by_language: dict[str, list[Proposal]] = {}
+    for proposal in suggestions:
+        if proposal.kind == ChangeKind.TRANSLATE:
+            code = (proposal.proposed or {}).get("language", "")
+            by_language.setdefault(code, []).append(proposal)
     return render_template(
         "surveys/translations.html",
         questionnaire=questionnaire,
         draft=draft,
         progress=t.translation_progress(draft),
-        may_edit=may_edit(),
+        may_suggest=may_suggest(),
+        translation_suggestions=by_language,
+        language_suggestions=[p for p in suggestions if p.kind == ChangeKind.SET_LANGUAGES],
+        state_of=_state_words,
     )
 
 
+def _state_words(proposal: Proposal) -> str:
+    """Say where a suggestion is, in plain words."""
+    return {
+        ProposalState.DRAFT: _("your draft"),
+        ProposalState.OPEN: _("open for votes"),
+        ProposalState.NEEDS_UPDATE: _("needs an update"),
+    }.get(proposal.state, "")
+
+
+def _done(form: SuggestionForm, proposal: Proposal, fallback: str):
+    """Go to the suggestion, or (for a change made at once) back to the translations."""
+    return redirect(fallback if form.change_now.data else proposal_url(proposal))
+
+
 @blueprint.route(f"{TRANSLATIONS}/new", methods=["GET", "POST"])
-@allow(DESIGN_GROUP)
+@allow(CO_DESIGN_GROUP)
 def add_language(questionnaire_id: int):
-    """Add a language to translate the questionnaire into."""
+    """Suggest a language to translate the questionnaire into."""
     questionnaire = questionnaire_or_404(questionnaire_id)
-    form = LanguageForm()
+    form = LanguageForm(data=None if request.method == "POST" else suggestion_defaults())
     if form.validate_on_submit():
-        try:
-            language = t.add_language(
-                db.session, questionnaire=questionnaire, code=form.code.data, name=form.name.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.commit()
-            flash(
-                _("%(language)s is added. Now translate the texts.", language=language.name),
-                "success",
-            )
-            return redirect(
+        language = d.Language(form.code.data or "", form.name.data or "")
+        proposal = send_suggestion(
+            form,
+            lambda: codesign.create_languages_proposal(
+                db.session,
+                questionnaire=questionnaire,
+                author=current_user,
+                add=language,
+                reason=form.reason.data,
+            ),
+        )
+        if proposal is not None:
+            added = translating.languages_change(proposal).added[0]
+            return _done(
+                form,
+                proposal,
                 url_for(
                     "surveys.translate_language",
                     questionnaire_id=questionnaire.id,
-                    code=language.code,
-                )
+                    code=added.code,
+                ),
             )
-    return render_template("surveys/translations_add.html", form=form, questionnaire=questionnaire)
+    return render_template(
+        "surveys/translations_add.html",
+        form=form,
+        questionnaire=questionnaire,
+        may_change_now=may_change_now(),
+    )
 
 
 @blueprint.route(f"{TRANSLATIONS}/<code>/remove", methods=["GET", "POST"])
-@allow(DESIGN_GROUP)
+@allow(CO_DESIGN_GROUP)
 def remove_language(questionnaire_id: int, code: str):
-    """Ask to confirm, then remove a language and its texts from the draft."""
+    """Suggest removing a language and its texts from the draft."""
     questionnaire = questionnaire_or_404(questionnaire_id)
     language = _language_or_404(questionnaire, code)
     draft = services.draft_definition(db.session, questionnaire)
     count = t.texts_in_language(draft, language.code)
-    form = RemoveLanguageForm()
+    form = RemoveLanguageForm(data=None if request.method == "POST" else suggestion_defaults())
+    form.texts_count = count
     if form.validate_on_submit():
-        try:
-            t.remove_language(
+        proposal = send_suggestion(
+            form,
+            lambda: codesign.create_languages_proposal(
                 db.session,
                 questionnaire=questionnaire,
-                code=language.code,
-                confirmed=form.confirm.data,
-                changed_by=current_user,
+                author=current_user,
+                remove=language.code,
+                reason=form.reason.data,
+            ),
+        )
+        if proposal is not None:
+            return _done(
+                form,
+                proposal,
+                url_for("surveys.show_translations", questionnaire_id=questionnaire.id),
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            count = getattr(error, "count", count)
-        else:
-            db.commit()
-            flash(_("%(language)s is removed from the draft.", language=language.name), "success")
-            return redirect(url_for("surveys.show_translations", questionnaire_id=questionnaire.id))
     return render_template(
         "surveys/translations_remove.html",
         form=form,
         questionnaire=questionnaire,
         language=language,
         count=count,
+        may_change_now=may_change_now(),
     )
 
 
+def _my_translation_or_404(questionnaire: Questionnaire, language: d.Language) -> Proposal | None:
+    """Return the author's own translation suggestion named by ?proposal=, if any, or 404."""
+    raw = request.args.get("proposal")
+    if raw is None:
+        return None
+    proposal = db.session.get(Proposal, int(raw)) if raw.isdigit() else None
+    if (
+        proposal is None
+        or proposal.questionnaire_id != questionnaire.id
+        or proposal.kind != ChangeKind.TRANSLATE
+        or proposal.author_id != current_user.id
+        or (proposal.proposed or {}).get("language") != language.code
+    ):
+        abort(404, _("That is not one of your translation suggestions for this language."))
+    if proposal.state not in (ProposalState.DRAFT, ProposalState.NEEDS_UPDATE):
+        abort(
+            404,
+            _("Only a draft can be changed: withdraw the suggestion and suggest it again."),
+        )
+    return proposal
+
+
 @blueprint.route(f"{TRANSLATIONS}/<code>", methods=["GET", "POST"])
-@allow(DESIGN_GROUP)
+@allow(CO_DESIGN_GROUP)
 def translate_language(questionnaire_id: int, code: str):
-    """Show every text beside its translation into one language, and save the changes."""
+    """Show every text beside its translation into one language, and suggest the changes.
+
+    With ?proposal=<id>, the boxes hold the author's own draft suggestion, to change it.
+    """
     questionnaire = questionnaire_or_404(questionnaire_id)
     language = _language_or_404(questionnaire, code)
+    editing = _my_translation_or_404(questionnaire, language)
     draft = services.draft_definition(db.session, questionnaire)
     revisions = services.draft_revisions(db.session, questionnaire)
     slots = _slots(draft)
@@ -306,32 +429,50 @@ def translate_language(questionnaire_id: int, code: str):
         for name, (key, _print) in (seen[1] if seen else {}).items()
         if name not in current
     }
-    form = translation_form(slots, gone)
-    conflict_item: str | None = None
+    form = translation_form(
+        slots, gone, None if request.method == "POST" else suggestion_defaults(editing)
+    )
+    conflict: dict[str, str] = {}
     if form.validate_on_submit():
         if seen is None:
             form.form_errors.append(
                 _("This page was out of date. Nothing was saved: reload it and try again.")
             )
         else:
-            try:
-                saved = t.save_translations(
-                    db.session,
-                    questionnaire=questionnaire,
-                    language=language.code,
-                    texts=_changed_texts(form, seen[1]),
-                    revisions=seen[0],
-                    changed_by=current_user,
-                )
-            except DomainError as error:
-                db.session.rollback()
-                show_domain_error(form, error)
-                conflict_item = getattr(error, "item", None)
-            else:
-                db.commit()
-                _flash_saved(saved, language)
-                return redirect(request.full_path if request.query_string else request.path)
-    missing_only = request.args.get("missing") == "1"
+            texts = translating.keyed_texts(_changed_texts(form, seen[1]))
+
+            def write() -> Proposal:
+                try:
+                    if editing is not None:
+                        return codesign.edit_translation_proposal(
+                            db.session,
+                            proposal=editing,
+                            editor=current_user,
+                            texts=texts,
+                            reason=form.reason.data,
+                            base_revisions=seen[0],
+                        )
+                    return codesign.create_translation_proposal(
+                        db.session,
+                        questionnaire=questionnaire,
+                        author=current_user,
+                        language=language.code,
+                        texts=texts,
+                        reason=form.reason.data,
+                        base_revisions=seen[0],
+                    )
+                except translating.StaleTranslationError as error:
+                    conflict["item"] = error.item
+                    raise
+
+            proposal = send_suggestion(form, write)
+            if proposal is not None:
+                return _done(form, proposal, request.path)
+            draft = services.draft_definition(db.session, questionnaire)
+            revisions = services.draft_revisions(db.session, questionnaire)
+            slots = _slots(draft)
+    conflict_item = conflict.get("item")
+    missing_only = request.args.get("missing") == "1" and editing is None
     shown = [
         slot
         for slot in slots
@@ -341,8 +482,11 @@ def translate_language(questionnaire_id: int, code: str):
         form.seen.data = _refresh(form, slots, seen, language.code, revisions, conflict_item)
     else:
         form.seen.data = _write_seen(shown, language.code, revisions)
+        suggested = translating.proposed_texts(editing) if editing is not None else {}
         for slot in shown:
-            form[slot.field_name].data = slot.text.in_language(language.code)
+            form[slot.field_name].data = suggested.get(
+                slot.text.key, slot.text.in_language(language.code)
+            )
     progress = next(p for p in t.translation_progress(draft) if p.language == language)
     return render_template(
         "surveys/translations_language.html",
@@ -356,6 +500,16 @@ def translate_language(questionnaire_id: int, code: str):
         progress=progress,
         missing_only=missing_only,
         conflict_item=conflict_item,
+        editing=editing,
+        may_change_now=may_change_now(),
+        suggestions=[
+            p
+            for p in _live_suggestions(questionnaire)
+            if p.kind == ChangeKind.TRANSLATE
+            and (p.proposed or {}).get("language") == language.code
+            and p != editing
+        ],
+        state_of=_state_words,
     )
 
 
@@ -366,20 +520,6 @@ def _changed_texts(form, seen_texts: dict[str, tuple[t.TextKey, str]]) -> dict[t
         for name, (key, print_) in seen_texts.items()
         if name in form and form[name].raw_data and fingerprint(form[name].data or "") != print_
     }
-
-
-def _flash_saved(saved: list[str], language: d.Language) -> None:
-    """Say what the save changed."""
-    if not saved:
-        flash(_("Nothing was changed."), "info")
-        return
-    message = ngettext(
-        "Saved. %(num)d question has new %(language)s texts.",
-        "Saved. %(num)d questions have new %(language)s texts.",
-        len(saved),
-        language=language.name,
-    )
-    flash(message, "success")
 
 
 def _refresh(form, slots, seen, language: str, revisions: dict[str, int], conflict_item):

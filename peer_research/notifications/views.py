@@ -41,12 +41,16 @@ def send_committed_emails(response):
     ids = services.committed_email_ids(session)
     if not ids:
         return response
+    # A session of its own, so that nothing the view left uncommitted is committed here.
+    sending = db.app_database.session_factory()
     try:
-        services.send_pending_emails(session, mailer=mailer(request.url_root), notification_ids=ids)
-        db.commit()
+        services.send_pending_emails(sending, mailer=mailer(request.url_root), notification_ids=ids)
+        sending.commit()
     except Exception:  # e-mail is a courtesy: it must never break the page
         log.exception("could not send notification e-mails")
-        session.rollback()
+        sending.rollback()
+    finally:
+        sending.close()
     return response
 
 

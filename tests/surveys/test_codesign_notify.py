@@ -346,3 +346,21 @@ def test_nothing_in_reminders_or_notices_reveals_positions(client, auth, db_sess
     page = page_text(client.get(f"{group.base}/suggestions/{proposal.id}"))
     reminder_box = page.split("Not voted yet")[1]
     assert "Block" not in reminder_box.split("What do you think?")[0]
+
+
+def test_a_broken_mail_server_never_breaks_the_reminder(
+    client, auth, db_session, group, broken_mail_server, outbox
+):
+    """The reminder is saved and shown even when e-mail fails; the e-mail stays pending."""
+    _proposal, poll = _open(db_session, group)
+    auth.sign_in(group.pat)
+    response = client.post(f"{group.base}/polls/{poll.id}/remind", follow_redirects=True)
+    assert response.status_code == 200
+    assert "A reminder went to the 2 people who have not voted yet." in page_text(response)
+    assert outbox == []
+    pending = db_session.scalars(
+        sa.select(Notification).where(
+            Notification.topic == Topic.REMINDER, Notification.user_id == group.sam.id
+        )
+    ).one()
+    assert pending.emailed_at is None

@@ -364,3 +364,48 @@ def test_a_broken_mail_server_never_breaks_the_reminder(
         )
     ).one()
     assert pending.emailed_at is None
+
+
+def test_a_direct_edit_is_told_to_everyone_but_its_maker(db_session, group):
+    """A facilitator's direct edit reaches the rest of the group, naming who made it."""
+    with group.app.app_context():
+        codesign.set_decision_rule(
+            db_session,
+            study=group.study,
+            settings=codesign.DecisionSettings(rule=DEFAULT_RULE, allow_direct_edits=True),
+            set_by=group.sam,
+        )
+        proposal = codesign.create_proposal(
+            db_session,
+            questionnaire=group.questionnaire,
+            author=group.sam,
+            kind=ChangeKind.CHANGE_ITEM,
+            reason="Typo",
+            item=question("age", d.QuestionType.INTEGER, label={"en": "How old are you now?"}),
+            target_name="age",
+        )
+        codesign.apply_directly(db_session, proposal=proposal, editor=group.sam)
+    db_session.commit()
+    expected = "Sam Okafor changed the draft directly: changing “How old are you?”."
+    assert _messages(db_session, group.ada, Topic.OUTCOME) == [expected]
+    assert _messages(db_session, group.sam, Topic.OUTCOME) == []
+
+
+def test_publishing_decisions_are_told_in_plain_words(db_session, group):
+    """A poll on publishing ends with "The group agreed: publishing …" or "Not agreed: …"."""
+    now = utcnow()
+    with group.app.app_context():
+        poll = codesign.open_publish_poll(
+            db_session,
+            questionnaire=group.questionnaire,
+            opened_by=group.sam,
+            deadline=now + timedelta(days=2),
+            now=now,
+        )
+    db_session.commit()
+    for person in (group.sam, group.ada, group.pat):
+        _vote(db_session, group, poll, person, Position.DISAGREE)
+    (message,) = _messages(db_session, group.pat, Topic.OUTCOME)
+    assert message == "Not agreed: publishing “What helps at home”."
+    (note,) = notifications.notifications_for(db_session, user=group.pat)
+    assert note.link == f"{group.base}/decisions"

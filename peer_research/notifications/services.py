@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
@@ -358,8 +359,6 @@ def send_pending_emails(
 
 def _email_text(notification: Notification, study_title: str, base_url: str | None):
     """Return the subject and body of a notification's e-mail (only what the app shows)."""
-    from flask_babel import gettext as _
-
     subject = _("%(study)s: %(topic)s", study=study_title, topic=TOPIC_NAMES[notification.topic])
     if base_url:
         where = _("Open it here:\n%(url)s", url=base_url.rstrip("/") + notification.link)
@@ -368,7 +367,7 @@ def _email_text(notification: Notification, study_title: str, base_url: str | No
     body = _(
         "Hello,\n\n%(message)s\n\n%(where)s\n\n"
         "You get this e-mail because of your notification choices for %(study)s. You can "
-        "change them on the study's Notifications page.\n",
+        "change them on the study's Notification choices page.\n",
         message=notification.message,
         where=where,
         study=study_title,

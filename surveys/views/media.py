@@ -1,38 +1,62 @@
-"""Easy-read pictures: put a picture on a draft question or answer, take it off, serve it."""
+"""Easy-read pictures: suggest putting a picture on a draft question or answer, or taking it off.
+
+Uploading keeps the file (a `MediaFile` is not part of the draft); showing it with a
+question or an answer, or taking it off, changes the draft, so it is a suggestion like any
+other (`ChangeKind.CHANGE_ITEM` through the shared suggestion form).
+"""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput
 from werkzeug.datastructures import FileStorage
-from wtforms import FileField, HiddenField
+from wtforms import FileField, HiddenField, RadioField
+from wtforms.fields.choices import SelectChoice
 
 from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db
 from peer_research.errors import DomainError
 from surveys import definition as d
 from surveys import media, services
+from surveys.codesign import services as codesign
+from surveys.codesign.models import ChangeKind, Proposal
+from surveys.models import Questionnaire
 from surveys.views import blueprint
-from surveys.views.common import DESIGN_GROUP, hidden_revision, questionnaire_or_404
+from surveys.views.common import (
+    CO_DESIGN_GROUP,
+    hidden_revision,
+    questionnaire_or_404,
+)
+from surveys.views.suggesting import (
+    SuggestionForm,
+    may_change_now,
+    proposal_url,
+    send_suggestion,
+    suggestion_defaults,
+)
 
 ITEMS = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 CACHE_SECONDS = 7 * 24 * 3600  # the address holds the content hash: the file never changes
 
 
-class ImageForm(FlaskForm):
-    """Upload one picture for a question (target empty) or for one of its answers."""
+class ImageForm(SuggestionForm):
+    """Suggest a picture for a question (target empty) or for one of its answers."""
 
-    target = HiddenField()  # the answer's short name; empty for the question itself
+    target = RadioField(
+        _l("Where should the picture go?"),
+        widget=GovRadioInput(),
+        choices=[],
+        validate_choice=False,  # checked against the question's answers by the view
+    )
     revision = HiddenField()
     image = FileField(_l("Picture"), widget=GovFileInput())
 
 
-class RemoveImageForm(FlaskForm):
-    """Take the picture off a question or one of its answers."""
+class RemoveImageForm(SuggestionForm):
+    """Suggest taking the picture off a question or one of its answers."""
 
     target = HiddenField()
     revision = HiddenField()
@@ -43,7 +67,7 @@ def max_bytes() -> int:
     return int(current_app.config.get("MEDIA_MAX_BYTES") or media.DEFAULT_MAX_BYTES)
 
 
-def _question_or_404(questionnaire, name: str) -> d.Question:
+def _question_or_404(questionnaire: Questionnaire, name: str) -> d.Question:
     """Return a question of the draft (not a section or calculation), or answer 404."""
     item = services.draft_definition(db.session, questionnaire).find(name)
     if not isinstance(item, d.Question) or item.type == d.QuestionType.CALCULATE:
@@ -58,84 +82,146 @@ def _read_upload(upload: FileStorage | None) -> bytes:
     return upload.stream.read(max_bytes() + 1)
 
 
+def _has_answers(question: d.Question) -> bool:
+    return question.type.value in ("select_one", "select_multiple", "rating", "ranking", "yes_no")
+
+
+def _targets(question: d.Question, language: str) -> list[tuple[str, str, str, str | None]]:
+    """Return what can have a picture: (answer name or "", kind, label, picture now)."""
+    label = question.label.get(language) or question.name
+    found = [("", _("The question"), label, question.image)]
+    if _has_answers(question):
+        found += [
+            (choice.name, _("Answer"), choice.label.get(language) or choice.name, choice.image)
+            for choice in question.choices
+        ]
+    return found
+
+
+def _pictures_url(questionnaire: Questionnaire, name: str, target: str) -> str:
+    return (
+        url_for("surveys.edit_images", questionnaire_id=questionnaire.id, name=name)
+        + f"#picture-{target or name}"
+    )
+
+
+def _suggest(
+    form: SuggestionForm, questionnaire: Questionnaire, name: str, changed: d.Question
+) -> Proposal | None:
+    """Send the question with its picture changed as the author's suggestion."""
+    seen = hidden_revision(form.revision.data)
+    return send_suggestion(
+        form,
+        lambda: codesign.create_proposal(
+            db.session,
+            questionnaire=questionnaire,
+            author=current_user,
+            kind=ChangeKind.CHANGE_ITEM,
+            reason=form.reason.data,
+            item=changed,
+            target_name=name,
+            base_revision=seen if seen is not None else -1,
+        ),
+    )
+
+
+def _done(form: SuggestionForm, proposal: Proposal, questionnaire, name: str, target: str):
+    """Go to the suggestion, or (a change made at once) back to the picture."""
+    if form.change_now.data:
+        return redirect(_pictures_url(questionnaire, name, target))
+    return redirect(proposal_url(proposal))
+
+
 @blueprint.route(f"{ITEMS}/items/<name>/images", methods=["GET", "POST"])
-@allow(DESIGN_GROUP)
+@allow(CO_DESIGN_GROUP)
 def edit_images(questionnaire_id: int, name: str):
-    """Show a question's pictures and its answers', and upload one."""
+    """Show a question's pictures and its answers'; suggest a new one."""
     questionnaire = questionnaire_or_404(questionnaire_id)
     question = _question_or_404(questionnaire, name)
-    form = ImageForm()
-    failed = None
-    if request.method == "POST":
+    language = services.languages_of(questionnaire)[0].code
+    revision = services.draft_revisions(db.session, questionnaire).get(name, 0)
+    targets = _targets(question, language)
+    initial = {**suggestion_defaults(), "revision": revision, "target": request.args.get("target")}
+    form = ImageForm(data=None if request.method == "POST" else initial)
+    form.target.choices = [
+        SelectChoice(target, f"{kind}: {label}") for target, kind, label, _image in targets
+    ]
+    if form.validate_on_submit():
         target = form.target.data or ""
-        if form.validate_on_submit():
-            upload = request.files.get("image")
-            try:
-                media.attach_image(
-                    db.session,
-                    questionnaire=questionnaire,
-                    name=name,
-                    choice=target or None,
-                    data=_read_upload(upload),
-                    filename=upload.filename if upload else None,
-                    max_bytes=max_bytes(),
-                    expected_revision=hidden_revision(form.revision.data) or 0,
-                    changed_by=current_user,
-                )
-            except DomainError as error:
-                db.session.rollback()
-                form.image.errors = [error.message]
-                failed = target
-            else:
-                db.commit()
-                flash(_("The picture is added."), "success")
-                return redirect(
-                    url_for("surveys.edit_images", questionnaire_id=questionnaire.id, name=name)
-                    + f"#picture-{target or name}"
-                )
+        upload = request.files.get("image")
+        try:
+            media.with_image(question, choice=target or None, image=None)  # the answer
+            stored = media.store_image(
+                db.session,
+                questionnaire=questionnaire,
+                data=_read_upload(upload),
+                filename=upload.filename if upload else None,
+                max_bytes=max_bytes(),
+                uploaded_by=current_user,
+            )
+            changed = media.with_image(question, choice=target or None, image=stored.stored_name)
+        except DomainError as error:
+            db.session.rollback()
+            form.image.errors = [*form.image.errors, error.message]
         else:
-            failed = target
+            proposal = _suggest(form, questionnaire, name, changed)
+            if proposal is not None:
+                return _done(form, proposal, questionnaire, name, target)
+            form.revision.data = str(
+                services.draft_revisions(db.session, questionnaire).get(name, 0)
+            )
     return render_template(
         "surveys/media.html",
         questionnaire=questionnaire,
         question=question,
-        language=services.languages_of(questionnaire)[0].code,
-        revision=services.draft_revisions(db.session, questionnaire).get(name, 0),
+        language=language,
+        targets=targets,
         form=form,
-        failed=failed,
-        remove_form=RemoveImageForm(formdata=None),
+        removing=None,
+        may_change_now=may_change_now(),
         max_size=media.describe_size(max_bytes()),
     )
 
 
-@blueprint.post(f"{ITEMS}/items/<name>/images/remove")
-@allow(DESIGN_GROUP)
+@blueprint.route(f"{ITEMS}/items/<name>/images/remove", methods=["GET", "POST"])
+@allow(CO_DESIGN_GROUP)
 def remove_image(questionnaire_id: int, name: str):
-    """Take the picture off a question or one of its answers (the file is kept)."""
+    """Suggest taking the picture off a question or one of its answers (the file is kept)."""
     questionnaire = questionnaire_or_404(questionnaire_id)
-    _question_or_404(questionnaire, name)
-    form = RemoveImageForm()
-    if not form.validate_on_submit():
-        abort(400)
+    question = _question_or_404(questionnaire, name)
+    language = services.languages_of(questionnaire)[0].code
+    revision = services.draft_revisions(db.session, questionnaire).get(name, 0)
+    targets = _targets(question, language)
+    form = RemoveImageForm(
+        data=None
+        if request.method == "POST"
+        else {
+            **suggestion_defaults(),
+            "revision": revision,
+            "target": request.args.get("target", ""),
+        }
+    )
     target = form.target.data or ""
-    try:
-        media.remove_image(
-            db.session,
-            questionnaire=questionnaire,
-            name=name,
-            choice=target or None,
-            expected_revision=hidden_revision(form.revision.data) or 0,
-            changed_by=current_user,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.commit()
-        flash(_("The picture is removed."), "success")
-    return redirect(
-        url_for("surveys.edit_images", questionnaire_id=questionnaire.id, name=name)
-        + f"#picture-{target or name}"
+    removing = next((entry for entry in targets if entry[0] == target), None)
+    if removing is None:
+        abort(404, _("That answer is not part of this question."))
+    if removing[3] is None:
+        abort(404, _("It has no picture to take off."))
+    if form.validate_on_submit():
+        changed = media.with_image(question, choice=target or None, image=None)
+        proposal = _suggest(form, questionnaire, name, changed)
+        if proposal is not None:
+            return _done(form, proposal, questionnaire, name, target)
+    return render_template(
+        "surveys/media.html",
+        questionnaire=questionnaire,
+        question=question,
+        language=language,
+        targets=targets,
+        form=form,
+        removing=removing,
+        may_change_now=may_change_now(),
+        max_size=media.describe_size(max_bytes()),
     )
 
 

@@ -1,4 +1,9 @@
-"""Easy-read pictures: upload for a question or an answer, refuse what is not a picture, serve."""
+"""Easy-read pictures: suggest one for a question or an answer, refuse what is not a picture, serve.
+
+Putting a picture on a question, or taking it off, changes the draft, so it is a suggestion:
+the tests that look at the draft afterwards make it "now, without a vote" as a facilitator
+of a study that allows it (a direct edit, logged).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,9 @@ from werkzeug.test import encode_multipart
 from peer_research.studies.models import Role
 from surveys import definition as d
 from surveys import media
+from surveys.codesign import services as codesign
+from surveys.codesign.models import ChangeKind, EntryKind, Proposal, ProposalState, RuleKind
+from surveys.codesign.rules import Rule
 from surveys.models import MediaFile
 from surveys.services import add_item, create_questionnaire, draft_definition
 
@@ -72,19 +80,48 @@ def drinks(app, db_session, facilitator, questionnaire):
 
 
 @pytest.fixture
-def base(client, auth, facilitator, drinks):
-    """Sign the facilitator in; return the questionnaire's address."""
+def base(client, auth, facilitator, drinks, app, db_session):
+    """Sign the facilitator in, let them change the draft directly; return the address."""
+    with app.app_context():
+        codesign.set_decision_rule(
+            db_session,
+            study=facilitator.study,
+            settings=codesign.DecisionSettings(
+                rule=Rule(RuleKind.CONSENT), allow_direct_edits=True
+            ),
+            set_by=facilitator.user,
+        )
+    db_session.commit()
     auth.sign_in(facilitator.user)
     return f"/studies/{facilitator.study.slug}/questionnaires/{drinks.id}"
 
 
-def upload(client, base, data: bytes, *, filename="tea.png", target="", revision="1", name="drink"):
-    """Post one picture to the pictures page of a question."""
+def how_sent(how: str = "change_now", reason: str = "Easier to read") -> dict:
+    """Return the suggestion fields of a form sent with one of its three buttons."""
+    fields = {"reason": reason, how: "y"}
+    if how == "suggest":
+        fields["deadline"] = ["1", "1", "2099"]
+    return fields
+
+
+def upload(
+    client,
+    base,
+    data: bytes,
+    *,
+    filename="tea.png",
+    target="",
+    revision="1",
+    name="drink",
+    how="change_now",
+):
+    """Send one picture from the pictures page of a question."""
     fields = {
         "csrf_token": client.csrf_token(),
         "target": target,
         "revision": revision,
         "image": FileStorage(io.BytesIO(data), filename=filename),
+        **how_sent(how),
     }
     # Encoded in memory: the test client would spool big uploads to a file it never closes.
     boundary, body = encode_multipart(fields)
@@ -106,6 +143,19 @@ def stored(db_session) -> list[MediaFile]:
     return list(db_session.scalars(sa.select(MediaFile)))
 
 
+def proposals(db_session) -> list[Proposal]:
+    db_session.expire_all()
+    return list(db_session.scalars(sa.select(Proposal).order_by(Proposal.id)))
+
+
+def remove(client, base, *, target="", revision="2", how="change_now"):
+    """Send the form that suggests taking a picture off."""
+    return client.post(
+        f"{base}/items/drink/images/remove",
+        data={"target": target, "revision": revision, **how_sent(how)},
+    )
+
+
 def test_upload_a_picture_for_the_question_and_see_it_in_the_preview(
     client, base, app, db_session, drinks
 ):
@@ -122,11 +172,36 @@ def test_upload_a_picture_for_the_question_and_see_it_in_the_preview(
         "tea.png",
     )
     assert the_question(db_session, drinks, app).image == f"{digest[:16]}.png"
-    assert "The picture is added." in page_text(client.get(response.headers["Location"]))
+    assert "Changed. The decision log shows it" in page_text(
+        client.get(response.headers["Location"])
+    )
+    [entry] = codesign.decision_log(db_session, drinks)
+    assert entry.kind == EntryKind.DIRECT_EDIT
 
     preview = client.get(f"{base}/preview").get_data(as_text=True)
     src = f"{base}/media/{digest[:16]}.png"
     assert f'<img class="app-question__image" src="{src}" alt="What do you drink?">' in preview
+
+
+def test_suggesting_a_picture_keeps_the_file_and_waits_for_the_group(
+    client, base, app, db_session, drinks
+):
+    response = upload(client, base, picture("PNG"), target="tea", how="suggest")
+    assert response.status_code == 302
+    [proposal] = proposals(db_session)
+    assert response.headers["Location"].endswith(f"/suggestions/{proposal.id}")
+    assert proposal.kind == ChangeKind.CHANGE_ITEM and proposal.state == ProposalState.OPEN
+    assert proposal.target_name == "drink"
+    [file] = stored(db_session)  # kept, so the suggestion can show it
+    assert proposal.proposed["choices"][0]["image"] == file.stored_name
+    assert the_question(db_session, drinks, app).choices[0].image is None  # not yet
+
+
+def test_a_picture_saved_as_a_draft_changes_nothing_yet(client, base, app, db_session, drinks):
+    assert upload(client, base, picture("PNG"), how="save_draft").status_code == 302
+    [proposal] = proposals(db_session)
+    assert proposal.state == ProposalState.DRAFT
+    assert the_question(db_session, drinks, app).image is None
 
 
 @pytest.mark.parametrize(
@@ -242,13 +317,14 @@ BAD_UPLOADS = [
 def test_bad_uploads_are_refused_beside_the_field(
     client, base, app, db_session, drinks, data, filename, message
 ):
-    response = upload(client, base, data, filename=filename, target="tea")
+    response = upload(client, base, data, filename=filename, target="tea", how="suggest")
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert message in page_text(response)
-    assert 'id="image-choice-tea-error"' in body  # beside the answer's upload field
-    assert 'href="#image-choice-tea"' in body  # and in the summary, linked to it
+    assert 'id="image-error"' in body  # beside the upload field
+    assert 'href="#image"' in body  # and in the summary, linked to it
     assert stored(db_session) == []
+    assert proposals(db_session) == []
     assert the_question(db_session, drinks, app).choices[0].image is None
 
 
@@ -288,16 +364,18 @@ def test_an_answer_that_does_not_exist_is_refused(client, base, db_session):
     assert response.status_code == 200
     assert "That answer is not part of this question." in page_text(response)
     assert stored(db_session) == []
+    assert proposals(db_session) == []
 
 
 def test_an_outdated_page_does_not_overwrite_a_newer_save(client, base, app, db_session, drinks):
     assert upload(client, base, picture("PNG")).status_code == 302  # revision 1 -> 2
     response = upload(client, base, picture("JPEG"), target="tea", revision="1")
     assert response.status_code == 200
-    assert "Someone else saved this question while you were editing it." in page_text(response)
+    assert "Someone changed drink since you opened it. Nothing was saved" in page_text(response)
     drink = the_question(db_session, drinks, app)
     assert drink.choices[0].image is None
     assert [file.content_type for file in stored(db_session)] == ["image/png"]
+    assert len(proposals(db_session)) == 1  # only the first
 
 
 def test_questions_that_are_not_in_this_draft_get_404(
@@ -327,28 +405,38 @@ def test_questions_that_are_not_in_this_draft_get_404(
 
 def test_remove_a_picture_keeps_the_file(client, base, app, db_session, drinks):
     upload(client, base, picture("PNG"), target="tea")
-    response = client.post(
-        f"{base}/items/drink/images/remove", data={"target": "tea", "revision": "2"}
-    )
+    page = client.get(f"{base}/items/drink/images/remove?target=tea")
+    assert "Suggest taking the picture off “Tea”" in page_text(page)
+    response = remove(client, base, target="tea")
     assert response.status_code == 302
-    assert "The picture is removed." in page_text(client.get(response.headers["Location"]))
+    assert "Changed" in page_text(client.get(response.headers["Location"]))
     assert the_question(db_session, drinks, app).choices[0].image is None
     assert len(stored(db_session)) == 1  # a published version may still show it
+
+
+def test_suggest_taking_a_picture_off(client, base, app, db_session, drinks):
+    upload(client, base, picture("PNG"))
+    response = remove(client, base, how="suggest")
+    assert response.status_code == 302
+    [_first, proposal] = proposals(db_session)
+    assert proposal.state == ProposalState.OPEN and proposal.proposed.get("image") is None
+    assert the_question(db_session, drinks, app).image is not None  # until the group agrees
 
 
 def test_removing_with_an_outdated_page_or_a_missing_answer_says_why(
     client, base, app, db_session, drinks
 ):
     upload(client, base, picture("PNG"))
-    stale = client.post(f"{base}/items/drink/images/remove", data={"target": "", "revision": "1"})
-    assert "Someone else saved this question" in page_text(client.get(stale.headers["Location"]))
+    stale = remove(client, base, revision="1")
+    assert stale.status_code == 200
+    assert "Someone changed drink since you opened it" in page_text(stale)
     assert the_question(db_session, drinks, app).image is not None
-    missing = client.post(
-        f"{base}/items/drink/images/remove", data={"target": "whisky", "revision": "2"}
-    )
-    assert "That answer is not part of this question." in page_text(
-        client.get(missing.headers["Location"])
-    )
+    missing = remove(client, base, target="whisky")
+    assert missing.status_code == 404
+    assert "That answer is not part of this question." in page_text(missing)
+    nothing_there = remove(client, base, target="tea")
+    assert nothing_there.status_code == 404
+    assert len(proposals(db_session)) == 1
 
 
 def test_pictures_page_lists_the_question_and_each_answer(client, base):
@@ -356,6 +444,7 @@ def test_pictures_page_lists_the_question_and_each_answer(client, base):
     text = page_text(page)
     assert "Pictures for What do you drink?" in text
     assert text.count("No picture yet.") == 3
+    assert "The question: What do you drink?" in text and "Answer: Coffee" in text
     body = page.get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in body
     assert 'accept="image/png,image/jpeg,image/webp"' in body
@@ -364,8 +453,8 @@ def test_pictures_page_lists_the_question_and_each_answer(client, base):
     assert f'href="{base}/items/cups/images"' not in draft  # hidden sums have no pictures
 
 
-def test_peer_researchers_see_pictures_but_cannot_change_them(
-    client, auth, base, make_member, facilitator, db_session
+def test_peer_researchers_suggest_pictures_but_cannot_change_them_directly(
+    client, auth, base, make_member, facilitator, db_session, app, drinks
 ):
     upload(client, base, picture("PNG"))
     [file] = stored(db_session)
@@ -373,7 +462,27 @@ def test_peer_researchers_see_pictures_but_cannot_change_them(
     auth.sign_out()
     auth.sign_in(peer.user)
     assert client.get(f"{base}/media/{file.stored_name}").status_code == 200
+    page = client.get(f"{base}/items/drink/images")
+    assert "Make this change now" not in page.get_data(as_text=True)
+    refused = upload(client, base, picture("JPEG"), revision="2")
+    assert "Only a facilitator" in page_text(refused)
+    assert upload(client, base, picture("JPEG"), revision="2", how="suggest").status_code == 302
+    assert proposals(db_session)[-1].author_id == peer.user.id
+    assert the_question(db_session, drinks, app).image == file.stored_name
+
+
+def test_support_leads_see_pictures_but_cannot_suggest(
+    client, auth, base, make_member, facilitator, db_session
+):
+    upload(client, base, picture("PNG"))
+    [file] = stored(db_session)
+    lead = make_member(study=facilitator.study, roles=[Role.SUPPORT_LEAD])
+    auth.sign_out()
+    auth.sign_in(lead.user)
+    assert client.get(f"{base}/media/{file.stored_name}").status_code == 200
+    assert client.get(f"{base}/items/drink/images").status_code == 403
     assert upload(client, base, picture("JPEG"), revision="2").status_code == 403
+    assert remove(client, base).status_code == 403
 
 
 def test_check_image_accepts_the_three_kinds_by_content_not_name():

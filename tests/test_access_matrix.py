@@ -66,9 +66,9 @@ FOUNDATION_AND_QUESTIONNAIRES = {
     "surveys.remove_item": (CO_DESIGN_GROUP, CO_DESIGNERS),
     "surveys.check_logic": (CO_DESIGN_GROUP, CO_DESIGNERS),
     "surveys.show_translations": (ANY_MEMBER, MEMBERS),
-    "surveys.add_language": (DESIGN_GROUP, DESIGNERS),
-    "surveys.translate_language": (DESIGN_GROUP, DESIGNERS),
-    "surveys.remove_language": (DESIGN_GROUP, DESIGNERS),
+    "surveys.add_language": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.translate_language": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.remove_language": (CO_DESIGN_GROUP, CO_DESIGNERS),
     "surveys.show_plain_language": (ANY_MEMBER, MEMBERS),
     "surveys.list_jargon": (ANY_MEMBER, MEMBERS),
     "surveys.add_jargon_term": (DESIGN_GROUP, DESIGNERS),
@@ -77,8 +77,8 @@ FOUNDATION_AND_QUESTIONNAIRES = {
     "surveys.export_version": (ANY_MEMBER, MEMBERS),
     "surveys.preview_draft": (ANY_MEMBER, MEMBERS),
     "surveys.preview_version": (ANY_MEMBER, MEMBERS),
-    "surveys.edit_images": (DESIGN_GROUP, DESIGNERS),
-    "surveys.remove_image": (DESIGN_GROUP, DESIGNERS),
+    "surveys.edit_images": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.remove_image": (CO_DESIGN_GROUP, CO_DESIGNERS),
     "surveys.show_media": (ANY_MEMBER, MEMBERS),
 }
 

@@ -257,6 +257,8 @@ class Poll(Base):
     )
     # For a rule change: the settings that would come into force.
     proposed_rule: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # Why the person who opened it asks (publish and rule polls; a proposal has its own).
+    reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     visibility: Mapped[Visibility] = mapped_column(
         enum_column(Visibility, "visibility"), default=Visibility.NAMED
     )

@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
-from werkzeug.routing import BuildError
 
 from peer_research.accounts.models import User
 from peer_research.audit.models import AuditEvent
@@ -53,19 +52,13 @@ REMIND_EVERY = timedelta(hours=24)
 # Words and links -------------------------------------------------------------------------
 
 
-def _path(*candidates: tuple[str, dict]) -> str:
-    """Return the path of the first endpoint that exists (links are stored as app paths)."""
-    adapter = current_app.url_map.bind("localhost")
-    for endpoint, values in candidates:
-        try:
-            return adapter.build(endpoint, values)
-        except BuildError:
-            continue
-    return "/"
+def _path(endpoint: str, values: dict) -> str:
+    """Return an endpoint's path (links are stored as paths inside the app)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def _study_path(study: Study) -> str:
-    return _path(("studies.show_study", {"study_slug": study.slug}))
+    return _path("studies.show_study", {"study_slug": study.slug})
 
 
 def _proposal_path(study: Study, proposal: Proposal, anchor: str = "") -> str:
@@ -74,17 +67,14 @@ def _proposal_path(study: Study, proposal: Proposal, anchor: str = "") -> str:
         "questionnaire_id": proposal.questionnaire_id,
         "proposal_id": proposal.id,
     }
-    return _path(("surveys.show_proposal", values)) + anchor
+    return _path("surveys.show_proposal", values) + anchor
 
 
 def poll_path(study: Study, poll: Poll) -> str:
-    """Return where a poll can be seen (a suggestion's page, or the decision log)."""
+    """Return where a poll can be seen: its suggestion's page, or the poll's own page."""
     if poll.proposal is not None:
         return _proposal_path(study, poll.proposal)
-    if poll.questionnaire_id is not None:
-        values = {"study_slug": study.slug, "questionnaire_id": poll.questionnaire_id}
-        return _path(("surveys.show_decision_log", values))
-    return _study_path(study)
+    return _path("surveys.show_poll", {"study_slug": study.slug, "poll_id": poll.id})
 
 
 def _label(content: dict | None, language: str) -> str:
@@ -196,13 +186,8 @@ def _on_decision_recorded(session: Session, *, decision: Decision) -> None:
     study = session.get_one(Study, decision.study_id)
     if decision.proposal is not None:
         link = _proposal_path(study, decision.proposal)
-    elif decision.questionnaire_id is not None:
-        link = _path(
-            (
-                "surveys.show_decision_log",
-                {"study_slug": study.slug, "questionnaire_id": decision.questionnaire_id},
-            )
-        )
+    elif decision.poll is not None:
+        link = poll_path(study, decision.poll)
     else:
         link = _study_path(study)
     users = design_group_user_ids(session, study)
@@ -228,11 +213,12 @@ def _on_comment_posted(session: Session, *, comment: Comment) -> None:
     if proposal is not None:
         link = _proposal_path(study, proposal, f"#comment-{comment.id}")
     else:
-        values = {"study_slug": study.slug, "questionnaire_id": questionnaire.id}
-        link = _path(
-            ("surveys.discuss_item", {**values, "name": comment.item_name or ""}),
-            ("surveys.show_draft", values),
-        ) + (f"#comment-{comment.id}")
+        values = {
+            "study_slug": study.slug,
+            "questionnaire_id": questionnaire.id,
+            "name": comment.item_name,
+        }
+        link = _path("surveys.discuss_item", values) + f"#comment-{comment.id}"
     key = f"comment:{comment.id}"
     parent = session.get(Comment, comment.parent_id) if comment.parent_id else None
     told: set[int] = {writer.id}

@@ -63,6 +63,7 @@ def _open_poll(
     now: datetime | None,
     proposal: Proposal | None = None,
     proposed_rule: dict | None = None,
+    reason: str = "",
 ) -> Poll:
     """Open a poll with the study's rule and design group as they are now."""
     require_design_member(session, study=study, user=opened_by)
@@ -76,6 +77,7 @@ def _open_poll(
         subject=subject,
         proposal_id=proposal.id if proposal else None,
         proposed_rule=proposed_rule,
+        reason=reason,
         visibility=Visibility.ANONYMOUS if settings.anonymous_polls else Visibility.NAMED,
         rule_kind=settings.rule.kind,
         consent_threshold=settings.rule.consent_threshold,
@@ -135,9 +137,10 @@ def open_publish_poll(
     questionnaire: Questionnaire,
     opened_by: User,
     deadline: datetime,
+    reason: str = "",
     now: datetime | None = None,
 ) -> Poll:
-    """Ask the group whether to publish the draft as the next version."""
+    """Ask the group whether to publish the draft as the next version, saying why."""
     if _open_polls(
         session,
         Poll.questionnaire_id == questionnaire.id,
@@ -152,6 +155,7 @@ def open_publish_poll(
         opened_by=opened_by,
         deadline=deadline,
         now=now,
+        reason=reason,
     )
 
 
@@ -162,9 +166,10 @@ def open_rule_poll(
     settings: DecisionSettings,
     opened_by: User,
     deadline: datetime,
+    reason: str = "",
     now: datetime | None = None,
 ) -> Poll:
-    """Ask the group to change how it decides (decided under the rule in force)."""
+    """Ask the group to change how it decides (decided under the rule in force), saying why."""
     settings.rule.check()
     if _open_polls(session, Poll.study_id == study.id, Poll.subject == PollSubject.RULE_CHANGE):
         raise DomainError(_("There is already a poll on changing the rule."))
@@ -177,6 +182,7 @@ def open_rule_poll(
         opened_by=opened_by,
         deadline=deadline,
         now=now,
+        reason=reason,
     )
 
 

@@ -1,11 +1,7 @@
 """Asking the group to publish the draft, or to change how it decides.
 
 Both open a poll (see `polls.open_publish_poll` and `polls.open_rule_poll`) after checking
-what can be checked now, and keep the asker's reason with the poll.
-
-Polls have no column of their own for the asker's words yet: they are kept under
-"reason" in the poll's JSON column `proposed_rule` (which for a publish poll holds nothing
-else, and for a rule change holds the proposed settings the reason is about).
+what can be checked now, and keep the asker's reason with the poll (`Poll.reason`).
 """
 
 from __future__ import annotations
@@ -35,17 +31,6 @@ def _clean(reason: str | None) -> str:
     if len(reason) > REASON_LIMIT:
         raise DomainError(_("Use 5,000 characters or fewer."), field="reason")
     return reason
-
-
-def _keep_reason(session: Session, poll: Poll, reason: str) -> None:
-    if reason:
-        poll.proposed_rule = {**(poll.proposed_rule or {}), "reason": reason}
-        session.flush()
-
-
-def poll_reason(poll: Poll) -> str:
-    """Return the words of the person who opened a publish or rule-change poll."""
-    return str((poll.proposed_rule or {}).get("reason", ""))
 
 
 def open_publish_poll_of(session: Session, questionnaire: Questionnaire) -> Poll | None:
@@ -88,11 +73,14 @@ def ask_to_publish(
                     number=versions[-1].number,
                 )
             )
-    poll = open_publish_poll(
-        session, questionnaire=questionnaire, opened_by=asked_by, deadline=deadline, now=now
+    return open_publish_poll(
+        session,
+        questionnaire=questionnaire,
+        opened_by=asked_by,
+        deadline=deadline,
+        reason=reason,
+        now=now,
     )
-    _keep_reason(session, poll, reason)
-    return poll
 
 
 def suggest_rule(
@@ -107,8 +95,12 @@ def suggest_rule(
 ) -> Poll:
     """Ask the group to change how it decides (decided under the rule in force)."""
     reason = _clean(reason)
-    poll = open_rule_poll(
-        session, study=study, settings=settings, opened_by=asked_by, deadline=deadline, now=now
+    return open_rule_poll(
+        session,
+        study=study,
+        settings=settings,
+        opened_by=asked_by,
+        deadline=deadline,
+        reason=reason,
+        now=now,
     )
-    _keep_reason(session, poll, reason)
-    return poll

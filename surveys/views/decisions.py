@@ -375,7 +375,7 @@ def _render_poll(poll: Poll, vote_form: VoteForm, status: int = 200):
         "surveys/decisions/poll.html",
         poll=poll,
         title=SUBJECT_TITLES[poll.subject],
-        reason=publishing.poll_reason(poll),
+        reason=poll.reason,
         rule=Rule(poll.rule_kind, poll.consent_threshold, poll.quorum).describe(),
         opened_by=db.session.get(User, poll.opened_by_id) if poll.opened_by_id else None,
         voted_count=sum(1 for voter in voters if voter.voted_at),

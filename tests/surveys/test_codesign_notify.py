@@ -408,4 +408,4 @@ def test_publishing_decisions_are_told_in_plain_words(db_session, group):
     (message,) = _messages(db_session, group.pat, Topic.OUTCOME)
     assert message == "Not agreed: publishing “What helps at home”."
     (note,) = notifications.notifications_for(db_session, user=group.pat)
-    assert note.link == f"{group.base}/decisions"
+    assert note.link == f"/studies/{group.study.slug}/polls/{poll.id}"

@@ -289,6 +289,7 @@ def create_proposal(
         after_name=after_name,
         base_revision=base_revision,
     )
+    _refuse_repeat(session, questionnaire, author=author, kind=kind, change=change)
     proposal = Proposal(
         questionnaire_id=questionnaire.id,
         author_id=author.id,
@@ -303,6 +304,35 @@ def create_proposal(
     if open_now:
         open_proposal(session, proposal=proposal, opened_by=author, now=now)
     return proposal
+
+
+def _refuse_repeat(
+    session: Session,
+    questionnaire: Questionnaire,
+    *,
+    author: User,
+    kind: ChangeKind,
+    change: _Change,
+) -> None:
+    """Refuse a change the author has already suggested and not yet seen decided.
+
+    A form sent twice (a double click, the browser's back button) would otherwise put the
+    same suggestion before the group twice.
+    """
+    for other in proposals_touching(session, questionnaire=questionnaire, name=change.target_name):
+        if (
+            other.author_id == author.id
+            and other.kind == kind
+            and other.proposed == change.proposed
+            and (other.section, other.before_name, other.after_name)
+            == (change.section, change.before_name, change.after_name)
+        ):
+            raise DomainError(
+                _(
+                    "You have already suggested this change. You can find it in the list "
+                    "of suggestions."
+                )
+            )
 
 
 def edit_proposal(
@@ -336,14 +366,28 @@ def edit_proposal(
         after_name=after_name,
         base_revision=base_revision,
     )
+    was_public = proposal.state == ProposalState.NEEDS_UPDATE
     proposal.back_to_draft()
     proposal.reason = _clean_reason(reason)
+    if was_public:
+        _close_outdated_polls(session, proposal=proposal, editor=editor)
     if change.target_name != proposal.target_name:  # an addition given another short name
         proposal.targets = [ProposalTarget(name=change.target_name)]
     for name, value in change.__dict__.items():
         setattr(proposal, name, value)
     session.flush()
     return proposal
+
+
+def _close_outdated_polls(session: Session, *, proposal: Proposal, editor: User) -> None:
+    """Close a poll on the old version of an updated proposal: its votes were on other words.
+
+    The log records it as closed without deciding (the old version was taken back); the
+    updated proposal gets a new poll when its author puts it to the group again.
+    """
+    from surveys.codesign.polls import cancel_polls_of  # polls build on proposals
+
+    cancel_polls_of(session, proposal=proposal, cancelled_by=editor, now=utcnow())
 
 
 def open_proposal(

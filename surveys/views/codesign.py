@@ -188,7 +188,13 @@ def _voted_count(poll: Poll) -> int:
 def proposal_title_of(proposal: Proposal) -> str:
     """Return a proposal's short title in its questionnaire's first language."""
     questionnaire = db.session.get(Questionnaire, proposal.questionnaire_id)
-    return proposal_title(proposal, _language(questionnaire))
+    return proposal_title(
+        proposal, _language(questionnaire), languages=_language_names(questionnaire)
+    )
+
+
+def _language_names(questionnaire: Questionnaire) -> dict[str, str]:
+    return {entry["code"]: entry["name"] for entry in questionnaire.languages}
 
 
 @blueprint.app_template_global()
@@ -354,6 +360,8 @@ def _proposal_context(questionnaire: Questionnaire, proposal: Proposal) -> dict:
         "target_gone": False,
     }
     live = proposal.state in LIVE_STATES
+    if proposal.kind not in EDITOR_KINDS:  # translations and languages: their own bundles
+        return context
     if proposal.kind in (ChangeKind.ADD_ITEM, ChangeKind.MOVE_ITEM):
         context["place_words"] = _place_words(draft, change, language)
     if proposal.kind != ChangeKind.ADD_ITEM and live:
@@ -413,7 +421,7 @@ def _render_proposal(
         "surveys/codesign/proposal.html",
         questionnaire=questionnaire,
         proposal=proposal,
-        title=proposal_title(proposal, language),
+        title=proposal_title_of(proposal),
         state_name=STATE_NAMES[proposal.state],
         ChangeKind=ChangeKind,
         ProposalState=ProposalState,
@@ -549,11 +557,19 @@ class LogChange:
 
 
 def _log_change(
-    change: dict, questionnaire: Questionnaire, draft: d.FormDefinition, applied: bool
+    entry: codesign.LogEntry, questionnaire: Questionnaire, draft: d.FormDefinition
 ) -> LogChange:
     """Describe a decision's change: what was added, removed, moved or changed."""
     language = _language(questionnaire)
+    change, applied = entry.change, entry.applied
     kind = change.get("kind")
+    if kind not in {k.value for k in EDITOR_KINDS}:
+        if entry.proposal is None or kind is None:
+            return LogChange(kind, None, [], None)  # publishing, a rule change
+        view = codesign.before_after(db.session, proposal=entry.proposal, language=language)
+        lines = change_lines(view.changes, questionnaire)
+        heading = _("What changed") if applied else _("What was suggested")
+        return LogChange(kind, heading if lines else None, lines, None)
     before, after = _item_of(change.get("before")), _item_of(change.get("after"))
     section = _is_section(change.get("before"), change.get("after"))
     if kind == ChangeKind.ADD_ITEM.value:
@@ -590,7 +606,7 @@ def show_decision_log(questionnaire_id: int):
     _close_due_polls()
     draft = services.draft_definition(db.session, questionnaire)
     entries = [
-        (entry, _log_change(entry.change, questionnaire, draft, entry.applied))
+        (entry, _log_change(entry, questionnaire, draft))
         for entry in codesign.decision_log(db.session, questionnaire)
     ]
     return render_template(

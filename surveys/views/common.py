@@ -104,11 +104,18 @@ def content_label(content: dict | None, language: str) -> str:
     return (content.get("label") or {}).get(language) or content.get("name", "")
 
 
-def proposal_title(proposal: Proposal, language: str) -> str:
+def proposal_title(
+    proposal: Proposal, language: str, *, languages: dict[str, str] | None = None
+) -> str:
     """Return a short plain description of what a proposal does."""
+    if proposal.kind == ChangeKind.TRANSLATE:
+        code = (proposal.proposed or {}).get("language", "")
+        name = (languages or {}).get(code, code)
+        return _("Translations into %(language)s", language=name)
+    if proposal.kind == ChangeKind.SET_LANGUAGES:
+        return _("Change the questionnaire's languages")
     label = (
-        content_label(proposal.base_content or proposal.proposed, language)
-        or proposal.target_name
+        content_label(proposal.base_content or proposal.proposed, language) or proposal.target_name
     )
     titles = {
         ChangeKind.ADD_ITEM: _("Add “%(label)s”", label=label),

@@ -280,3 +280,84 @@ def test_a_position_only_change_does_not_make_a_proposal_stale(db_session, group
     drafts.move_item(db_session, questionnaire=group.questionnaire, name="home", direction="up")
     assert drafts.draft_revisions(db_session, group.questionnaire)["age"] == 2  # moved, not edited
     assert codesign.base_is_current(db_session, proposal=proposal)
+
+
+def test_the_same_change_sent_twice_is_refused(db_session, group):
+    """A replayed form does not put the same suggestion before the group twice."""
+    _change(db_session, group, group.ada, "Your age?")
+    with pytest.raises(DomainError, match="already suggested this change"):
+        _change(db_session, group, group.ada, "Your age?")
+    _change(db_session, group, group.pat, "Your age?")  # someone else may suggest the same
+
+
+def test_an_update_keeps_the_authors_change_on_the_new_base(db_session, group):
+    """Each field the author changed keeps their value; the rest comes from the draft now."""
+    from surveys.codesign.proposals import updated_item
+
+    proposal = _change(db_session, group, group.ada, "Your age?")
+    revision = drafts.draft_revisions(db_session, group.questionnaire)["age"]
+    drafts.update_item(
+        db_session,
+        questionnaire=group.questionnaire,
+        name="age",
+        item=question(
+            "age",
+            d.QuestionType.INTEGER,
+            label={"en": "How old are you?", "cy": "Faint yw dy oed?"},
+            hint={"en": "In years"},
+        ),
+        expected_revision=revision,
+        changed_by=group.sam,
+    )
+    merged = updated_item(db_session, proposal=proposal)
+    assert merged.label == {"en": "Your age?", "cy": "Faint yw dy oed?"}
+    assert merged.hint == {"en": "In years"}
+
+
+def test_updating_closes_the_poll_on_the_old_words(db_session, group):
+    """Votes were on the old version: its poll closes without deciding, and a new one opens."""
+    proposal = _change(db_session, group, group.ada, "Your age?", open_now=True, now=NOW)
+    poll = codesign.open_proposal_poll(
+        db_session, proposal=proposal, opened_by=group.ada, deadline=NOW + timedelta(days=3)
+    )
+    proposal.mark_needs_update(None)
+    codesign.edit_proposal(
+        db_session,
+        proposal=proposal,
+        editor=group.ada,
+        reason="Updated",
+        item=question("age", d.QuestionType.INTEGER, label={"en": "What age are you?"}),
+    )
+    assert poll.closed_at is not None
+    assert proposal.state == ProposalState.DRAFT
+    codesign.open_proposal(db_session, proposal=proposal, opened_by=group.ada)
+    codesign.open_proposal_poll(
+        db_session, proposal=proposal, opened_by=group.ada, deadline=NOW + timedelta(days=9)
+    )
+
+
+def test_renaming_a_suggested_addition_moves_its_link(db_session, group):
+    proposal = codesign.create_proposal(
+        db_session,
+        questionnaire=group.questionnaire,
+        author=group.ada,
+        kind=ChangeKind.ADD_ITEM,
+        reason="Useful",
+        item=question("pets"),
+    )
+    codesign.edit_proposal(
+        db_session, proposal=proposal, editor=group.ada, reason="Useful", item=question("animals")
+    )
+    assert proposal.target_names == ["animals"]
+    assert codesign.proposals_touching(
+        db_session, questionnaire=group.questionnaire, name="animals"
+    ) == [proposal]
+
+
+def test_place_in_draft_says_where_an_item_is(db_session, group):
+    from surveys.codesign.proposals import Place, place_in_draft
+
+    definition = drafts.draft_definition(db_session, group.questionnaire)
+    assert place_in_draft(definition, "age") == Place(None, before_name="home")
+    assert place_in_draft(definition, "home") == Place(None, after_name="age")
+    assert place_in_draft(definition, "gone") is None

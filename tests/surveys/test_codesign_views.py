@@ -1,8 +1,10 @@
-"""The co-design pages: suggest a change, say what you think, withdraw, and the decision log."""
+"""The co-design pages: suggest any kind of change, drafts, updates, votes, withdrawing, and
+the decision log."""
 
 from __future__ import annotations
 
 import html
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -42,7 +44,7 @@ def group(app, db_session, questionnaire, facilitator, make_member):
     db_session.commit()
     base = f"/studies/{study.slug}/questionnaires/{questionnaire.id}"
     people.base = base
-    people.suggest_url = f"{base}/items/age/suggest"
+    people.suggest_url = f"{base}/items/age/edit"
     return people
 
 
@@ -51,15 +53,33 @@ def _page(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
+def page_text_of(html_text: str) -> str:
+    """Return the visible text of a page's HTML."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html_text).split())
+
+
 def _day(days_from_now: int) -> dict[str, list[str]]:
     """Return the three date boxes for a day some days from now."""
     day = (utcnow() + timedelta(days=days_from_now)).date()
     return {"deadline": [str(day.day), str(day.month), str(day.year)]}
 
 
+QUESTION = {"type": "integer", "name": "age", "privacy": "none", "appearance": "", "hint": ""}
+SUGGEST = {"suggest": "Suggest this change"}
+DRAFT = {"save_draft": "Save as a draft"}
+CHANGE_NOW = {"change_now": "Make this change now, without a vote"}
+
+
 def _suggest(client, group, **fields):
-    """Post a wording suggestion for the age question."""
-    data = {"label": "What is your age?", "hint": "", "reason": "Shorter and kinder", **_day(7)}
+    """Post a wording suggestion for the age question (opened for the group)."""
+    data = {
+        **QUESTION,
+        "label": "What is your age?",
+        "reason": "Shorter and kinder",
+        "revision": "1",
+        **_day(7),
+        **SUGGEST,
+    }
     data.update(fields)
     return client.post(group.suggest_url, data=data, follow_redirects=True)
 
@@ -106,8 +126,9 @@ def test_suggest_a_wording_change_opens_it_for_the_group(client, auth, group, db
 
     assert "Your suggestion is open" in page
     assert "Shorter and kinder" in page
-    assert "<del>" in page and "How old are you" in page
-    assert "<ins>" in page and "What is your age" in page
+    assert "[removed: How old are you ]" in page_text_of(page)
+    assert "[added: What is your age ]" in page_text_of(page)
+    assert "<del" in page and "<ins" in page
     assert "What do you think?" in page
     assert "0 of 3 have voted." in page
     assert "Ada Brook, Pat Lin, Sam Okafor" in page
@@ -337,10 +358,330 @@ def test_empty_pages_say_so(client, auth, group):
 
 
 def test_draft_offers_suggestions_to_the_whole_co_design_group(client, auth, group):
-    """An academic partner sees "Suggest a change" but not the editor's buttons."""
+    """An academic partner may suggest changing, moving or removing; nothing is one-click."""
     auth.sign_in(group.pat)
     page = _page(
         client.get(f"/studies/{group.study.slug}/questionnaires/{group.questionnaire.id}/")
     )
-    assert "Suggest a change" in page
-    assert "Move up" not in page
+    assert "Suggest a change" in page and "Suggest moving" in page
+    assert "Suggest removing" in page and "Suggest adding a question" in page
+    assert "Move up" not in page and "Delete" not in page
+
+
+# Every kind of suggestion, drafts, updates and direct changes ------------------------------
+
+
+def _allow_direct_edits(app, db_session, group):
+    """Let the study's facilitators change the draft without a vote."""
+    with app.app_context():
+        codesign.set_decision_rule(
+            db_session,
+            study=group.study,
+            settings=codesign.DecisionSettings(allow_direct_edits=True),
+            set_by=group.sam,
+        )
+    db_session.commit()
+
+
+def _add_item(app, db_session, group, item):
+    with app.app_context():
+        drafts.add_item(
+            db_session, questionnaire=group.questionnaire, item=item, changed_by=group.sam
+        )
+    db_session.commit()
+
+
+def _latest(db_session) -> Proposal:
+    return db_session.scalar(sa.select(Proposal).order_by(Proposal.id.desc()).limit(1))
+
+
+def test_suggesting_new_choices_shows_each_added_removed_and_reworded_answer(
+    app, client, auth, group, db_session
+):
+    choices = (
+        d.Choice("family", {"en": "Family"}),
+        d.Choice("friends", {"en": "Friends"}),
+        d.Choice("carers", {"en": "Paid carers"}),
+    )
+    _add_item(
+        app,
+        db_session,
+        group,
+        question("help", d.QuestionType.SELECT_ONE, label={"en": "Who helps?"}, choices=choices),
+    )
+    auth.sign_in(group.ada)
+    form = _page(client.get(f"{group.base}/items/help/edit"))
+    assert "family = Family" in form and "Paid carers" in form
+    page = page_text_of(
+        _page(
+            client.post(
+                f"{group.base}/items/help/edit",
+                data={
+                    **QUESTION,
+                    "type": "select_one",
+                    "name": "help",
+                    "label": "Who helps?",
+                    "choices": "family = Family members\nfriends = Friends\nNeighbours",
+                    "required": "y",
+                    "relevance": "${age} > 16",
+                    "revision": "1",
+                    "reason": "Neighbours help a lot",
+                    **_day(5),
+                    **SUGGEST,
+                },
+                follow_redirects=True,
+            )
+        )
+    )
+    assert "Your suggestion is open" in page
+    assert "An answer to choose from Before Family After Family [added: members ]" in page
+    assert "An answer to choose from (a new answer)" in page and "[added: Neighbours ]" in page
+    assert "An answer to choose from (answer taken out)" in page
+    assert "[removed: Paid carers ]" in page
+    assert "An answer is needed to go on Before [removed: No ] After [added: Yes ]" in page
+    assert "Only asked when" in page and "[added: ${age} > 16 ]" in page
+
+
+def test_suggest_moving_and_removing_through_the_pages(app, client, auth, group, db_session):
+    """A move says from where to where in words; a removal shows everything that would go."""
+    _add_item(app, db_session, group, question("home", label={"en": "Where do you live?"}))
+    auth.sign_in(group.pat)
+    page = page_text_of(
+        _page(
+            client.post(
+                f"{group.base}/items/age/move",
+                data={"place": "after:home", "reason": "Easier start", "revision": "1"}
+                | _day(5)
+                | SUGGEST,
+                follow_redirects=True,
+            )
+        )
+    )
+    assert "Move “How old are you?”" in page
+    assert "Where it is now in the main part of the questionnaire (not in a section), just " in page
+    assert "before “Where do you live?”" in page
+    assert "Where it would go" in page and "just after “Where do you live?”" in page
+    page = page_text_of(
+        _page(
+            client.post(
+                f"{group.base}/items/home/remove",
+                data={"reason": "We know already", "revision": "1"} | DRAFT,
+                follow_redirects=True,
+            )
+        )
+    )
+    assert "Remove “Where do you live?”" in page and "Saved as a draft" in page
+    assert "This question would be taken out of the draft: Question Where do you live?" in page
+    assert "Where do you live?" in page_text_of(_page(client.get(f"{group.base}/")))
+
+
+def test_drafts_are_private_until_put_to_the_group(app, client, auth, group, db_session):
+    """Only the author sees, changes and opens a draft; others get 'not found'."""
+    auth.sign_in(group.ada)
+    page = page_text_of(_page(_suggest(client, group, **DRAFT, suggest=None)))
+    assert "Saved as a draft" in page and "only you can see it" in page
+    proposal = _latest(db_session)
+    assert proposal.state == ProposalState.DRAFT
+    assert "Your draft" in page_text_of(_page(client.get(f"{group.base}/")))
+    auth.sign_out()
+
+    auth.sign_in(group.pat)
+    assert client.get(_url(group, proposal)).status_code == 404
+    for action in ("/vote", "/withdraw", "/open"):
+        assert client.post(_url(group, proposal, action), data=_day(3)).status_code == 404
+    assert client.get(_url(group, proposal, "/change")).status_code == 404
+    assert "What is your age?" not in _page(client.get(f"{group.base}/suggestions"))
+    assert "What is your age?" not in _page(client.get(f"{group.base}/"))
+    auth.sign_out()
+
+    auth.sign_in(group.ada)
+    form = _page(client.get(_url(group, proposal, "/change")))
+    assert "Change your suggestion" in form and "What is your age?" in form
+    page = page_text_of(
+        _page(
+            client.post(
+                _url(group, proposal, "/change"),
+                data={
+                    **QUESTION,
+                    "label": "What age are you?",
+                    "reason": "Even shorter",
+                    "revision": "1",
+                    **DRAFT,
+                },
+                follow_redirects=True,
+            )
+        )
+    )
+    assert "Saved as a draft" in page and "[added: What age ] are you?" in page
+    assert "Even shorter" in page
+    late = page_text_of(
+        _page(client.post(_url(group, proposal, "/open"), data={"deadline": ["1", "1", "2020"]}))
+    )
+    assert "Choose a day after today" in late
+    db_session.refresh(proposal)
+    assert proposal.state == ProposalState.DRAFT
+    page = page_text_of(
+        _page(client.post(_url(group, proposal, "/open"), data=_day(4), follow_redirects=True))
+    )
+    assert "Your suggestion is open" in page and "0 of 3 have voted." in page
+    replay = page_text_of(
+        _page(client.post(_url(group, proposal, "/open"), data=_day(4), follow_redirects=True))
+    )
+    assert "Only a draft can be opened." in replay
+    refused = page_text_of(
+        _page(client.get(_url(group, proposal, "/change"), follow_redirects=True))
+    )
+    assert "An open or decided suggestion cannot be changed" in refused
+    auth.sign_out()
+    auth.sign_in(group.pat)
+    assert "[added: What age ] are you?" in page_text_of(_page(client.get(_url(group, proposal))))
+
+
+def test_a_suggestion_overtaken_by_another_change_shows_the_new_base_and_is_updated(
+    app, client, auth, group, db_session
+):
+    """Nothing is overwritten: the older suggestion needs an update, shown against the new base."""
+    _allow_direct_edits(app, db_session, group)
+    auth.sign_in(group.ada)
+    _suggest(client, group)
+    proposal = _latest(db_session)
+    auth.sign_out()
+    auth.sign_in(group.sam)
+    client.post(
+        group.suggest_url,
+        data={
+            **QUESTION,
+            "label": "How old are you?",
+            "hint": "In years",
+            "reason": "Clearer",
+            "revision": "1",
+            **CHANGE_NOW,
+        },
+    )
+    auth.sign_out()
+    db_session.refresh(proposal)
+    assert proposal.state == ProposalState.NEEDS_UPDATE
+
+    auth.sign_in(group.ada)
+    page = page_text_of(_page(client.get(_url(group, proposal))))
+    assert "This question changed since this suggestion was written" in page
+    assert "How it changed since" in page and "Help text" in page
+    assert "[added: In years ]" in page
+    assert "Update my suggestion" in page
+    form = _page(client.get(_url(group, proposal, "/change")))
+    assert "Update your suggestion" in form
+    assert "What is your age?" in form and "In years" in form  # their change on the new base
+    assert 'name="revision" type="hidden" value="2"' in form
+    page = page_text_of(
+        _page(
+            client.post(
+                _url(group, proposal, "/change"),
+                data={
+                    **QUESTION,
+                    "label": "What is your age?",
+                    "hint": "In years",
+                    "reason": "Still shorter",
+                    "revision": "2",
+                    **_day(3),
+                    **SUGGEST,
+                },
+                follow_redirects=True,
+            )
+        )
+    )
+    assert "Your suggestion is open" in page
+    db_session.refresh(proposal)
+    assert proposal.state == ProposalState.OPEN
+    assert proposal.base_content["hint"] == {"en": "In years"}
+
+
+def test_linked_suggestions_list_each_other_and_the_loser_needs_an_update(
+    app, client, auth, group, db_session
+):
+    auth.sign_in(group.ada)
+    _suggest(client, group)
+    first = _latest(db_session)
+    auth.sign_out()
+    auth.sign_in(group.pat)
+    _suggest(client, group, label="Your age?", reason="Shortest")
+    second = _latest(db_session)
+    page = _page(client.get(_url(group, second)))
+    assert "Other suggestions about this question" in page
+    assert _url(group, first) in page
+    auth.sign_out()
+    for person in (group.ada, group.pat, group.sam):
+        auth.sign_in(person)
+        client.post(_url(group, first, "/vote"), data={"position": "agree"})
+        auth.sign_out()
+    db_session.refresh(second)
+    assert second.state == ProposalState.NEEDS_UPDATE
+    auth.sign_in(group.pat)
+    page = page_text_of(_page(client.get(_url(group, second))))
+    assert "Needs an update" in page and "[added: What is your age ] ?" in page
+    assert "What is your age?" in _page(client.get(f"{group.base}/"))
+
+
+def test_only_facilitators_of_studies_that_allow_it_change_without_a_vote(
+    app, client, auth, group, db_session
+):
+    """A co-researcher never sees the button; a forged direct change is refused."""
+    _allow_direct_edits(app, db_session, group)
+    auth.sign_in(group.ada)
+    assert "Make this change now" not in _page(client.get(group.suggest_url))
+    page = page_text_of(_page(_suggest(client, group, suggest=None, **CHANGE_NOW)))
+    assert "Only a facilitator can change the draft directly." in page
+    assert db_session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
+    assert "How old are you?" in _page(client.get(f"{group.base}/"))
+    auth.sign_out()
+    auth.sign_in(group.sam)
+    assert "Make this change now" in _page(client.get(group.suggest_url))
+    _suggest(client, group, suggest=None, **CHANGE_NOW)
+    log = page_text_of(_page(client.get(f"{group.base}/decisions")))
+    assert "Without a vote Changed without a vote by Sam Okafor" in log
+    assert "[added: What is your age ] ?" in log
+
+
+def test_a_replayed_suggestion_is_not_sent_twice(client, auth, group, db_session):
+    auth.sign_in(group.ada)
+    _suggest(client, group)
+    page = page_text_of(_page(_suggest(client, group)))
+    assert "You have already suggested this change." in page
+    assert db_session.scalar(sa.select(sa.func.count(Proposal.id))) == 1
+
+
+def test_changing_a_suggestion_of_another_questionnaire_is_not_found(
+    app, client, auth, group, db_session
+):
+    auth.sign_in(group.ada)
+    _suggest(client, group, **DRAFT, suggest=None)
+    proposal = _latest(db_session)
+    with app.app_context():
+        other = drafts.create_questionnaire(
+            db_session,
+            study=group.study,
+            title="Another",
+            languages=[d.Language("en", "English")],
+            created_by=group.sam,
+        )
+    db_session.commit()
+    other_base = f"/studies/{group.study.slug}/questionnaires/{other.id}"
+    assert client.get(f"{other_base}/suggestions/{proposal.id}/change").status_code == 404
+    response = client.post(f"{other_base}/suggestions/{proposal.id}/open", data=_day(3))
+    assert response.status_code == 404
+    db_session.refresh(proposal)
+    assert proposal.state == ProposalState.DRAFT
+
+
+def test_suggesting_against_an_item_removed_meanwhile_says_so(app, client, auth, group, db_session):
+    auth.sign_in(group.ada)
+    form = _page(client.get(group.suggest_url))
+    assert 'value="1"' in form
+    with app.app_context():
+        drafts.delete_item(
+            db_session, questionnaire=group.questionnaire, name="age", changed_by=group.sam
+        )
+    db_session.commit()
+    response = _suggest(client, group)
+    assert response.status_code == 404
+    assert "no longer in the draft" in _page(response)
+    assert db_session.scalar(sa.select(sa.func.count(Proposal.id))) == 0

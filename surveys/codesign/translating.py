@@ -439,7 +439,7 @@ def bundle_is_current(session: Session, *, proposal: Proposal) -> bool:
     return stale_item(session, proposal=proposal) is None
 
 
-def _stale_message(session: Session, proposal: Proposal, name: str) -> str:
+def stale_message(session: Session, proposal: Proposal, name: str) -> str:
     """Say in plain words what changed under a bundle suggestion."""
     if proposal.kind == ChangeKind.SET_LANGUAGES:
         return _("The questionnaire's languages changed after this suggestion was written.")
@@ -521,7 +521,7 @@ def open_bundle_proposal(
     stale = stale_item(session, proposal=proposal)
     if stale is not None:
         raise DomainError(
-            _stale_message(session, proposal, stale) + " " + _("Update your suggestion first.")
+            stale_message(session, proposal, stale) + " " + _("Update your suggestion first.")
         )
     questionnaire = _questionnaire(session, proposal)
     proposal.open(now or utcnow())
@@ -559,7 +559,7 @@ def apply_bundle_proposal(session: Session, *, proposal: Proposal) -> None:
     """
     stale = stale_item(session, proposal=proposal)
     if stale is not None:
-        raise drafts.DraftConflictError(_stale_message(session, proposal, stale))
+        raise drafts.DraftConflictError(stale_message(session, proposal, stale))
     questionnaire = _questionnaire(session, proposal)
     if proposal.kind == ChangeKind.TRANSLATE:
         revisions = drafts.draft_revisions(session, questionnaire)

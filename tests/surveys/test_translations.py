@@ -7,6 +7,7 @@ logged); the ones about the group's way look at the suggestion written.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from html.parser import HTMLParser
 
@@ -664,3 +665,56 @@ def test_untouched_draft_rows_are_not_rewritten(client, base, drafted, db_sessio
         "rooms": 1,
         "total": 1,
     }
+
+
+# The suggestion's own page ----------------------------------------------------------------
+
+
+def test_a_translation_suggestion_shows_each_question_with_its_new_words(
+    client, base, drafted, db_session
+):
+    url = f"{base}/{drafted.id}/translations/cy"
+    form = read_form(client.get(url)).fields
+    form[box("age", "hint")] = "Mewn blynyddoedd"
+    form[box("helped", "choice", "yes")] = "Ie"
+    response = client.post(url, data=send(form, "save_draft"))
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    text = page_text(page)
+    assert "New texts for 2 questions" in text
+    assert "How old are you?" in text and "Did anyone help you?" in text
+    assert "Help text (Cymraeg) (translation added)" in text
+    assert "Answer “Yes” (Cymraeg) (translation added)" in text
+    assert "[added: Mewn blynyddoedd ]" in text and "[added: Ie ]" in text
+    assert "Change this suggestion" in text
+
+
+def test_a_translation_outdated_by_a_change_says_so_and_offers_an_update(
+    client, base, drafted, db_session, facilitator, app
+):
+    url = f"{base}/{drafted.id}/translations/cy"
+    form = read_form(client.get(url)).fields
+    form[box("age", "hint")] = "Mewn blynyddoedd"
+    response = client.post(url, data=send(form, "save_draft"))
+    with app.app_context():
+        services.update_item(
+            db_session,
+            questionnaire=drafted,
+            name="age",
+            item=dataclasses.replace(draft_of(db_session, drafted).find("age"), hint={"en": "Y"}),
+            expected_revision=1,
+            changed_by=facilitator.user,
+        )
+    db_session.commit()
+    text = page_text(client.get(response.headers["Location"]))
+    assert "“How old are you?” (age) changed after this suggestion was written" in text
+    assert "Changed in the draft since" in text
+
+
+def test_a_language_suggestion_names_the_language(client, base, drafted):
+    response = client.post(
+        f"{base}/{drafted.id}/translations/cy/remove", data=send({"confirm": "y"}, "suggest")
+    )
+    text = page_text(client.get(response.headers["Location"]))
+    assert "Language to remove" in text and "Cymraeg" in text
+    assert "Its translated texts would be deleted" in text

@@ -313,9 +313,7 @@ def test_a_translation_and_a_wording_change_of_one_question_are_linked(db_sessio
     }
 
 
-def test_a_bundle_whose_question_changed_before_the_poll_closed_changes_nothing(
-    db_session, group
-):
+def test_a_bundle_whose_question_changed_before_the_poll_closed_changes_nothing(db_session, group):
     proposal = _translate(db_session, group)
     codesign.open_proposal(db_session, proposal=proposal, opened_by=group.pat, now=NOW)
     poll = codesign.open_proposal_poll(

@@ -1,7 +1,10 @@
-"""The questionnaire editor in a real browser: start a draft, add questions with live logic
-checks, move one, delete and undo, publish. axe-core checks every page."""
+"""The questionnaire editor in a real browser: every change is a suggestion. A group of one
+suggests two questions with live logic checks, agrees them, moves one, removes it through a
+draft put to the group, and publishes by decision. axe-core checks every page."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -11,10 +14,18 @@ from peer_research.studies.models import Role
 pytestmark = pytest.mark.browser
 
 
+def _agree(page: Page, check_accessibility) -> None:
+    """Vote agree on the suggestion shown; as the only member, that decides it."""
+    page.get_by_label("Agree", exact=True).check()
+    page.get_by_role("button", name="Send my vote").click()
+    expect(page.get_by_text("Everyone has voted. Agreed")).to_be_visible()
+    check_accessibility(page)
+
+
 def test_design_group_builds_and_publishes_a_questionnaire(
     page: Page, check_accessibility, data, sign_in
 ):
-    """A co-researcher writes two questions with logic; the facilitator publishes."""
+    """A facilitator who is the whole design group shapes the draft by suggestion."""
     study, person = data.study_with(Role.FACILITATOR, Role.CO_RESEARCHER)
     sign_in(page, person)
 
@@ -27,18 +38,24 @@ def test_design_group_builds_and_publishes_a_questionnaire(
     expect(page.get_by_text("Your questionnaire is ready")).to_be_visible()
     check_accessibility(page)
 
-    page.get_by_role("link", name="Add a question").click()
+    page.get_by_role("link", name="Suggest adding a question").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Suggest adding a question")
     page.get_by_label("Kind of question").select_option("integer")
     page.get_by_label("Question", exact=True).fill("How old are you?")
     page.get_by_label("Short name").fill("age")
     page.get_by_label("The answer must meet this rule").fill(". >= 16 and . < 120")
     expect(page.locator("#constraint-live")).to_have_text("This rule looks right.")
+    page.get_by_label("Why?").fill("We only talk with adults.")
     check_accessibility(page)
-    page.get_by_role("button", name="Save question").click()
-    expect(page.get_by_text("Question added.")).to_be_visible()
+    page.get_by_role("button", name="Suggest this change").click()
+    expect(page.get_by_text("Your suggestion is open")).to_be_visible()
     check_accessibility(page)
+    _agree(page, check_accessibility)
 
-    page.get_by_role("link", name="Add a question").first.click()
+    page.get_by_role("link", name="The draft").click()
+    expect(page.locator(".app-draft > .app-draft__item h3")).to_have_text(["How old are you?"])
+    check_accessibility(page)
+    page.get_by_role("link", name="Suggest adding a question").click()
     page.get_by_label("Kind of question").select_option("yes_no")
     page.get_by_label("Question", exact=True).fill("Do you look after someone?")
     relevance = page.get_by_label("Only ask when")
@@ -48,21 +65,40 @@ def test_design_group_builds_and_publishes_a_questionnaire(
     expect(page.locator("#relevance-live")).to_contain_text("character")
     relevance.fill("${age} >= 16")
     expect(page.locator("#relevance-live")).to_have_text("This rule looks right.")
+    page.get_by_label("Why?").fill("Carers are who we want to hear from.")
     check_accessibility(page)
-    page.get_by_role("button", name="Save question").click()
+    page.get_by_role("button", name="Suggest this change").click()
     check_accessibility(page)
+    _agree(page, check_accessibility)
 
+    page.get_by_role("link", name="The draft").click()
     items = page.locator(".app-draft > .app-draft__item h3")
     expect(items).to_have_text(["How old are you?", "Do you look after someone?"])
-    page.get_by_role("button", name="Move up Do you look after someone?").click()
+    check_accessibility(page)
+    page.get_by_role("link", name=re.compile(r"^Suggest moving\W+Do you look after")).click()
+    check_accessibility(page)
+    page.get_by_label("Where should it go?").select_option(label="Before “How old are you?”")
+    page.get_by_label("Why?").fill("Start with what matters most.")
+    page.get_by_role("button", name="Suggest this change").click()
+    expect(page.get_by_text("Where it would go")).to_be_visible()
+    check_accessibility(page)
+    _agree(page, check_accessibility)
+    page.get_by_role("link", name="The draft").click()
     expect(items).to_have_text(["Do you look after someone?", "How old are you?"])
     check_accessibility(page)
 
-    page.get_by_role("button", name="Delete Do you look after someone?").click()
-    expect(items).to_have_text(["How old are you?"])
+    page.get_by_role("link", name=re.compile(r"^Suggest removing\W+Do you look after")).click()
     check_accessibility(page)
-    page.get_by_role("button", name="Undo").click()
-    expect(items).to_have_count(2)
+    page.get_by_label("Why?").fill("Too early to ask.")
+    page.get_by_role("button", name="Save as a draft").click()
+    expect(page.get_by_text("Saved as a draft")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Put it to the group").click()
+    expect(page.get_by_text("Your suggestion is open")).to_be_visible()
+    check_accessibility(page)
+    _agree(page, check_accessibility)
+    page.get_by_role("link", name="The draft").click()
+    expect(items).to_have_text(["How old are you?"])
     check_accessibility(page)
 
     # Publishing is a decision; here the facilitator is the whole design group.

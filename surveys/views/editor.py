@@ -623,7 +623,15 @@ def change_proposal(questionnaire_id: int, proposal_id: int):
                 if other.name != name or proposal.kind == ChangeKind.ADD_ITEM
             }
             item = build(form, language=language, existing=wanted, taken=taken)
-            extra = {"section": proposal.section} if proposal.kind == ChangeKind.ADD_ITEM else {}
+            extra = (
+                {
+                    "section": proposal.section,
+                    "before_name": proposal.before_name,
+                    "after_name": proposal.after_name,
+                }
+                if proposal.kind == ChangeKind.ADD_ITEM
+                else {}
+            )
             sent = send_suggestion(form, edit(item=item, **extra))
             if sent is not None:
                 return _done(form, sent, questionnaire, item.name)

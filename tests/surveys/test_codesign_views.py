@@ -685,3 +685,37 @@ def test_suggesting_against_an_item_removed_meanwhile_says_so(app, client, auth,
     assert response.status_code == 404
     assert "no longer in the draft" in _page(response)
     assert db_session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
+
+
+def test_a_draft_addition_to_a_section_keeps_its_place_when_changed(
+    app, client, auth, group, db_session
+):
+    """Changing a draft suggestion to add a question keeps where it would go."""
+    _add_item(app, db_session, group, d.Section(name="home", label={"en": "At home"}))
+    auth.sign_in(group.ada)
+    client.post(
+        f"{group.base}/questions/new?section=home",
+        data={**QUESTION, "name": "pets", "label": "Any pets?", "reason": "Pets help", **DRAFT},
+    )
+    proposal = _latest(db_session)
+    form = page_text_of(_page(client.get(_url(group, proposal, "/change"))))
+    assert "Change your suggestion" in form
+    page = page_text_of(
+        _page(
+            client.post(
+                _url(group, proposal, "/change"),
+                data={
+                    **QUESTION,
+                    "name": "pets",
+                    "label": "Do you have pets?",
+                    "reason": "Pets help",
+                    **_day(2),
+                    **SUGGEST,
+                },
+                follow_redirects=True,
+            )
+        )
+    )
+    assert "Your suggestion is open" in page
+    assert "A new question, in the section “At home”, at the end:" in page
+    assert "Question Do you have pets?" in page

@@ -55,16 +55,25 @@ ITEMS = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 # Forms ----------------------------------------------------------------------------------
 
 
+def _place_field() -> SelectField:
+    """Return the "where should it go?" list (its choices are the draft's places)."""
+    return SelectField(
+        _l("Where should it go?"), widget=GovSelect(), choices=[], validate_choice=False
+    )
+
+
 class QuestionSuggestionForm(SuggestionForm, QuestionForm):
     """Suggest adding or changing a question: every field, then why and how to send it."""
 
     submit = None  # the suggestion buttons replace "Save"
+    place = _place_field()  # shown when adding only
 
 
 class SectionSuggestionForm(SuggestionForm, SectionForm):
     """Suggest adding or changing a section: its settings, then why and how to send it."""
 
     submit = None
+    place = _place_field()  # shown when adding only
 
 
 class MoveSuggestionForm(SuggestionForm):
@@ -261,7 +270,7 @@ def _parse_place(value: str, definition: d.FormDefinition) -> Place | None:
     kind, _sep, name = (value or "").partition(":")
     if kind == "end":
         found = definition.find(name) if name else None
-        return Place(name) if not name or isinstance(found, d.Section) else None
+        return Place(name or None) if not name or isinstance(found, d.Section) else None
     neighbour = place_in_draft(definition, name) if name else None
     if kind not in ("before", "after") or neighbour is None:
         return None
@@ -326,7 +335,6 @@ def _live_about(questionnaire: Questionnaire, name: str) -> list[Proposal]:
 
 def _render(template: str, form, questionnaire: Questionnaire, draft, **context):
     """Render one of the suggestion pages."""
-    section = context.get("section")
     return render_template(
         template,
         form=form,
@@ -334,8 +342,7 @@ def _render(template: str, form, questionnaire: Questionnaire, draft, **context)
         language=draft.default_language,
         may_change_now=may_change_now(),
         type_names=QUESTION_TYPE_NAMES,
-        section_label=item_label(draft, section, draft.default_language.code) if section else "",
-        **{"adding": False, "item": None, "proposal": None, "section": None, **context},
+        **{"adding": False, "item": None, "proposal": None, **context},
     )
 
 
@@ -350,28 +357,33 @@ def _suggest_addition(questionnaire_id: int, item_kind: str):
     section = request.args.get("section") or None
     if section is not None and not isinstance(draft.find(section), d.Section):
         abort(404, _("That section is no longer in the draft."))
-    initial = {**suggestion_defaults()}
+    initial = {**suggestion_defaults(), "place": _place_value(Place(section))}
     if item_kind == "question":
         initial["type"] = request.args.get("type", "text")
     form = form_class(data=None if request.method == "POST" else initial)
+    form.place.choices = _place_choices(draft, None, draft.default_language.code)
     if form.validate_on_submit():
         taken = {item.name for item, _parents in draft.walk()}
         item = build(form, language=draft.default_language.code, existing=None, taken=taken)
-        proposal = send_suggestion(
-            form,
-            lambda: codesign.create_proposal(
-                db.session,
-                questionnaire=questionnaire,
-                author=current_user,
-                kind=ChangeKind.ADD_ITEM,
-                reason=form.reason.data,
-                item=item,
-                section=section,
-            ),
-        )
-        if proposal is not None:
-            return _done(form, proposal, questionnaire, item.name)
-    return _render(template, form, questionnaire, draft, adding=True, section=section)
+        place = _parse_place(form.place.data or _place_value(Place(section)), draft)
+        if place is None:
+            form.place.errors = [_("Choose where it should go")]
+        else:
+            proposal = send_suggestion(
+                form,
+                lambda: codesign.create_proposal(
+                    db.session,
+                    questionnaire=questionnaire,
+                    author=current_user,
+                    kind=ChangeKind.ADD_ITEM,
+                    reason=form.reason.data,
+                    item=item,
+                    **place.__dict__,
+                ),
+            )
+            if proposal is not None:
+                return _done(form, proposal, questionnaire, item.name)
+    return _render(template, form, questionnaire, draft, adding=True)
 
 
 @blueprint.route(f"{ITEMS}/questions/new", methods=["GET", "POST"])
@@ -615,7 +627,14 @@ def change_proposal(questionnaire_id: int, proposal_id: int):
     if proposal.kind in (ChangeKind.ADD_ITEM, ChangeKind.CHANGE_ITEM):
         wanted = updated_item(db.session, proposal=proposal)
         form_class, build, form_data, template = _item_form(wanted.kind)
-        form = form_class(data=None if posted else {**form_data(wanted, language), **defaults})
+        adding = proposal.kind == ChangeKind.ADD_ITEM
+        place = Place(proposal.section, proposal.before_name, proposal.after_name)
+        form = form_class(
+            data=None
+            if posted
+            else {**form_data(wanted, language), **defaults, "place": _place_value(place)}
+        )
+        form.place.choices = _place_choices(draft, None, language)
         if form.validate_on_submit():
             taken = {
                 other.name
@@ -623,15 +642,9 @@ def change_proposal(questionnaire_id: int, proposal_id: int):
                 if other.name != name or proposal.kind == ChangeKind.ADD_ITEM
             }
             item = build(form, language=language, existing=wanted, taken=taken)
-            extra = (
-                {
-                    "section": proposal.section,
-                    "before_name": proposal.before_name,
-                    "after_name": proposal.after_name,
-                }
-                if proposal.kind == ChangeKind.ADD_ITEM
-                else {}
-            )
+            if adding:
+                place = _parse_place(form.place.data or _place_value(place), draft) or place
+            extra = place.__dict__ if adding else {}
             sent = send_suggestion(form, edit(item=item, **extra))
             if sent is not None:
                 return _done(form, sent, questionnaire, item.name)
@@ -641,9 +654,8 @@ def change_proposal(questionnaire_id: int, proposal_id: int):
             form,
             questionnaire,
             draft,
-            adding=proposal.kind == ChangeKind.ADD_ITEM,
+            adding=adding,
             item=current,
-            section=proposal.section,
             **context,
         )
 

@@ -426,3 +426,16 @@ def test_a_removed_item_cannot_be_suggested_against(
         == 0
     )
     assert drafts.draft_definition(db_session, questionnaire).find("gone") is None
+
+
+def test_a_new_question_can_be_suggested_at_any_place(
+    client, signed_in, questionnaire, direct_edits
+):
+    add(client, signed_in, questionnaire, label="Second", name="second")
+    form = page_text(client.get(f"{signed_in}/{questionnaire.id}/questions/new"))
+    assert "Where should it go?" in form and "Before “Second”" in form
+    add(client, signed_in, questionnaire, label="First", name="first", place="before:second")
+    page = page_text(client.get(draft_url(signed_in, questionnaire)))
+    assert page.index("First") < page.index("Second")
+    bad = add(client, signed_in, questionnaire, label="Lost", name="lost", place="after:nowhere")
+    assert "Choose where it should go" in page_text(bad)

@@ -400,7 +400,9 @@ def _render_proposal(
     if poll is not None:
         voter_ids = {voter.user_id for voter in codesign.poll_voters(db.session, poll)}
         context = {
-            "may_vote": poll.is_open and current_user.id in voter_ids,
+            "may_vote": poll.is_open
+            and current_user.id in voter_ids
+            and proposal.state == ProposalState.OPEN,
             "voted_count": _voted_count(poll),
             "votes": codesign.named_votes(db.session, poll),
             "my_vote": codesign.my_named_vote(db.session, poll=poll, user=current_user),

@@ -568,6 +568,7 @@ def test_a_suggestion_overtaken_by_another_change_shows_the_new_base_and_is_upda
     assert "How it changed since" in page and "Help text" in page
     assert "[added: In years ]" in page
     assert "Update my suggestion" in page
+    assert "Voting waits" in page and "Send my vote" not in page
     form = _page(client.get(_url(group, proposal, "/change")))
     assert "Update your suggestion" in form
     assert "What is your age?" in form and "In years" in form  # their change on the new base

@@ -1,10 +1,19 @@
-"""Build questionnaire items for tests."""
+"""Build questionnaire items for tests; read pages, open suggestions and vote in co-design tests."""
 
 from __future__ import annotations
 
+import html
+from datetime import timedelta
+
+from peer_research.db import utcnow
 from surveys import definition as d
+from surveys.codesign import services as codesign
+from surveys.codesign.models import ChangeKind, Position
+
+from support import TEST_SECRET_KEY
 
 ENGLISH = d.Language("en", "English")
+KEY = codesign.derive_voter_key(TEST_SECRET_KEY)
 
 
 def question(name: str, kind: d.QuestionType = d.QuestionType.TEXT, **fields) -> d.Question:
@@ -19,3 +28,70 @@ def section(name: str, *items: d.Item, **fields) -> d.Section:
     """Return a section with an English label."""
     fields.setdefault("label", {"en": f"Section {name}"})
     return d.Section(name=name, items=items, **fields)
+
+
+def age_question(label: str = "How old are you?") -> d.Question:
+    """Return the whole-number question "age" that the co-design tests reword."""
+    return question("age", d.QuestionType.INTEGER, label={"en": label})
+
+
+def home_question() -> d.Question:
+    """Return the text question "home" that the co-design tests move or remove."""
+    return question("home", label={"en": "Where do you live?"})
+
+
+def page_html(response) -> str:
+    """Return a response's text with HTML entities decoded."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def deadline_boxes(days_from_now: int) -> dict[str, list[str]]:
+    """Return the three date boxes of a deadline some days from now."""
+    day = (utcnow() + timedelta(days=days_from_now)).date()
+    return {"deadline": [str(day.day), str(day.month), str(day.year)]}
+
+
+def open_suggestion(
+    session,
+    group,
+    *,
+    author=None,
+    now=None,
+    deadline_in: timedelta = timedelta(days=3),
+    with_poll: bool = True,
+):
+    """Open Ada's (or `author`'s) rewording of the age question with a poll, commit; return both.
+
+    Without a poll the suggestion stays the author's private draft (the poll is then None).
+    """
+    author = author or group.ada
+    now = now or utcnow()
+    with group.app.app_context():
+        proposal = codesign.create_proposal(
+            session,
+            questionnaire=group.questionnaire,
+            author=author,
+            kind=ChangeKind.CHANGE_ITEM,
+            reason="Shorter and kinder",
+            item=age_question("What is your age?"),
+            target_name="age",
+            open_now=with_poll,
+            now=now,
+        )
+        poll = None
+        if with_poll:
+            poll = codesign.open_proposal_poll(
+                session, proposal=proposal, opened_by=author, deadline=now + deadline_in, now=now
+            )
+    session.commit()
+    return proposal, poll
+
+
+def everyone_votes(session, poll, voters, position=Position.AGREE, *, now=None):
+    """Have each voter vote the same way; return the decision if the last vote closed the poll."""
+    decision = None
+    for voter in voters:
+        decision = codesign.cast_vote(
+            session, poll=poll, voter=voter, position=position, voter_key=KEY, now=now
+        )
+    return decision

@@ -3,10 +3,8 @@ the decision log."""
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -16,52 +14,25 @@ from peer_research.studies.models import Role
 from surveys import definition as d
 from surveys import services as drafts
 from surveys.codesign import services as codesign
-from surveys.codesign.models import ChangeKind, Proposal, ProposalState, RuleKind
+from surveys.codesign.models import Proposal, ProposalState, RuleKind
 from surveys.codesign.rules import Rule
 
-from builders import question
+from builders import deadline_boxes as _day
+from builders import open_suggestion, question
+from builders import page_html as _page
 
 
 @pytest.fixture
-def group(app, db_session, questionnaire, facilitator, make_member):
+def group(make_design_group):
     """Return a design group of three (plus a support lead) and a draft with one question."""
-    study = facilitator.study
-    people = SimpleNamespace(
-        study=study,
-        questionnaire=questionnaire,
-        sam=facilitator.user,
-        ada=make_member(study=study, roles=[Role.CO_RESEARCHER], display_name="Ada Brook").user,
-        pat=make_member(study=study, roles=[Role.ACADEMIC_PARTNER], display_name="Pat Lin").user,
-        lee=make_member(study=study, roles=[Role.SUPPORT_LEAD], display_name="Lee Ward").user,
-    )
-    with app.app_context():
-        drafts.add_item(
-            db_session,
-            questionnaire=questionnaire,
-            item=question("age", d.QuestionType.INTEGER, label={"en": "How old are you?"}),
-            changed_by=people.sam,
-        )
-    db_session.commit()
-    base = f"/studies/{study.slug}/questionnaires/{questionnaire.id}"
-    people.base = base
-    people.suggest_url = f"{base}/items/age/edit"
-    return people
-
-
-def _page(response) -> str:
-    """Return a response's text with HTML entities decoded."""
-    return html.unescape(response.get_data(as_text=True))
+    group = make_design_group()
+    group.suggest_url = f"{group.base}/items/age/edit"
+    return group
 
 
 def page_text_of(html_text: str) -> str:
     """Return the visible text of a page's HTML."""
     return " ".join(re.sub(r"<[^>]+>", " ", html_text).split())
-
-
-def _day(days_from_now: int) -> dict[str, list[str]]:
-    """Return the three date boxes for a day some days from now."""
-    day = (utcnow() + timedelta(days=days_from_now)).date()
-    return {"deadline": [str(day.day), str(day.month), str(day.year)]}
 
 
 QUESTION = {"type": "integer", "name": "age", "privacy": "none", "appearance": "", "hint": ""}
@@ -85,29 +56,10 @@ def _suggest(client, group, **fields):
 
 
 def _open(app, db_session, group, *, author=None, now=None):
-    """Write an open suggestion with a poll through the services; return it."""
-    now = now or utcnow()
-    with app.app_context():
-        proposal = codesign.create_proposal(
-            db_session,
-            questionnaire=group.questionnaire,
-            author=author or group.ada,
-            kind=ChangeKind.CHANGE_ITEM,
-            reason="Shorter and kinder",
-            item=question("age", d.QuestionType.INTEGER, label={"en": "What is your age?"}),
-            target_name="age",
-            open_now=True,
-            now=now,
-        )
-        codesign.open_proposal_poll(
-            db_session,
-            proposal=proposal,
-            opened_by=author or group.ada,
-            deadline=now + timedelta(days=1),
-            now=now,
-        )
-    db_session.commit()
-    return proposal
+    """Open a wording suggestion with a poll closing a day later; return it."""
+    return open_suggestion(
+        db_session, group, author=author, now=now, deadline_in=timedelta(days=1)
+    )[0]
 
 
 def _url(group, proposal, action: str = "") -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -15,66 +14,29 @@ from peer_research.notifications import services as notifications
 from peer_research.notifications.models import Notification, Topic
 from peer_research.studies.models import Role
 from surveys import definition as d
-from surveys import services as drafts
 from surveys.codesign import notify, signals
 from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind, Comment, Position
 from surveys.codesign.rules import DEFAULT_RULE
 
-from builders import question
+from builders import KEY, open_suggestion, question
 from support import page_text
 
-KEY = codesign.derive_voter_key("test-secret-key-" + "x" * 32)
 POSITION_WORDS = ("Agree", "Abstain", "Disagree", "Block", "agree:", "block:")
 
 
 @pytest.fixture
-def group(app, db_session, questionnaire, facilitator, make_member):
+def group(make_design_group, db_session):
     """Return a design group of three (Sam has an e-mail address), a support lead, a draft."""
-    study = facilitator.study
-    facilitator.user.email = "sam@example.org"
-    people = SimpleNamespace(
-        app=app,
-        study=study,
-        questionnaire=questionnaire,
-        sam=facilitator.user,
-        ada=make_member(study=study, roles=[Role.CO_RESEARCHER], display_name="Ada Brook").user,
-        pat=make_member(study=study, roles=[Role.ACADEMIC_PARTNER], display_name="Pat Lin").user,
-        lee=make_member(study=study, roles=[Role.SUPPORT_LEAD], display_name="Lee Ward").user,
-    )
-    with app.app_context():
-        drafts.add_item(
-            db_session,
-            questionnaire=questionnaire,
-            item=question("age", d.QuestionType.INTEGER, label={"en": "How old are you?"}),
-            changed_by=people.sam,
-        )
+    group = make_design_group()
+    group.sam.email = "sam@example.org"
     db_session.commit()
-    people.base = f"/studies/{study.slug}/questionnaires/{questionnaire.id}"
-    return people
+    return group
 
 
 def _open(db_session, group, *, author=None, deadline_in=timedelta(days=3), now=None):
     """Open a wording suggestion with a poll, as `author` (Ada by default)."""
-    author = author or group.ada
-    now = now or utcnow()
-    with group.app.app_context():
-        proposal = codesign.create_proposal(
-            db_session,
-            questionnaire=group.questionnaire,
-            author=author,
-            kind=ChangeKind.CHANGE_ITEM,
-            reason="Shorter and kinder",
-            item=question("age", d.QuestionType.INTEGER, label={"en": "What is your age?"}),
-            target_name="age",
-            open_now=True,
-            now=now,
-        )
-        poll = codesign.open_proposal_poll(
-            db_session, proposal=proposal, opened_by=author, deadline=now + deadline_in, now=now
-        )
-    db_session.commit()
-    return proposal, poll
+    return open_suggestion(db_session, group, author=author, deadline_in=deadline_in, now=now)
 
 
 def _vote(db_session, group, poll, person, position=Position.AGREE, reason=""):

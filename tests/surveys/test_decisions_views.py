@@ -3,11 +3,9 @@ changelog on the version page and the PDF of a version's decisions."""
 
 from __future__ import annotations
 
-import html
 import io
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -22,44 +20,17 @@ from surveys.codesign.models import ChangeKind, DecisionRule, Poll, RuleKind
 from surveys.codesign.pdf import StaticFilesOnly
 from surveys.models import QuestionnaireVersion
 
+from builders import deadline_boxes as _day
+from builders import page_html as _page
 from builders import question
 
 
 @pytest.fixture
-def group(app, db_session, questionnaire, facilitator, make_member):
+def group(make_design_group):
     """Return a design group of three (plus a support lead) and a draft with one question."""
-    study = facilitator.study
-    people = SimpleNamespace(
-        study=study,
-        questionnaire=questionnaire,
-        sam=facilitator.user,
-        ada=make_member(study=study, roles=[Role.CO_RESEARCHER], display_name="Ada Brook").user,
-        pat=make_member(study=study, roles=[Role.ACADEMIC_PARTNER], display_name="Pat Lin").user,
-        lee=make_member(study=study, roles=[Role.SUPPORT_LEAD], display_name="Lee Ward").user,
-    )
-    people.voters = (people.sam, people.ada, people.pat)
-    with app.app_context():
-        drafts.add_item(
-            db_session,
-            questionnaire=questionnaire,
-            item=question("age", d.QuestionType.INTEGER, label={"en": "How old are you?"}),
-            changed_by=people.sam,
-        )
-    db_session.commit()
-    people.studies = f"/studies/{study.slug}"
-    people.base = f"{people.studies}/questionnaires/{questionnaire.id}"
-    return people
-
-
-def _page(response) -> str:
-    """Return a response's text with HTML entities decoded."""
-    return html.unescape(response.get_data(as_text=True))
-
-
-def _day(days_from_now: int) -> dict[str, list[str]]:
-    """Return the three date boxes for a day some days from now."""
-    day = (utcnow() + timedelta(days=days_from_now)).date()
-    return {"deadline": [str(day.day), str(day.month), str(day.year)]}
+    group = make_design_group()
+    group.voters = group.everyone
+    return group
 
 
 def _versions(db_session) -> list[int]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -18,38 +16,16 @@ from surveys import services as drafts
 from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind, Comment, CommentReaction
 
-from builders import question
+from builders import age_question, home_question, question
+from builders import page_html as _page
 
 
 @pytest.fixture
-def group(app, db_session, questionnaire, facilitator, make_member):
+def group(make_design_group):
     """Return a design group of three, a support lead, and a draft with two questions."""
-    study = facilitator.study
-    people = SimpleNamespace(
-        study=study,
-        questionnaire=questionnaire,
-        sam=facilitator.user,
-        ada=make_member(study=study, roles=[Role.CO_RESEARCHER], display_name="Ada Brook").user,
-        pat=make_member(study=study, roles=[Role.PEER_RESEARCHER], display_name="Pat Lin").user,
-        lee=make_member(study=study, roles=[Role.SUPPORT_LEAD], display_name="Lee Ward").user,
-    )
-    with app.app_context():
-        for item in (
-            question("age", d.QuestionType.INTEGER, label={"en": "How old are you?"}),
-            question("home", label={"en": "Where do you live?"}),
-        ):
-            drafts.add_item(
-                db_session, questionnaire=questionnaire, item=item, changed_by=people.sam
-            )
-    db_session.commit()
-    people.base = f"/studies/{study.slug}/questionnaires/{questionnaire.id}"
-    people.age_url = f"{people.base}/items/age/comments"
-    return people
-
-
-def _page(response) -> str:
-    """Return a response's text with HTML entities decoded."""
-    return html.unescape(response.get_data(as_text=True))
+    group = make_design_group(age_question(), home_question(), pat_role=Role.PEER_RESEARCHER)
+    group.age_url = f"{group.base}/items/age/comments"
+    return group
 
 
 def _comments(db_session) -> list[Comment]:

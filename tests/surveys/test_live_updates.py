@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from peer_research.db import utcnow
-from peer_research.studies.models import Role
 from surveys import definition as d
-from surveys import services as drafts
 from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind, Position, RuleKind
 from surveys.codesign.rules import Rule
@@ -16,19 +14,10 @@ from builders import question
 
 
 @pytest.fixture
-def study_group(app, db_session, questionnaire, facilitator, make_member):
-    """Return the facilitator, a co-researcher and a draft with one question."""
-    study = facilitator.study
-    ada = make_member(study=study, roles=[Role.CO_RESEARCHER], display_name="Ada Brook").user
-    with app.app_context():
-        drafts.add_item(
-            db_session,
-            questionnaire=questionnaire,
-            item=question("age", d.QuestionType.INTEGER, label={"en": "How old are you?"}),
-            changed_by=facilitator.user,
-        )
-    db_session.commit()
-    return study, questionnaire, facilitator.user, ada
+def study_group(make_design_group):
+    """Return the study, its draft with one question, the facilitator and a co-researcher."""
+    group = make_design_group()
+    return group.study, group.questionnaire, group.sam, group.ada
 
 
 def _token(client, study) -> str:

@@ -3,76 +3,30 @@
 from __future__ import annotations
 
 import html
-from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 
 from peer_research.db import utcnow
 from peer_research.studies.models import Role
-from surveys import definition as d
-from surveys import services as drafts
 from surveys.codesign import services as codesign
-from surveys.codesign.models import ChangeKind, Comment, Position
+from surveys.codesign.models import Comment, Position
 from surveys.codesign.rules import DEFAULT_RULE
 
-from builders import question
+from builders import KEY, open_suggestion
 from support import page_text
-
-KEY = codesign.derive_voter_key("test-secret-key-" + "x" * 32)
 
 
 @pytest.fixture
-def group(app, db_session, questionnaire, facilitator, make_member):
+def group(make_design_group):
     """Return a design group of three, a support lead, and a draft with one question."""
-    study = facilitator.study
-    people = SimpleNamespace(
-        app=app,
-        study=study,
-        questionnaire=questionnaire,
-        sam=facilitator.user,
-        ada=make_member(study=study, roles=[Role.CO_RESEARCHER], display_name="Ada Brook").user,
-        pat=make_member(study=study, roles=[Role.PEER_RESEARCHER], display_name="Pat Lin").user,
-        lee=make_member(study=study, roles=[Role.SUPPORT_LEAD], display_name="Lee Ward").user,
-        url=f"/studies/{study.slug}/participation",
-    )
-    with app.app_context():
-        drafts.add_item(
-            db_session,
-            questionnaire=questionnaire,
-            item=question("age", d.QuestionType.INTEGER, label={"en": "How old are you?"}),
-            changed_by=people.sam,
-        )
-    db_session.commit()
-    return people
+    group = make_design_group(pat_role=Role.PEER_RESEARCHER)
+    group.url = f"{group.studies}/participation"
+    return group
 
 
 def _suggest(db_session, group, author, *, open_now=True):
     """Write a suggestion (open with a poll, or a private draft)."""
-    now = utcnow()
-    with group.app.app_context():
-        proposal = codesign.create_proposal(
-            db_session,
-            questionnaire=group.questionnaire,
-            author=author,
-            kind=ChangeKind.CHANGE_ITEM,
-            reason="Kinder",
-            item=question("age", d.QuestionType.INTEGER, label={"en": "What is your age?"}),
-            target_name="age",
-            open_now=open_now,
-            now=now,
-        )
-        poll = None
-        if open_now:
-            poll = codesign.open_proposal_poll(
-                db_session,
-                proposal=proposal,
-                opened_by=author,
-                deadline=now + timedelta(days=3),
-                now=now,
-            )
-    db_session.commit()
-    return proposal, poll
+    return open_suggestion(db_session, group, author=author, with_poll=open_now)
 
 
 def test_counts_for_each_member_of_the_design_group(client, auth, db_session, group):

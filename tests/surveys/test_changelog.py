@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 
@@ -14,53 +13,25 @@ from surveys.codesign import services as codesign
 from surveys.codesign.changelog import changelog, describe_change, version_decisions
 from surveys.codesign.models import ChangeKind, Outcome, Position
 
-from builders import question, section
+from builders import age_question, everyone_votes, home_question, question, section
 
 START = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
-KEY = codesign.derive_voter_key("test-secret-key-" + "x" * 32)
 
 
-@pytest.fixture(autouse=True)
-def _app_context(app):
-    """Run inside an app context (messages are translated text)."""
-    with app.app_context():
-        yield
+pytestmark = pytest.mark.usefixtures("app_context")
 
 
 @pytest.fixture
-def group(db_session, questionnaire, facilitator, make_member):
+def group(make_design_group):
     """Return a design group of three and a draft with two questions."""
-    study = facilitator.study
-    people = SimpleNamespace(
-        study=study,
-        questionnaire=questionnaire,
-        sam=facilitator.user,
-        ada=make_member(study=study, roles=[Role.CO_RESEARCHER], display_name="Ada").user,
-        pat=make_member(study=study, roles=[Role.PEER_RESEARCHER], display_name="Pat").user,
-        clock=iter(START + timedelta(hours=hour) for hour in range(1000)),
-    )
-    people.everyone = (people.sam, people.ada, people.pat)
-    for item in (
-        question("age", d.QuestionType.INTEGER, label={"en": "How old are you?"}),
-        question("home", label={"en": "Where do you live?"}),
-    ):
-        drafts.add_item(db_session, questionnaire=questionnaire, item=item, changed_by=people.sam)
-    return people
+    group = make_design_group(age_question(), home_question(), pat_role=Role.PEER_RESEARCHER)
+    group.clock = iter(START + timedelta(hours=hour) for hour in range(1000))
+    return group
 
 
 def _decide(db_session, group, poll, position=Position.AGREE):
     """Have everyone vote the same way, which closes the poll; return the decision."""
-    decision = None
-    for person in group.everyone:
-        decision = codesign.cast_vote(
-            db_session,
-            poll=poll,
-            voter=person,
-            position=position,
-            voter_key=KEY,
-            now=poll.opened_at,
-        )
-    return decision
+    return everyone_votes(db_session, poll, group.everyone, position, now=poll.opened_at)
 
 
 def _suggest(db_session, group, position=Position.AGREE, **change):

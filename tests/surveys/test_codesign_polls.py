@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -28,40 +27,19 @@ from surveys.codesign.models import (
 )
 from surveys.codesign.rules import Rule
 
-from builders import question, section
+from builders import KEY, age_question, home_question, question, section
 
 NOW = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
 DEADLINE = NOW + timedelta(days=7)
-KEY = codesign.derive_voter_key("test-secret-key-" + "x" * 32)
 
 
-@pytest.fixture(autouse=True)
-def _app_context(app):
-    """Run inside an app context (messages are translated text)."""
-    with app.app_context():
-        yield
+pytestmark = pytest.mark.usefixtures("app_context")
 
 
 @pytest.fixture
-def group(db_session, questionnaire, facilitator, make_member):
+def group(make_design_group):
     """Return a study's design group of three and a draft with two questions and a section."""
-    study = facilitator.study
-    people = SimpleNamespace(
-        study=study,
-        questionnaire=questionnaire,
-        sam=facilitator.user,
-        ada=make_member(study=study, roles=[Role.CO_RESEARCHER], display_name="Ada").user,
-        pat=make_member(study=study, roles=[Role.ACADEMIC_PARTNER], display_name="Pat").user,
-        lee=make_member(study=study, roles=[Role.SUPPORT_LEAD], display_name="Lee").user,
-    )
-    people.everyone = (people.sam, people.ada, people.pat)
-    for item in (
-        question("age", d.QuestionType.INTEGER, label={"en": "How old are you?"}),
-        question("home", label={"en": "Where do you live?"}),
-        section("support"),
-    ):
-        drafts.add_item(db_session, questionnaire=questionnaire, item=item, changed_by=people.sam)
-    return people
+    return make_design_group(age_question(), home_question(), section("support"))
 
 
 def _set_rule(db_session, group, rule, *, anonymous=False, direct_edits=False):
@@ -549,7 +527,7 @@ def test_the_decision_log_shows_each_change_with_its_proposal_votes_and_outcome(
         ("home", Outcome.REJECTED, False),
     ]
     assert log[0].votes == (
-        codesign.VoteLine("Pat", Position.AGREE, ""),
+        codesign.VoteLine("Pat Lin", Position.AGREE, ""),
         codesign.VoteLine("Sam Okafor", Position.DISAGREE, "I like the old one"),
     )
     assert log[0].reason.startswith("It was a tie (1 to 1)")

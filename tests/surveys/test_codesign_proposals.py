@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -16,38 +15,24 @@ from surveys import services as drafts
 from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind, Decision, Outcome, ProposalState
 
-from builders import question, section
+from builders import age_question, home_question, question, section
 
 NOW = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _app_context(app):
-    """Run inside an app context (messages are translated text)."""
-    with app.app_context():
-        yield
+pytestmark = pytest.mark.usefixtures("app_context")
 
 
 @pytest.fixture
-def group(db_session, questionnaire, facilitator, make_member):
+def group(make_design_group):
     """Return a study's design group and a draft with two questions and a section."""
-    study = facilitator.study
-    people = SimpleNamespace(
-        study=study,
-        questionnaire=questionnaire,
-        sam=facilitator.user,
-        ada=make_member(study=study, roles=[Role.CO_RESEARCHER], display_name="Ada").user,
-        pat=make_member(study=study, roles=[Role.PEER_RESEARCHER], display_name="Pat").user,
-        lee=make_member(study=study, roles=[Role.SUPPORT_LEAD], display_name="Lee").user,
-        outsider=make_member(roles=[Role.ACADEMIC_PARTNER], display_name="Out").user,
-    )
-    for item in (
-        question("age", d.QuestionType.INTEGER, label={"en": "How old are you?"}),
-        question("home", label={"en": "Where do you live?"}),
+    return make_design_group(
+        age_question(),
+        home_question(),
         section("support"),
-    ):
-        drafts.add_item(db_session, questionnaire=questionnaire, item=item, changed_by=people.sam)
-    return people
+        pat_role=Role.PEER_RESEARCHER,
+        outsider=True,
+    )
 
 
 def _change(db_session, group, author, label, **extra):

@@ -11,11 +11,7 @@ from surveys.codesign.rules import Rule, tally
 A, AB, D, B = Position.AGREE, Position.ABSTAIN, Position.DISAGREE, Position.BLOCK
 
 
-@pytest.fixture(autouse=True)
-def _app_context(app):
-    """Run inside an app context (the reasons are translated text)."""
-    with app.app_context():
-        yield
+pytestmark = pytest.mark.usefixtures("app_context")
 
 
 def test_consent_with_a_single_block_is_not_accepted():

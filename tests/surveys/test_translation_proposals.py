@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 
@@ -17,52 +16,35 @@ from surveys.codesign.models import (
     LANGUAGES_TARGET,
     ChangeKind,
     EntryKind,
-    Position,
     ProposalState,
     RuleKind,
 )
 from surveys.codesign.rules import Rule
 
-from builders import question, section
+from builders import age_question, everyone_votes, question, section
 
 NOW = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
 DEADLINE = NOW + timedelta(days=7)
-KEY = codesign.derive_voter_key("test-secret-key-" + "x" * 32)
 
 
-@pytest.fixture(autouse=True)
-def _app_context(app):
-    """Run inside an app context (messages are translated text)."""
-    with app.app_context():
-        yield
+pytestmark = pytest.mark.usefixtures("app_context")
 
 
 @pytest.fixture
-def group(db_session, questionnaire, facilitator, make_member):
+def group(make_design_group, db_session):
     """Return a design group of three and a draft in English and Welsh."""
-    study = facilitator.study
-    people = SimpleNamespace(
-        study=study,
-        questionnaire=questionnaire,
-        sam=facilitator.user,
-        ada=make_member(study=study, roles=[Role.CO_RESEARCHER], display_name="Ada").user,
-        pat=make_member(study=study, roles=[Role.PEER_RESEARCHER], display_name="Pat").user,
-        lee=make_member(study=study, roles=[Role.SUPPORT_LEAD], display_name="Lee").user,
-    )
-    people.everyone = (people.sam, people.ada, people.pat)
-    for item in (
-        question("age", d.QuestionType.INTEGER, label={"en": "How old are you?"}),
+    group = make_design_group(
+        age_question(),
         question(
             "helped",
             d.QuestionType.SELECT_ONE,
             label={"en": "Did anyone help you?", "cy": "Wnaeth rhywun eich helpu?"},
-            choices=(d.Choice("yes", {"en": "Yes"}), d.Choice("no", {"en": "No"})),
         ),
         section("home", label={"en": "Your home"}),
-    ):
-        drafts.add_item(db_session, questionnaire=questionnaire, item=item, changed_by=people.sam)
-    t.add_language(db_session, questionnaire=questionnaire, code="cy", name="Cymraeg")
-    return people
+        pat_role=Role.PEER_RESEARCHER,
+    )
+    t.add_language(db_session, questionnaire=group.questionnaire, code="cy", name="Cymraeg")
+    return group
 
 
 def _translate(db_session, group, author=None, texts=None, **extra):
@@ -91,17 +73,7 @@ def _poll_and_agree(db_session, group, proposal):
     poll = codesign.open_proposal_poll(
         db_session, proposal=proposal, opened_by=proposal.author, deadline=DEADLINE, now=NOW
     )
-    decision = None
-    for voter in group.everyone:
-        decision = codesign.cast_vote(
-            db_session,
-            poll=poll,
-            voter=voter,
-            position=Position.AGREE,
-            voter_key=KEY,
-            now=NOW + timedelta(minutes=1),
-        )
-    return decision
+    return everyone_votes(db_session, poll, group.everyone, now=NOW + timedelta(minutes=1))
 
 
 def _allow_direct_edits(db_session, group):

@@ -57,15 +57,17 @@ def open_suggestion(
     *,
     author=None,
     now=None,
-    deadline_in: timedelta = timedelta(days=3),
-    with_poll: bool = True,
+    deadline_in: timedelta | None = timedelta(days=3),
+    open_now: bool = True,
 ):
     """Open Ada's (or `author`'s) rewording of the age question with a poll, commit; return both.
 
-    Without a poll the suggestion stays the author's private draft (the poll is then None).
+    With `deadline_in=None` the suggestion is open without a poll; with `open_now=False` it
+    stays the author's private draft. The poll is then None.
     """
     author = author or group.ada
     now = now or utcnow()
+    poll = None
     with group.app.app_context():
         proposal = codesign.create_proposal(
             session,
@@ -75,11 +77,10 @@ def open_suggestion(
             reason="Shorter and kinder",
             item=age_question("What is your age?"),
             target_name="age",
-            open_now=with_poll,
+            open_now=open_now,
             now=now,
         )
-        poll = None
-        if with_poll:
+        if open_now and deadline_in is not None:
             poll = codesign.open_proposal_poll(
                 session, proposal=proposal, opened_by=author, deadline=now + deadline_in, now=now
             )

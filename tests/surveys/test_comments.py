@@ -16,7 +16,7 @@ from surveys.codesign import services as codesign
 from surveys.codesign import signals
 from surveys.codesign.models import ChangeKind, Comment, CommentReaction, Reaction
 
-from builders import age_question, home_question, question
+from builders import age_question, home_question, open_suggestion, question
 
 NOW = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -45,17 +45,8 @@ def _comment(db_session, group, author=None, body="Is this too personal?", **sub
 
 
 def _proposal(db_session, group):
-    return codesign.create_proposal(
-        db_session,
-        questionnaire=group.questionnaire,
-        author=group.pat,
-        kind=ChangeKind.CHANGE_ITEM,
-        target_name="age",
-        item=question("age", d.QuestionType.INTEGER, label={"en": "What is your age?"}),
-        reason="Plainer words",
-        open_now=True,
-        now=NOW,
-    )
+    """Open Pat's wording suggestion (without a poll); return it."""
+    return open_suggestion(db_session, group, author=group.pat, now=NOW, deadline_in=None)[0]
 
 
 def test_a_comment_on_a_question_starts_a_thread(db_session, group):

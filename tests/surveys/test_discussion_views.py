@@ -9,14 +9,13 @@ import pytest
 import sqlalchemy as sa
 
 from peer_research.audit.models import AuditEvent
-from peer_research.db import utcnow
 from peer_research.studies.models import Role
 from surveys import definition as d
 from surveys import services as drafts
 from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind, Comment, CommentReaction
 
-from builders import age_question, home_question, question
+from builders import age_question, home_question, open_suggestion, question
 from builders import page_html as _page
 
 
@@ -321,24 +320,8 @@ def test_a_comment_of_another_questionnaire_or_study_is_not_found(
 
 
 def _proposal(app, db_session, group):
-    now = utcnow()
-    with app.app_context():
-        proposal = codesign.create_proposal(
-            db_session,
-            questionnaire=group.questionnaire,
-            author=group.pat,
-            kind=ChangeKind.CHANGE_ITEM,
-            reason="Shorter and kinder",
-            item=question("age", d.QuestionType.INTEGER, label={"en": "What is your age?"}),
-            target_name="age",
-            open_now=True,
-            now=now,
-        )
-        codesign.open_proposal_poll(
-            db_session, proposal=proposal, opened_by=group.pat, deadline=now + timedelta(days=1)
-        )
-    db_session.commit()
-    return proposal
+    """Open Pat's wording suggestion with a poll closing a day later; return it."""
+    return open_suggestion(db_session, group, author=group.pat, deadline_in=timedelta(days=1))[0]
 
 
 def test_comment_and_reply_on_a_suggestion(app, client, auth, group, db_session):

@@ -26,7 +26,7 @@ def group(make_design_group):
 
 def _suggest(db_session, group, author, *, open_now=True):
     """Write a suggestion (open with a poll, or a private draft)."""
-    return open_suggestion(db_session, group, author=author, with_poll=open_now)
+    return open_suggestion(db_session, group, author=author, open_now=open_now)
 
 
 def test_counts_for_each_member_of_the_design_group(client, auth, db_session, group):

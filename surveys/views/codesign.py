@@ -9,20 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, flash, redirect, render_template
+from flask import abort, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-)
-from wtforms import RadioField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import SubmitField
 
 from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db, utcnow
@@ -33,19 +26,8 @@ from surveys import definition as d
 from surveys import services
 from surveys.codesign import services as codesign
 from surveys.codesign.diff import FieldChange, item_changes, word_diff
-from surveys.codesign.models import (
-    LIVE_STATES,
-    ChangeKind,
-    Outcome,
-    Poll,
-    PollSubject,
-    Position,
-    Proposal,
-    ProposalState,
-)
-from surveys.codesign.notify import notify_polls_closing_soon
+from surveys.codesign.models import LIVE_STATES, ChangeKind, PollSubject, Proposal, ProposalState
 from surveys.codesign.proposals import item_content, place_in_draft
-from surveys.codesign.rules import Rule
 from surveys.forms import APPEARANCES, PRIVACY_NAMES, QUESTION_TYPE_NAMES
 from surveys.models import Questionnaire
 from surveys.views import blueprint
@@ -57,21 +39,24 @@ from surveys.views.common import (
     proposal_title,
     questionnaire_or_404,
 )
-from surveys.views.suggesting import DayField, decide_by, proposal_url, suggestion_defaults
+from surveys.views.suggesting import (
+    decide_by,
+    decide_by_field,
+    proposal_url,
+    suggestion_defaults,
+)
+from surveys.views.voting import (
+    OUTCOME_NAMES,
+    POSITION_NAMES,
+    VoteForm,
+    close_due_polls,
+    poll_context,
+    send_vote,
+    voted_count,
+)
 
 QUESTIONNAIRE = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 
-POSITION_NAMES = {
-    Position.AGREE: _l("Agree"),
-    Position.ABSTAIN: _l("Abstain"),
-    Position.DISAGREE: _l("Disagree"),
-    Position.BLOCK: _l("Block"),
-}
-OUTCOME_NAMES = {
-    Outcome.ACCEPTED: _l("Agreed"),
-    Outcome.REJECTED: _l("Not agreed"),
-    Outcome.CANCELLED: _l("Withdrawn before the group decided"),
-}
 # What each field of a question or section is called on the before/after views.
 FIELD_NAMES = {
     "label": _l("Question"),
@@ -109,50 +94,14 @@ EDITOR_KINDS = frozenset(
 # Forms ----------------------------------------------------------------------------------
 
 
-class VoteForm(FlaskForm):
-    """Say what you think of a suggestion."""
-
-    position = RadioField(
-        _l("What do you think?"),
-        widget=GovRadioInput(),
-        choices=[SelectChoice(position.value, POSITION_NAMES[position]) for position in Position],
-        validators=[InputRequired(message=_l("Choose agree, abstain, disagree or block"))],
-    )
-    reason = StringField(
-        _l("Your reason (optional)"),
-        widget=GovTextArea(),
-        description=_l("If you block, say why, so the group can respond."),
-        validators=[Optional(), Length(max=5000, message=_l("Use 5,000 characters or fewer"))],
-    )
-    submit = SubmitField(_l("Send my vote"), widget=GovSubmitInput())
-
-
 class PutToGroupForm(FlaskForm):
     """Put one's own draft suggestion to the group, to decide by a day."""
 
-    deadline = DayField(
-        _l("Decide by"),
-        widget=GovDateInput(),
-        format="%d %m %Y",
-        description=_l("The group can vote until this day. For example, 8 3 2030."),
-        validators=[InputRequired(message=_l("Enter the day the group should decide by"))],
-    )
+    deadline = decide_by_field()
     submit = SubmitField(_l("Put it to the group"), widget=GovSubmitInput())
-
-    def validate_deadline(self, field: DayField) -> None:
-        """Accept only a day after today."""
-        if field.data is not None and field.data <= utcnow().date():
-            raise ValidationError(_l("Choose a day after today"))
 
 
 # Reading ---------------------------------------------------------------------------------
-
-
-def _close_due_polls() -> None:
-    """Close the polls whose time is up, so deadlines work without a scheduler."""
-    codesign.close_due_polls(db.session, utcnow())
-    notify_polls_closing_soon(db.session, utcnow())
-    db.commit()
 
 
 def visible_to_me(proposal: Proposal) -> bool:
@@ -177,11 +126,6 @@ def _proposal_or_404(questionnaire: Questionnaire, proposal_id: int) -> Proposal
 
 def _language(questionnaire: Questionnaire) -> str:
     return questionnaire.languages[0]["code"]
-
-
-def _voted_count(poll: Poll) -> int:
-    """Return how many people have voted (never how)."""
-    return sum(1 for voter in codesign.poll_voters(db.session, poll) if voter.voted_at)
 
 
 @blueprint.app_template_global()
@@ -316,11 +260,11 @@ def _place_words(draft: d.FormDefinition, change: dict, language: str) -> str:
 def list_proposals(questionnaire_id: int):
     """List the suggestions about a questionnaire: open, mine in draft, needing an update, done."""
     questionnaire = questionnaire_or_404(questionnaire_id)
-    _close_due_polls()
+    close_due_polls()
     proposals = [p for p in codesign.proposals_of(db.session, questionnaire) if visible_to_me(p)]
     polls = {proposal.id: codesign.latest_poll(db.session, proposal) for proposal in proposals}
     voted = {
-        proposal_id: _voted_count(poll)
+        proposal_id: voted_count(poll)
         for proposal_id, poll in polls.items()
         if poll is not None and poll.is_open
     }
@@ -394,28 +338,12 @@ def _render_proposal(
     open_form: PutToGroupForm | None = None,
 ):
     """Render a proposal with its before and after, its poll and the vote form."""
-    language = _language(questionnaire)
     poll = codesign.latest_poll(db.session, proposal)
-    context: dict = {}
-    if poll is not None:
-        voter_ids = {voter.user_id for voter in codesign.poll_voters(db.session, poll)}
-        context = {
-            "may_vote": poll.is_open
-            and current_user.id in voter_ids
-            and proposal.state == ProposalState.OPEN,
-            "voted_count": _voted_count(poll),
-            "votes": codesign.named_votes(db.session, poll),
-            "my_vote": codesign.my_named_vote(db.session, poll=poll, user=current_user),
-            "i_voted": codesign.has_voted(db.session, poll=poll, user=current_user),
-            "not_yet_voted": codesign.not_yet_voted(db.session, poll) if poll.is_open else [],
-            "counts": codesign.poll_counts(db.session, poll),
-            "reasons": codesign.anonymous_reasons(db.session, poll),
-            "decision": None if poll.is_open else codesign.decision_of(db.session, poll),
-            "rule": Rule(poll.rule_kind, poll.consent_threshold, poll.quorum).describe(),
-        }
-        if context["my_vote"] and not vote_form.is_submitted():
-            vote_form.position.data = context["my_vote"].position.value
-            vote_form.reason.data = context["my_vote"].reason
+    context = (
+        {}
+        if poll is None
+        else poll_context(poll, vote_form, may_vote=proposal.state == ProposalState.OPEN)
+    )
     mine = proposal.author_id == current_user.id
     if open_form is None:
         open_form = PutToGroupForm(formdata=None, data=suggestion_defaults(proposal))
@@ -442,9 +370,7 @@ def _render_proposal(
             for other in codesign.linked_proposals(db.session, proposal=proposal)
             if visible_to_me(other)
         ],
-        position_names=POSITION_NAMES,
-        outcome_names=OUTCOME_NAMES,
-        language=language,
+        language=_language(questionnaire),
         **_proposal_context(questionnaire, proposal),
         **context,
     )
@@ -455,7 +381,7 @@ def _render_proposal(
 def show_proposal(questionnaire_id: int, proposal_id: int):
     """Show a suggestion: the reason, before and after, and what the group thinks."""
     questionnaire = questionnaire_or_404(questionnaire_id)
-    _close_due_polls()
+    close_due_polls()
     proposal = _proposal_or_404(questionnaire, proposal_id)
     return _render_proposal(questionnaire, proposal, VoteForm(formdata=None))
 
@@ -499,33 +425,8 @@ def cast_vote(questionnaire_id: int, proposal_id: int):
     if poll is None:
         abort(404, _("Nobody has been asked to decide this suggestion yet."))
     form = VoteForm()
-    if form.validate_on_submit():
-        try:
-            decision = codesign.cast_vote(
-                db.session,
-                poll=poll,
-                voter=current_user,
-                position=form.position.data,
-                reason=form.reason.data,
-                voter_key=codesign.derive_voter_key(current_app.config["SECRET_KEY"]),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.commit()
-            if decision is None:
-                flash(_("Thank you. Your vote is saved; you can change it until the poll closes."))
-            else:
-                flash(
-                    _(
-                        "Everyone has voted. %(outcome)s: %(statement)s",
-                        outcome=OUTCOME_NAMES[decision.outcome],
-                        statement=decision.statement,
-                    ),
-                    "success",
-                )
-            return redirect(proposal_url(proposal))
+    if form.validate_on_submit() and send_vote(poll, form):
+        return redirect(proposal_url(proposal))
     return _render_proposal(questionnaire, proposal, form)
 
 
@@ -605,7 +506,7 @@ def _log_change(
 def show_decision_log(questionnaire_id: int):
     """Show every change to the draft with its suggestion, votes and outcome."""
     questionnaire = questionnaire_or_404(questionnaire_id)
-    _close_due_polls()
+    close_due_polls()
     draft = services.draft_definition(db.session, questionnaire)
     entries = [
         (entry, _log_change(entry, questionnaire, draft))

@@ -22,7 +22,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
@@ -43,7 +42,6 @@ from surveys.codesign import publishing
 from surveys.codesign import services as codesign
 from surveys.codesign.changelog import changelog, version_decisions
 from surveys.codesign.diff import item_changes
-from surveys.codesign.log import LogEntry, decision_log
 from surveys.codesign.models import (
     ChangeKind,
     Decision,
@@ -59,15 +57,23 @@ from surveys.compare import Comparison, compare_definitions
 from surveys.models import Questionnaire, QuestionnaireVersion
 from surveys.validation import check_definition
 from surveys.views import blueprint
-from surveys.views.codesign import (
-    FIELD_NAMES,
+from surveys.views.codesign import FIELD_NAMES
+from surveys.views.common import (
+    CO_DESIGN_GROUP,
+    is_facilitator,
+    may_suggest,
+    proposal_title,
+    questionnaire_or_404,
+)
+from surveys.views.suggesting import DECIDE_WITHIN, decide_by, decide_by_field
+from surveys.views.voting import (
     OUTCOME_NAMES,
     POSITION_NAMES,
     VoteForm,
-    proposal_title,
+    close_due_polls,
+    poll_context,
+    send_vote,
 )
-from surveys.views.common import CO_DESIGN_GROUP, is_facilitator, may_suggest, questionnaire_or_404
-from surveys.views.suggesting import DECIDE_WITHIN, DayField, decide_by
 
 QUESTIONNAIRE = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 RULES = "/studies/<study_slug>/how-we-decide"
@@ -110,12 +116,6 @@ YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 # Forms ----------------------------------------------------------------------------------
 
 
-def _after_today(form: FlaskForm, field: DayField) -> None:
-    """Accept only a day after today."""
-    if field.data is not None and field.data <= utcnow().date():
-        raise ValidationError(_l("Choose a day after today"))
-
-
 class AskToPublishForm(FlaskForm):
     """Ask the group to publish the draft, with a reason and a day to decide by."""
 
@@ -125,16 +125,7 @@ class AskToPublishForm(FlaskForm):
         description=_l("For example, what this version is for, or who is waiting for it."),
         validators=[Optional(), Length(max=5000, message=_l("Use 5,000 characters or fewer"))],
     )
-    deadline = DayField(
-        _l("Decide by"),
-        widget=GovDateInput(),
-        format="%d %m %Y",
-        description=_l("The group can vote until this day. For example, 8 3 2030."),
-        validators=[
-            InputRequired(message=_l("Enter the day the group should decide by")),
-            _after_today,
-        ],
-    )
+    deadline = decide_by_field()
     submit = SubmitField(_l("Ask the group to publish"), widget=GovSubmitInput())
 
 
@@ -221,16 +212,7 @@ class SuggestRuleForm(RuleForm):
             Length(max=5000, message=_l("Use 5,000 characters or fewer")),
         ],
     )
-    deadline = DayField(
-        _l("Decide by"),
-        widget=GovDateInput(),
-        format="%d %m %Y",
-        description=_l("The group can vote until this day. For example, 8 3 2030."),
-        validators=[
-            InputRequired(message=_l("Enter the day the group should decide by")),
-            _after_today,
-        ],
-    )
+    deadline = decide_by_field()
     submit = SubmitField(_l("Ask the group"), widget=GovSubmitInput())
 
 
@@ -247,12 +229,6 @@ def open_publish_poll_for(questionnaire: Questionnaire) -> Poll | None:
 def version_changelog(questionnaire: Questionnaire, number: int | None) -> list:
     """Return a version's changelog (None: the draft since the last version), for pages."""
     return changelog(db.session, questionnaire=questionnaire, number=number)
-
-
-def _close_due_polls() -> None:
-    """Close the polls whose time is up, so deadlines work without a scheduler."""
-    codesign.close_due_polls(db.session, utcnow())
-    db.commit()
 
 
 def _versions(questionnaire: Questionnaire) -> list[QuestionnaireVersion]:
@@ -299,7 +275,7 @@ def _describe_settings(settings: DecisionSettings) -> dict:
 def ask_to_publish(questionnaire_id: int):
     """Show whether the draft can be published and what changed; ask the group to decide."""
     questionnaire = questionnaire_or_404(questionnaire_id)
-    _close_due_polls()
+    close_due_polls()
     open_poll = publishing.open_publish_poll_of(db.session, questionnaire)
     form = AskToPublishForm(
         data=None if request.method == "POST" else {"deadline": (utcnow() + DECIDE_WITHIN).date()}
@@ -344,18 +320,13 @@ def ask_to_publish(questionnaire_id: int):
 
 def _render_poll(poll: Poll, vote_form: VoteForm, status: int = 200):
     """Render a publish or rule-change poll: what is decided, the votes, the outcome."""
-    voters = codesign.poll_voters(db.session, poll)
-    decision = None if poll.is_open else codesign.decision_of(db.session, poll)
-    my_vote = codesign.my_named_vote(db.session, poll=poll, user=current_user)
-    if my_vote and not vote_form.is_submitted():
-        vote_form.position.data = my_vote.position.value
-        vote_form.reason.data = my_vote.reason
-    context: dict = {}
+    context = poll_context(poll, vote_form)
+    decision = context["decision"]
     if poll.subject == PollSubject.PUBLISH:
         questionnaire = db.session.get_one(Questionnaire, poll.questionnaire_id)
         draft = services.draft_definition(db.session, questionnaire)
         last, comparison = _changes_since_last(questionnaire, draft)
-        context = {
+        context |= {
             "questionnaire": questionnaire,
             "problems": check_definition(draft) if poll.is_open else [],
             "last": last,
@@ -367,7 +338,7 @@ def _render_poll(poll: Poll, vote_form: VoteForm, status: int = 200):
         }
     else:
         proposed = DecisionSettings.from_json(poll.proposed_rule or {})
-        context = {
+        context |= {
             "proposed": _describe_settings(proposed),
             "in_force": _describe_settings(codesign.decision_settings(db.session, g.study)),
         }
@@ -376,22 +347,8 @@ def _render_poll(poll: Poll, vote_form: VoteForm, status: int = 200):
         poll=poll,
         title=SUBJECT_TITLES[poll.subject],
         reason=poll.reason,
-        rule=Rule(poll.rule_kind, poll.consent_threshold, poll.quorum).describe(),
         opened_by=db.session.get(User, poll.opened_by_id) if poll.opened_by_id else None,
-        voted_count=sum(1 for voter in voters if voter.voted_at),
-        may_vote=poll.is_open and any(voter.user_id == current_user.id for voter in voters),
-        votes=codesign.named_votes(db.session, poll),
-        my_vote=my_vote,
-        i_voted=codesign.has_voted(db.session, poll=poll, user=current_user),
-        not_yet_voted=codesign.not_yet_voted(db.session, poll)
-        if poll.is_open and not poll.anonymous
-        else [],
-        counts=codesign.poll_counts(db.session, poll),
-        reasons=codesign.anonymous_reasons(db.session, poll),
-        decision=decision,
         vote_form=vote_form,
-        position_names=POSITION_NAMES,
-        outcome_names=OUTCOME_NAMES,
         PollSubject=PollSubject,
         **context,
     ), status
@@ -401,7 +358,7 @@ def _render_poll(poll: Poll, vote_form: VoteForm, status: int = 200):
 @allow(ANY_MEMBER)
 def show_poll(poll_id: int):
     """Show a poll on publishing or on how the group decides, with the votes and outcome."""
-    _close_due_polls()
+    close_due_polls()
     poll = _poll_or_404(poll_id)
     if poll.subject == PollSubject.PROPOSAL and poll.proposal_id is not None:
         return redirect(
@@ -422,33 +379,8 @@ def vote_in_poll(poll_id: int):
     if poll.subject == PollSubject.PROPOSAL:
         abort(404, _("Vote on a suggestion from its own page."))
     form = VoteForm()
-    if not form.validate_on_submit():
+    if not (form.validate_on_submit() and send_vote(poll, form)):
         return _render_poll(poll, form, 400)
-    try:
-        decision = codesign.cast_vote(
-            db.session,
-            poll=poll,
-            voter=current_user,
-            position=form.position.data,
-            reason=form.reason.data,
-            voter_key=codesign.derive_voter_key(current_app.config["SECRET_KEY"]),
-        )
-    except DomainError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
-        return _render_poll(poll, form, 400)
-    db.commit()
-    if decision is None:
-        flash(_("Thank you. Your vote is saved; you can change it until the poll closes."))
-    else:
-        flash(
-            _(
-                "Everyone has voted. %(outcome)s: %(statement)s",
-                outcome=OUTCOME_NAMES[decision.outcome],
-                statement=decision.statement,
-            ),
-            "success",
-        )
     return redirect(url_for("surveys.show_poll", poll_id=poll.id))
 
 
@@ -459,7 +391,7 @@ def vote_in_poll(poll_id: int):
 @allow(ANY_MEMBER)
 def show_decision_rules():
     """Show how the group decides, in plain words, with its history."""
-    _close_due_polls()
+    close_due_polls()
     settings = codesign.decision_settings(db.session, g.study)
     rule_polls = db.session.scalars(
         sa.select(Poll)
@@ -621,7 +553,7 @@ def compare_versions(questionnaire_id: int):
 # Changelog and PDF ----------------------------------------------------------------------
 
 
-def _log_entries(questionnaire: Questionnaire, number: int) -> list[tuple[LogEntry, list]]:
+def _log_entries(questionnaire: Questionnaire, number: int) -> list[tuple[codesign.LogEntry, list]]:
     """Return the decision log entries of a version's stretch, oldest first, with diffs."""
     wanted = {
         decision.id
@@ -629,7 +561,7 @@ def _log_entries(questionnaire: Questionnaire, number: int) -> list[tuple[LogEnt
     }
     language = questionnaire.languages[0]["code"]
     entries = []
-    for entry in decision_log(db.session, questionnaire):
+    for entry in codesign.decision_log(db.session, questionnaire):
         if entry.decision.id not in wanted:
             continue
         change, changes = entry.change, []

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from peer_research.access import ANY_MEMBER, allow
 from peer_research.accounts.models import User
-from peer_research.db import db, utcnow
+from peer_research.db import db
 from peer_research.errors import DomainError
 from peer_research.studies.forms import ConfirmForm
 from peer_research.studies.models import Membership, Study
@@ -27,6 +27,7 @@ from surveys.codesign.models import Comment, Poll, PollVoter, Proposal, Proposal
 from surveys.models import Questionnaire
 from surveys.views import blueprint
 from surveys.views.common import CO_DESIGN_GROUP, questionnaire_or_404
+from surveys.views.voting import close_due_polls
 
 QUESTIONNAIRE = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 
@@ -119,19 +120,11 @@ def polls_waiting_for(session: Session, *, study: Study, user: User) -> list[Pol
     return list(session.scalars(query))
 
 
-def _refresh_polls() -> None:
-    """Close polls whose time is up and send "closes soon" notices, as other pages do."""
-    now = utcnow()
-    codesign.close_due_polls(db.session, now)
-    notify.notify_polls_closing_soon(db.session, now)
-    db.commit()
-
-
 @blueprint.get("/studies/<study_slug>/participation")
 @allow(ANY_MEMBER)
 def show_participation():
     """Show who in the design group has suggested, commented and voted, so all are heard."""
-    _refresh_polls()
+    close_due_polls()
     rows = participation(db.session, g.study)
     waiting = polls_waiting_for(db.session, study=g.study, user=current_user)
     return render_template(

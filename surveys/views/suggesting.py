@@ -50,6 +50,27 @@ class DayField(DateField):
             raise ValueError(_("Enter a real date, like 8 3 2030")) from None
 
 
+def decide_by_day(form: FlaskForm, field: DayField) -> None:
+    """Ask for the day the group should decide by: a real day after today."""
+    if field.process_errors:
+        return  # already said: not a real date
+    if field.data is None:
+        raise ValidationError(_l("Enter the day the group should decide by"))
+    if field.data <= utcnow().date():
+        raise ValidationError(_l("Choose a day after today"))
+
+
+def decide_by_field(*, required: bool = True) -> DayField:
+    """Return a "Decide by" field; `required`: checked on its own (else by the form)."""
+    return DayField(
+        _l("Decide by"),
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        description=_l("The group can vote until this day. For example, 8 3 2030."),
+        validators=[decide_by_day] if required else [],
+    )
+
+
 class SuggestionForm(FlaskForm):
     """The fields every change form ends with: why, decide by, and three ways to send it."""
 
@@ -62,24 +83,15 @@ class SuggestionForm(FlaskForm):
             Length(max=5000, message=_l("Use 5,000 characters or fewer")),
         ],
     )
-    deadline = DayField(
-        _l("Decide by"),
-        widget=GovDateInput(),
-        format="%d %m %Y",
-        description=_l("The group can vote until this day. For example, 8 3 2030."),
-    )
+    deadline = decide_by_field(required=False)
     suggest = SubmitField(_l("Suggest this change"), widget=GovSubmitInput())
     save_draft = SubmitField(_l("Save as a draft"), widget=GovSubmitInput())
     change_now = SubmitField(_l("Make this change now, without a vote"), widget=GovSubmitInput())
 
     def validate_deadline(self, field: DayField) -> None:
-        """Ask for a day after today when the change is put to the group now."""
-        if not self.suggest.data:
-            return
-        if field.data is None:
-            raise ValidationError(_l("Enter the day the group should decide by"))
-        if field.data <= utcnow().date():
-            raise ValidationError(_l("Choose a day after today"))
+        """Ask for the day only when the change is put to the group now."""
+        if self.suggest.data:
+            decide_by_day(self, field)
 
 
 def suggestion_defaults(proposal: Proposal | None = None) -> dict:

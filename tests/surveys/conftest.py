@@ -47,12 +47,16 @@ def make_design_group(app, db_session, questionnaire, facilitator, make_member):
     """Return a factory of the facilitator's design group and a draft holding `items`."""
 
     def make(
-        *items: d.Item, pat_role: Role = Role.ACADEMIC_PARTNER, outsider: bool = False
+        *items: d.Item,
+        people: tuple[str, ...] = ("ada", "pat", "lee"),
+        pat_role: Role = Role.ACADEMIC_PARTNER,
+        outsider: bool = False,
     ) -> SimpleNamespace:
-        """Add Ada (co-researcher), Pat and Lee (support lead) to Sam's study; draft `items`.
+        """Add `people` to Sam's study and draft `items` (by default the question "age").
 
-        Without items the draft holds the question "age" ("How old are you?"). `everyone`
-        is the three who decide (Sam, Ada, Pat); an outsider belongs to another study.
+        Ada is a co-researcher, Pat an academic partner (or `pat_role`), Lee a support lead;
+        `everyone` is those of Sam, Ada and Pat in the group (the ones who decide). An
+        outsider is a member of another study.
         """
         study = facilitator.study
         group = SimpleNamespace(
@@ -60,15 +64,23 @@ def make_design_group(app, db_session, questionnaire, facilitator, make_member):
             study=study,
             questionnaire=questionnaire,
             sam=facilitator.user,
-            ada=make_member(study=study, roles=[Role.CO_RESEARCHER], display_name="Ada Brook").user,
-            pat=make_member(study=study, roles=[pat_role], display_name="Pat Lin").user,
-            lee=make_member(study=study, roles=[Role.SUPPORT_LEAD], display_name="Lee Ward").user,
             studies=f"/studies/{study.slug}",
+            base=f"/studies/{study.slug}/questionnaires/{questionnaire.id}",
         )
+        roles = {
+            "ada": (Role.CO_RESEARCHER, "Ada Brook"),
+            "pat": (pat_role, "Pat Lin"),
+            "lee": (Role.SUPPORT_LEAD, "Lee Ward"),
+        }
+        for name in people:
+            role, display_name = roles[name]
+            member = make_member(study=study, roles=[role], display_name=display_name)
+            setattr(group, name, member.user)
         if outsider:
             group.outsider = make_member(roles=[Role.ACADEMIC_PARTNER], display_name="Out").user
-        group.everyone = (group.sam, group.ada, group.pat)
-        group.base = f"{group.studies}/questionnaires/{questionnaire.id}"
+        group.everyone = tuple(
+            getattr(group, name) for name in ("sam", "ada", "pat") if hasattr(group, name)
+        )
         with app.app_context():
             for item in items or (age_question(),):
                 drafts.add_item(

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.usefixtures("app_context")
 @pytest.fixture
 def group(make_design_group):
     """Return a design group of three and a draft with two questions."""
-    group = make_design_group(age_question(), home_question(), pat_role=Role.PEER_RESEARCHER)
+    group = make_design_group(
+        age_question(), home_question(), people=("ada", "pat"), pat_role=Role.PEER_RESEARCHER
+    )
     group.clock = iter(START + timedelta(hours=hour) for hour in range(1000))
     return group
 

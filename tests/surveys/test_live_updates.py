@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from peer_research.db import utcnow
-from surveys import definition as d
 from surveys.codesign import services as codesign
-from surveys.codesign.models import ChangeKind, Position, RuleKind
+from surveys.codesign.models import Position, RuleKind
 from surveys.codesign.rules import Rule
 
-from builders import question
+from builders import open_suggestion
+
+A_YEAR = timedelta(days=365)
 
 
 @pytest.fixture
-def study_group(make_design_group):
-    """Return the study, its draft with one question, the facilitator and a co-researcher."""
-    group = make_design_group()
+def group(make_design_group):
+    """Return the facilitator, a co-researcher and a draft with one question."""
+    return make_design_group(people=("ada",))
+
+
+@pytest.fixture
+def study_group(group):
+    """Return the study, its draft, the facilitator and the co-researcher."""
     return group.study, group.questionnaire, group.sam, group.ada
 
 
@@ -28,30 +35,13 @@ def _token(client, study) -> str:
 
 
 def test_the_fingerprint_changes_when_someone_suggests_votes_or_decides(
-    app, client, auth, db_session, study_group
+    app, client, auth, db_session, group
 ):
-    study, questionnaire, sam, ada = study_group
+    study, sam, ada = group.study, group.sam, group.ada
     auth.sign_in(sam)
     quiet = _token(client, study)
     assert _token(client, study) == quiet  # nothing happened: the same value
-    with app.app_context():
-        proposal = codesign.create_proposal(
-            db_session,
-            questionnaire=questionnaire,
-            author=ada,
-            kind=ChangeKind.CHANGE_ITEM,
-            reason="Kinder",
-            item=question("age", d.QuestionType.INTEGER, label={"en": "What is your age?"}),
-            target_name="age",
-            open_now=True,
-        )
-        poll = codesign.open_proposal_poll(
-            db_session,
-            proposal=proposal,
-            opened_by=ada,
-            deadline=utcnow().replace(year=utcnow().year + 1),
-        )
-    db_session.commit()
+    _proposal, poll = open_suggestion(db_session, group, deadline_in=A_YEAR)
     suggested = _token(client, study)
     assert suggested != quiet
     with app.app_context():
@@ -66,10 +56,10 @@ def test_the_fingerprint_changes_when_someone_suggests_votes_or_decides(
 
 
 def test_changing_an_anonymous_vote_leaves_the_fingerprint_alone(
-    app, client, auth, db_session, study_group
+    app, client, auth, db_session, group
 ):
     """Watching the fingerprint must not reveal when someone changes an anonymous vote."""
-    study, questionnaire, sam, ada = study_group
+    study, sam, ada = group.study, group.sam, group.ada
     with app.app_context():
         codesign.set_decision_rule(
             db_session,
@@ -77,22 +67,8 @@ def test_changing_an_anonymous_vote_leaves_the_fingerprint_alone(
             settings=codesign.DecisionSettings(rule=Rule(RuleKind.CONSENT), anonymous_polls=True),
             set_by=sam,
         )
-        proposal = codesign.create_proposal(
-            db_session,
-            questionnaire=questionnaire,
-            author=ada,
-            kind=ChangeKind.CHANGE_ITEM,
-            reason="Kinder",
-            item=question("age", d.QuestionType.INTEGER, label={"en": "What is your age?"}),
-            target_name="age",
-            open_now=True,
-        )
-        poll = codesign.open_proposal_poll(
-            db_session,
-            proposal=proposal,
-            opened_by=ada,
-            deadline=utcnow().replace(year=utcnow().year + 1),
-        )
+    _proposal, poll = open_suggestion(db_session, group, deadline_in=A_YEAR)
+    with app.app_context():
         key = codesign.derive_voter_key(app.config["SECRET_KEY"])
         codesign.cast_vote(db_session, poll=poll, voter=ada, position=Position.AGREE, voter_key=key)
     db_session.commit()

@@ -36,8 +36,10 @@ from surveys.views.common import (
     STATE_NAMES,
     describe_place,
     may_suggest,
+    proposal_or_404,
     proposal_title,
     questionnaire_or_404,
+    visible_to_me,
 )
 from surveys.views.suggesting import (
     decide_by,
@@ -102,26 +104,6 @@ class PutToGroupForm(FlaskForm):
 
 
 # Reading ---------------------------------------------------------------------------------
-
-
-def visible_to_me(proposal: Proposal) -> bool:
-    """Tell whether the current member may see a proposal: drafts are their author's only."""
-    private = proposal.state == ProposalState.DRAFT or (
-        proposal.state == ProposalState.NEEDS_UPDATE and proposal.opened_at is None
-    )
-    return not private or proposal.author_id == current_user.id
-
-
-def _proposal_or_404(questionnaire: Questionnaire, proposal_id: int) -> Proposal:
-    """Return a proposal about this questionnaire that one may see, or answer 404."""
-    proposal = db.session.get(Proposal, proposal_id)
-    if (
-        proposal is None
-        or proposal.questionnaire_id != questionnaire.id
-        or not visible_to_me(proposal)
-    ):
-        abort(404, _("That suggestion is not about this questionnaire."))
-    return proposal
 
 
 def _language(questionnaire: Questionnaire) -> str:
@@ -382,7 +364,7 @@ def show_proposal(questionnaire_id: int, proposal_id: int):
     """Show a suggestion: the reason, before and after, and what the group thinks."""
     questionnaire = questionnaire_or_404(questionnaire_id)
     close_due_polls()
-    proposal = _proposal_or_404(questionnaire, proposal_id)
+    proposal = proposal_or_404(questionnaire, proposal_id)
     return _render_proposal(questionnaire, proposal, VoteForm(formdata=None))
 
 
@@ -391,7 +373,7 @@ def show_proposal(questionnaire_id: int, proposal_id: int):
 def open_draft_proposal(questionnaire_id: int, proposal_id: int):
     """Put one's own draft suggestion to the group, with a poll until the chosen day."""
     questionnaire = questionnaire_or_404(questionnaire_id)
-    proposal = _proposal_or_404(questionnaire, proposal_id)
+    proposal = proposal_or_404(questionnaire, proposal_id)
     form = PutToGroupForm()
     if form.validate_on_submit():
         now = utcnow()
@@ -420,7 +402,7 @@ def open_draft_proposal(questionnaire_id: int, proposal_id: int):
 def cast_vote(questionnaire_id: int, proposal_id: int):
     """Cast or change one's vote on a suggestion; say the outcome if it closed the poll."""
     questionnaire = questionnaire_or_404(questionnaire_id)
-    proposal = _proposal_or_404(questionnaire, proposal_id)
+    proposal = proposal_or_404(questionnaire, proposal_id)
     poll = codesign.latest_poll(db.session, proposal)
     if poll is None:
         abort(404, _("Nobody has been asked to decide this suggestion yet."))
@@ -435,7 +417,7 @@ def cast_vote(questionnaire_id: int, proposal_id: int):
 def withdraw_proposal(questionnaire_id: int, proposal_id: int):
     """Take back one's own suggestion (its poll closes without deciding)."""
     questionnaire = questionnaire_or_404(questionnaire_id)
-    proposal = _proposal_or_404(questionnaire, proposal_id)
+    proposal = proposal_or_404(questionnaire, proposal_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:

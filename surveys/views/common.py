@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import abort, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from peer_research.access import members_with
 from peer_research.db import db
 from peer_research.studies.models import Role
 from surveys import services
+from surveys.codesign.comments import is_private
 from surveys.codesign.models import ChangeKind, Proposal, ProposalState
 from surveys.definition import FormDefinition
 from surveys.models import Questionnaire
@@ -31,6 +33,23 @@ def questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
     if questionnaire is None:
         abort(404, _("That questionnaire is not part of this study."))
     return questionnaire
+
+
+def visible_to_me(proposal: Proposal) -> bool:
+    """Tell whether the current member may see a proposal: drafts are their author's only."""
+    return not is_private(proposal) or proposal.author_id == current_user.id
+
+
+def proposal_or_404(questionnaire: Questionnaire, proposal_id: int) -> Proposal:
+    """Return a proposal about this questionnaire that one may see, or answer 404."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if (
+        proposal is None
+        or proposal.questionnaire_id != questionnaire.id
+        or not visible_to_me(proposal)
+    ):
+        abort(404, _("That suggestion is not about this questionnaire."))
+    return proposal
 
 
 def may_edit() -> bool:

@@ -7,6 +7,7 @@ browser goes back to the thread, at the comment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -25,7 +26,7 @@ from peer_research.forms import show_domain_error
 from peer_research.studies.forms import ConfirmForm
 from surveys import services
 from surveys.codesign import services as codesign
-from surveys.codesign.comments import MAX_BODY, is_private
+from surveys.codesign.comments import MAX_BODY
 from surveys.codesign.models import Comment, Proposal, Reaction
 from surveys.models import Questionnaire
 from surveys.views import blueprint
@@ -33,6 +34,7 @@ from surveys.views.common import (
     CO_DESIGN_GROUP,
     is_facilitator,
     may_suggest,
+    proposal_or_404,
     questionnaire_or_404,
 )
 
@@ -110,16 +112,6 @@ def _comment_or_404(questionnaire: Questionnaire, comment_id: int) -> Comment:
     return comment
 
 
-def _proposal_or_404(questionnaire: Questionnaire, proposal_id: int) -> Proposal:
-    """Return a suggestion about this questionnaire, or answer 404."""
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or proposal.questionnaire_id != questionnaire.id:
-        abort(404, _("That suggestion is not about this questionnaire."))
-    if is_private(proposal) and proposal.author_id != current_user.id:
-        abort(404, _("That suggestion is not about this questionnaire."))
-    return proposal
-
-
 def _thread_url(comment: Comment) -> str:
     """Return the address of the page showing the comment's thread, at the comment."""
     anchor = f"comment-{comment.id}"
@@ -135,6 +127,50 @@ def _thread_url(comment: Comment) -> str:
         questionnaire_id=comment.questionnaire_id,
         name=comment.item_name,
         _anchor=anchor,
+    )
+
+
+def _send_comment(form: CommentForm, write: Callable[[str], Comment], message: str):
+    """Write a comment from a valid form, commit, flash and go back to its thread.
+
+    Returns the redirect, or None when the form is not sent or valid, or the service
+    refuses (its message then stands beside the field).
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        comment = write(form.body.data)
+    except DomainError as error:
+        db.session.rollback()
+        show_domain_error(form, error)
+        return None
+    db.commit()
+    flash(message, "success")
+    return redirect(_thread_url(comment))
+
+
+def _comment_form_page(
+    questionnaire: Questionnaire,
+    form: CommentForm,
+    *,
+    heading: str,
+    label: str,
+    button: str,
+    back_url: str,
+    subject: str | None = None,
+    answering: Comment | None = None,
+):
+    """Render the small page for writing a comment, a reply or a change to a comment."""
+    return render_template(
+        "surveys/codesign/comment_form.html",
+        questionnaire=questionnaire,
+        form=form,
+        heading=heading,
+        subject=subject,
+        label=label,
+        button=button,
+        back_url=back_url,
+        answering=answering,
     )
 
 
@@ -187,22 +223,15 @@ def discuss_item(questionnaire_id: int, name: str):
     if item is None and not threads:
         abort(404, _("That question is not in the draft. Someone may have removed it."))
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            comment = codesign.post_comment(
-                db.session,
-                questionnaire=questionnaire,
-                author=current_user,
-                body=form.body.data,
-                item_name=name,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.commit()
-            flash(_("Your comment is added."), "success")
-            return redirect(_thread_url(comment))
+    sent = _send_comment(
+        form,
+        lambda body: codesign.post_comment(
+            db.session, questionnaire=questionnaire, author=current_user, body=body, item_name=name
+        ),
+        _("Your comment is added."),
+    )
+    if sent:
+        return sent
     language = draft.default_language.code
     discussion = _discussion(questionnaire.id, threads)
     discussion.form = form
@@ -223,28 +252,22 @@ def discuss_item(questionnaire_id: int, name: str):
 def comment_on_proposal(questionnaire_id: int, proposal_id: int):
     """Add a comment to a suggestion's discussion."""
     questionnaire = questionnaire_or_404(questionnaire_id)
-    proposal = _proposal_or_404(questionnaire, proposal_id)
+    proposal = proposal_or_404(questionnaire, proposal_id)
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            comment = codesign.post_comment(
-                db.session,
-                questionnaire=questionnaire,
-                author=current_user,
-                body=form.body.data,
-                proposal=proposal,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.commit()
-            flash(_("Your comment is added."), "success")
-            return redirect(_thread_url(comment))
-    return render_template(
-        "surveys/codesign/comment_form.html",
-        questionnaire=questionnaire,
-        form=form,
+    sent = _send_comment(
+        form,
+        lambda body: codesign.post_comment(
+            db.session,
+            questionnaire=questionnaire,
+            author=current_user,
+            body=body,
+            proposal=proposal,
+        ),
+        _("Your comment is added."),
+    )
+    return sent or _comment_form_page(
+        questionnaire,
+        form,
         heading=_("Add your comment"),
         subject=_("Comment on a suggestion"),
         label=_("What do you think about this suggestion?"),
@@ -252,7 +275,6 @@ def comment_on_proposal(questionnaire_id: int, proposal_id: int):
         back_url=url_for(
             "surveys.show_proposal", questionnaire_id=questionnaire.id, proposal_id=proposal.id
         ),
-        answering=None,
     )
 
 
@@ -263,24 +285,17 @@ def reply_to_comment(questionnaire_id: int, comment_id: int):
     questionnaire = questionnaire_or_404(questionnaire_id)
     parent = _comment_or_404(questionnaire, comment_id)
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            reply = codesign.reply_to_comment(
-                db.session, parent=parent, author=current_user, body=form.body.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.commit()
-            flash(_("Your reply is added."), "success")
-            return redirect(_thread_url(reply))
-    return render_template(
-        "surveys/codesign/comment_form.html",
-        questionnaire=questionnaire,
-        form=form,
+    sent = _send_comment(
+        form,
+        lambda body: codesign.reply_to_comment(
+            db.session, parent=parent, author=current_user, body=body
+        ),
+        _("Your reply is added."),
+    )
+    return sent or _comment_form_page(
+        questionnaire,
+        form,
         heading=_("Reply"),
-        subject=None,
         label=_("Your reply"),
         button=_("Reply"),
         back_url=_thread_url(parent),
@@ -298,28 +313,20 @@ def edit_comment(questionnaire_id: int, comment_id: int):
         flash(_("You can only change your own comments, and not once removed."), "error")
         return redirect(_thread_url(comment))
     form = CommentForm(data=None if request.method == "POST" else {"body": comment.body})
-    if form.validate_on_submit():
-        try:
-            codesign.edit_comment(
-                db.session, comment=comment, editor=current_user, body=form.body.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.commit()
-            flash(_("Your comment is changed."), "success")
-            return redirect(_thread_url(comment))
-    return render_template(
-        "surveys/codesign/comment_form.html",
-        questionnaire=questionnaire,
-        form=form,
+    sent = _send_comment(
+        form,
+        lambda body: codesign.edit_comment(
+            db.session, comment=comment, editor=current_user, body=body
+        ),
+        _("Your comment is changed."),
+    )
+    return sent or _comment_form_page(
+        questionnaire,
+        form,
         heading=_("Change your comment"),
-        subject=None,
         label=_("Your comment"),
         button=_("Save your comment"),
         back_url=_thread_url(comment),
-        answering=None,
     )
 
 

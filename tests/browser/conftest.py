@@ -10,6 +10,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
@@ -21,10 +22,15 @@ from werkzeug.serving import make_server
 from peer_research import create_app
 from peer_research.accounts.models import User
 from peer_research.accounts.services import create_user
-from peer_research.db import db
+from peer_research.db import db, utcnow
 from peer_research.migrate import upgrade
 from peer_research.studies.models import Role
 from peer_research.studies.services import add_member, create_study, get_study
+from surveys import definition as d
+from surveys.codesign import services as codesign
+from surveys.codesign.models import ChangeKind
+from surveys.models import Questionnaire
+from surveys.services import add_item, create_questionnaire
 
 from support import PASSWORD, config_for_tests, fresh_database_url
 
@@ -162,6 +168,24 @@ class StudyRef:
         return f"/studies/{self.slug}/"
 
 
+@dataclass(frozen=True)
+class DesignGroup:
+    """A study, its members in the order they were named, and its questionnaire draft."""
+
+    study: StudyRef
+    people: tuple[Person, ...]
+    questionnaire_id: int
+
+    @property
+    def base(self) -> str:
+        """Return the path of the draft's pages."""
+        return f"/studies/{self.study.slug}/questionnaires/{self.questionnaire_id}"
+
+    def questionnaire(self, session) -> Questionnaire:
+        """Return the questionnaire, loaded in `session`."""
+        return session.get_one(Questionnaire, self.questionnaire_id)
+
+
 class BrowserData:
     """Create records in the live server's database through the services, and commit them.
 
@@ -219,6 +243,82 @@ class BrowserData:
         person = self.person()
         self.member(study, person, *roles)
         return study, person
+
+    @staticmethod
+    def user_of(session, person: Person) -> User:
+        """Return a browser test person's account, loaded in `session`."""
+        return session.scalars(sa.select(User).where(User.username == person.username)).one()
+
+    def design_group(self, *members: tuple) -> DesignGroup:
+        """Create a study of `members` (name, role, ...) and the first one's draft asking "age".
+
+        The draft is "What helps at home" in English, with the whole-number question "age"
+        ("How old are you?").
+        """
+        study = self.study()
+        people = []
+        for name, *roles in members:
+            person = self.person(name)
+            self.member(study, person, *roles)
+            people.append(person)
+        with self.app.app_context():
+            session = db.session
+            author = self.user_of(session, people[0])
+            questionnaire = create_questionnaire(
+                session,
+                study=get_study(session, study.slug),
+                title="What helps at home",
+                languages=[d.Language("en", "English")],
+                created_by=author,
+            )
+            add_item(
+                session,
+                questionnaire=questionnaire,
+                item=_age_question("How old are you?"),
+                changed_by=author,
+            )
+            db.commit()
+            return DesignGroup(study, tuple(people), questionnaire.id)
+
+    def open_suggestion(
+        self,
+        group: DesignGroup,
+        author: Person,
+        *,
+        label: str = "What is your age?",
+        reason: str = "Shorter, and kinder.",
+        deadline_in: timedelta | None = timedelta(days=7),
+    ) -> int:
+        """Open `author`'s rewording of the question "age", with a poll; return its id.
+
+        With `deadline_in=None` the suggestion is open for comments but has no poll yet.
+        """
+        with self.app.app_context():
+            session = db.session
+            user = self.user_of(session, author)
+            now = utcnow()
+            proposal = codesign.create_proposal(
+                session,
+                questionnaire=group.questionnaire(session),
+                author=user,
+                kind=ChangeKind.CHANGE_ITEM,
+                reason=reason,
+                item=_age_question(label),
+                target_name="age",
+                open_now=True,
+                now=now,
+            )
+            if deadline_in is not None:
+                codesign.open_proposal_poll(
+                    session, proposal=proposal, opened_by=user, deadline=now + deadline_in, now=now
+                )
+            db.commit()
+            return proposal.id
+
+
+def _age_question(label: str) -> d.Question:
+    """Return the whole-number question "age" with an English label."""
+    return d.Question(name="age", type=d.QuestionType.INTEGER, label={"en": label})
 
 
 @pytest.fixture

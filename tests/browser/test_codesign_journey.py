@@ -6,16 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from test_preview import ENGLISH, q
 
-from peer_research.accounts.models import User
-from peer_research.db import db
 from peer_research.studies.models import Role
-from peer_research.studies.services import get_study
-from surveys import definition as d
-from surveys.services import add_item, create_questionnaire
 
 pytestmark = pytest.mark.browser
 
@@ -24,25 +17,13 @@ def test_three_members_shape_the_draft_by_suggestion(
     page: Page, new_page, check_accessibility, data, sign_in
 ):
     """Add, change the answers, remove: each by suggestion, each agreed by all three."""
-    study = data.study()
-    facilitator, ada, bea = (data.person(name) for name in ("Sam Okafor", "Ada Brook", "Bea Cole"))
-    data.member(study, facilitator, Role.FACILITATOR, Role.CO_RESEARCHER)
-    data.member(study, ada, Role.CO_RESEARCHER)
-    data.member(study, bea, Role.PEER_RESEARCHER)
-    with data.app.app_context():
-        session = db.session
-        sam = session.scalars(sa.select(User).where(User.username == facilitator.username)).one()
-        questionnaire = create_questionnaire(
-            session,
-            study=get_study(session, study.slug),
-            title="What helps at home",
-            languages=[ENGLISH],
-            created_by=sam,
-        )
-        item = q("age", d.QuestionType.INTEGER, "How old are you?")
-        add_item(session, questionnaire=questionnaire, item=item, changed_by=sam)
-        db.commit()
-        base = f"/studies/{study.slug}/questionnaires/{questionnaire.id}"
+    group = data.design_group(
+        ("Sam Okafor", Role.FACILITATOR, Role.CO_RESEARCHER),
+        ("Ada Brook", Role.CO_RESEARCHER),
+        ("Bea Cole", Role.PEER_RESEARCHER),
+    )
+    facilitator, ada, bea = group.people
+    base = group.base
 
     pages = {ada.username: page}
     sign_in(page, ada)

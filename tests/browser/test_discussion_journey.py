@@ -5,18 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from test_preview import ENGLISH, q
 
-from peer_research.accounts.models import User
-from peer_research.db import db
 from peer_research.studies.models import Role
-from peer_research.studies.services import get_study
-from surveys import definition as d
-from surveys.codesign.models import ChangeKind
-from surveys.codesign.services import create_proposal
-from surveys.services import add_item, create_questionnaire
 
 pytestmark = pytest.mark.browser
 
@@ -25,35 +16,16 @@ def test_two_members_comment_reply_and_react(
     page: Page, new_page, check_accessibility, data, sign_in
 ):
     """A peer researcher asks about a question; an academic partner replies and reacts."""
-    study = data.study()
-    facilitator, bea, pat = (data.person(name) for name in ("Sam Okafor", "Bea Cole", "Pat Lin"))
-    data.member(study, facilitator, Role.FACILITATOR)
-    data.member(study, bea, Role.PEER_RESEARCHER)
-    data.member(study, pat, Role.ACADEMIC_PARTNER)
-    with data.app.app_context():
-        session = db.session
-        sam = session.scalars(sa.select(User).where(User.username == facilitator.username)).one()
-        questionnaire = create_questionnaire(
-            session,
-            study=get_study(session, study.slug),
-            title="What helps at home",
-            languages=[ENGLISH],
-            created_by=sam,
-        )
-        item = q("age", d.QuestionType.INTEGER, "How old are you?")
-        add_item(session, questionnaire=questionnaire, item=item, changed_by=sam)
-        proposal = create_proposal(
-            session,
-            questionnaire=questionnaire,
-            author=sam,
-            kind=ChangeKind.CHANGE_ITEM,
-            reason="Shorter",
-            item=q("age", d.QuestionType.INTEGER, "Your age?"),
-            target_name="age",
-            open_now=True,
-        )
-        db.commit()
-        base = f"/studies/{study.slug}/questionnaires/{questionnaire.id}"
+    group = data.design_group(
+        ("Sam Okafor", Role.FACILITATOR),
+        ("Bea Cole", Role.PEER_RESEARCHER),
+        ("Pat Lin", Role.ACADEMIC_PARTNER),
+    )
+    facilitator, bea, pat = group.people
+    proposal_id = data.open_suggestion(
+        group, facilitator, label="Your age?", reason="Shorter", deadline_in=None
+    )
+    base = group.base
 
     sign_in(page, bea)
     page.goto(f"{base}/")
@@ -99,7 +71,7 @@ def test_two_members_comment_reply_and_react(
     expect(idea).to_have_attribute("aria-pressed", "false")  # Pat's idea, not Bea's
 
     # A suggestion has its own comments, on its page.
-    page.goto(f"{base}/suggestions/{proposal.id}")
+    page.goto(f"{base}/suggestions/{proposal_id}")
     check_accessibility(page)
     page.get_by_label("What do you think about this suggestion?").fill("Shorter is kinder.")
     page.get_by_role("button", name="Add your comment").click()

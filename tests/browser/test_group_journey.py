@@ -7,16 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from test_preview import ENGLISH, q
 
-from peer_research.accounts.models import User
-from peer_research.db import db
 from peer_research.studies.models import Role
-from peer_research.studies.services import get_study
-from surveys import definition as d
-from surveys.services import add_item, create_questionnaire
 
 pytestmark = pytest.mark.browser
 
@@ -25,29 +18,13 @@ def test_three_members_discuss_suggest_vote_and_publish(
     page: Page, new_page, check_accessibility, data, sign_in
 ):
     """Discuss, suggest, block, agree, publish: the whole co-design loop, through the pages."""
-    study = data.study()
-    sam, ada, bea = (data.person(name) for name in ("Sam Okafor", "Ada Brook", "Bea Cole"))
-    data.member(study, sam, Role.FACILITATOR, Role.CO_RESEARCHER)
-    data.member(study, ada, Role.PEER_RESEARCHER)
-    data.member(study, bea, Role.ACADEMIC_PARTNER)
-    with data.app.app_context():
-        session = db.session
-        author = session.scalars(sa.select(User).where(User.username == sam.username)).one()
-        questionnaire = create_questionnaire(
-            session,
-            study=get_study(session, study.slug),
-            title="What helps at home",
-            languages=[ENGLISH],
-            created_by=author,
-        )
-        add_item(
-            session,
-            questionnaire=questionnaire,
-            item=q("age", d.QuestionType.INTEGER, "How old are you?"),
-            changed_by=author,
-        )
-        db.commit()
-        base = f"/studies/{study.slug}/questionnaires/{questionnaire.id}"
+    group = data.design_group(
+        ("Sam Okafor", Role.FACILITATOR, Role.CO_RESEARCHER),
+        ("Ada Brook", Role.PEER_RESEARCHER),
+        ("Bea Cole", Role.ACADEMIC_PARTNER),
+    )
+    sam, ada, bea = group.people
+    base = group.base
     pages = {"ada": page, "bea": new_page(), "sam": new_page()}
     for name, person in (("ada", ada), ("bea", bea), ("sam", sam)):
         sign_in(pages[name], person)

@@ -3,68 +3,28 @@ losing what someone is typing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from test_preview import ENGLISH, q
 
-from peer_research.accounts.models import User
-from peer_research.db import db, utcnow
+from peer_research.db import db
 from peer_research.studies.models import Role
-from peer_research.studies.services import get_study
-from surveys import definition as d
 from surveys.codesign import services as codesign
-from surveys.codesign.models import ChangeKind, Position, Proposal
-from surveys.services import add_item, create_questionnaire
+from surveys.codesign.models import Position, Proposal
 
 pytestmark = pytest.mark.browser
 
 
-def _user(session, person) -> User:
-    return session.scalars(sa.select(User).where(User.username == person.username)).one()
-
-
 def _setup(data):
     """Make a group of three and an open suggestion with a poll; return what the test needs."""
-    study = data.study()
-    people = [data.person(name) for name in ("Sam Okafor", "Ada Brook", "Bea Cole")]
-    data.member(study, people[0], Role.FACILITATOR, Role.CO_RESEARCHER)
-    for person in people[1:]:
-        data.member(study, person, Role.CO_RESEARCHER)
-    with data.app.app_context():
-        session = db.session
-        sam, ada = _user(session, people[0]), _user(session, people[1])
-        questionnaire = create_questionnaire(
-            session,
-            study=get_study(session, study.slug),
-            title="What helps at home",
-            languages=[ENGLISH],
-            created_by=sam,
-        )
-        add_item(
-            session,
-            questionnaire=questionnaire,
-            item=q("age", d.QuestionType.INTEGER, "How old are you?"),
-            changed_by=sam,
-        )
-        proposal = codesign.create_proposal(
-            session,
-            questionnaire=questionnaire,
-            author=ada,
-            kind=ChangeKind.CHANGE_ITEM,
-            reason="Shorter, and it sounds kinder.",
-            item=q("age", d.QuestionType.INTEGER, "What is your age?"),
-            target_name="age",
-            open_now=True,
-        )
-        codesign.open_proposal_poll(
-            session, proposal=proposal, opened_by=ada, deadline=utcnow() + timedelta(days=7)
-        )
-        db.commit()
-        base = f"/studies/{study.slug}/questionnaires/{questionnaire.id}"
-        return base, people, proposal.id
+    group = data.design_group(
+        ("Sam Okafor", Role.FACILITATOR, Role.CO_RESEARCHER),
+        ("Ada Brook", Role.CO_RESEARCHER),
+        ("Bea Cole", Role.CO_RESEARCHER),
+    )
+    proposal_id = data.open_suggestion(
+        group, group.people[1], reason="Shorter, and it sounds kinder."
+    )
+    return group.base, list(group.people), proposal_id
 
 
 def _vote(data, person, proposal_id: int) -> None:
@@ -73,7 +33,7 @@ def _vote(data, person, proposal_id: int) -> None:
         session = db.session
         poll = codesign.latest_poll(session, session.get_one(Proposal, proposal_id))
         codesign.cast_vote(
-            session, poll=poll, voter=_user(session, person), position=Position.AGREE
+            session, poll=poll, voter=data.user_of(session, person), position=Position.AGREE
         )
         db.commit()
 

@@ -5,18 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from test_preview import ENGLISH, q
 
-from peer_research.accounts.models import User
-from peer_research.db import db, utcnow
 from peer_research.studies.models import Role
-from peer_research.studies.services import get_study
-from surveys import definition as d
-from surveys.codesign import services as codesign
-from surveys.codesign.models import ChangeKind
-from surveys.services import add_item, create_questionnaire
 
 pytestmark = pytest.mark.browser
 
@@ -25,46 +16,11 @@ def test_a_member_hears_of_a_suggestion_opens_it_and_changes_a_choice(
     page: Page, check_accessibility, data, sign_in
 ):
     """Ada suggests a change; Bea sees the count, opens it, and turns off e-mail for decisions."""
-    study = data.study()
-    ada, bea = data.person("Ada Brook"), data.person("Bea Cole")
-    data.member(study, ada, Role.FACILITATOR, Role.CO_RESEARCHER)
-    data.member(study, bea, Role.PEER_RESEARCHER)
-    with data.app.app_context():
-        session = db.session
-        author = session.scalars(sa.select(User).where(User.username == ada.username)).one()
-        questionnaire = create_questionnaire(
-            session,
-            study=get_study(session, study.slug),
-            title="What helps at home",
-            languages=[ENGLISH],
-            created_by=author,
-        )
-        add_item(
-            session,
-            questionnaire=questionnaire,
-            item=q("age", d.QuestionType.INTEGER, "How old are you?"),
-            changed_by=author,
-        )
-        now = utcnow()
-        proposal = codesign.create_proposal(
-            session,
-            questionnaire=questionnaire,
-            author=author,
-            kind=ChangeKind.CHANGE_ITEM,
-            reason="Shorter, and kinder.",
-            item=q("age", d.QuestionType.INTEGER, "What is your age?"),
-            target_name="age",
-            open_now=True,
-            now=now,
-        )
-        codesign.open_proposal_poll(
-            session,
-            proposal=proposal,
-            opened_by=author,
-            deadline=now + timedelta(days=5),
-            now=now,
-        )
-        db.commit()
+    group = data.design_group(
+        ("Ada Brook", Role.FACILITATOR, Role.CO_RESEARCHER), ("Bea Cole", Role.PEER_RESEARCHER)
+    )
+    study, (ada, bea) = group.study, group.people
+    data.open_suggestion(group, ada, deadline_in=timedelta(days=5))
 
     sign_in(page, bea)
     page.goto(study.path)

@@ -4,16 +4,13 @@ compare versions on a phone, and set how the group decides. axe-core checks ever
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from test_preview import ENGLISH, q
+from test_preview import q
 
-from peer_research.accounts.models import User
 from peer_research.db import db
 from peer_research.studies.models import Role
-from peer_research.studies.services import get_study
 from surveys import definition as d
-from surveys.services import add_item, create_questionnaire, publish_version
+from surveys.services import add_item, publish_version
 
 pytestmark = pytest.mark.browser
 
@@ -22,25 +19,11 @@ def test_the_group_publishes_compares_and_sets_its_rule(
     page: Page, check_accessibility, data, sign_in
 ):
     """A facilitator (the whole design group here) asks to publish and agrees; then compares."""
-    study = data.study()
-    sam = data.person("Sam Okafor")
-    data.member(study, sam, Role.FACILITATOR, Role.CO_RESEARCHER)
+    group = data.design_group(("Sam Okafor", Role.FACILITATOR, Role.CO_RESEARCHER))
+    study, (sam,) = group.study, group.people
     with data.app.app_context():
         session = db.session
-        user = session.scalars(sa.select(User).where(User.username == sam.username)).one()
-        questionnaire = create_questionnaire(
-            session,
-            study=get_study(session, study.slug),
-            title="What helps at home",
-            languages=[ENGLISH],
-            created_by=user,
-        )
-        add_item(
-            session,
-            questionnaire=questionnaire,
-            item=q("age", d.QuestionType.INTEGER, "How old are you?"),
-            changed_by=user,
-        )
+        user, questionnaire = data.user_of(session, sam), group.questionnaire(session)
         publish_version(session, questionnaire=questionnaire, published_by=user)
         add_item(
             session,
@@ -49,7 +32,7 @@ def test_the_group_publishes_compares_and_sets_its_rule(
             changed_by=user,
         )
         db.commit()
-        base = f"/studies/{study.slug}/questionnaires/{questionnaire.id}"
+    base = group.base
 
     sign_in(page, sam)
     page.goto(f"{base}/")

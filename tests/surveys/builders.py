@@ -9,6 +9,7 @@ from peer_research.db import utcnow
 from surveys import definition as d
 from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind, Position
+from surveys.services import create_questionnaire
 
 from support import TEST_SECRET_KEY
 
@@ -96,3 +97,17 @@ def everyone_votes(session, poll, voters, position=Position.AGREE, *, now=None):
             session, poll=poll, voter=voter, position=position, voter_key=KEY, now=now
         )
     return decision
+
+
+def another_questionnaire(session, group, *, title="Another", study=None, created_by=None):
+    """Create an empty English questionnaire (in the group's study, by Sam), commit; return it."""
+    with group.app.app_context():
+        created = create_questionnaire(
+            session,
+            study=study or group.study,
+            title=title,
+            languages=[ENGLISH],
+            created_by=created_by or group.sam,
+        )
+    session.commit()
+    return created

@@ -17,8 +17,8 @@ from surveys.codesign import services as codesign
 from surveys.codesign.models import Proposal, ProposalState, RuleKind
 from surveys.codesign.rules import Rule
 
+from builders import another_questionnaire, open_suggestion, question
 from builders import deadline_boxes as _day
-from builders import open_suggestion, question
 from builders import page_html as _page
 
 
@@ -226,15 +226,7 @@ def test_academic_partner_of_another_study_is_refused(
 def test_suggestion_of_another_questionnaire_is_not_found(app, client, auth, group, db_session):
     """A suggestion's address under another questionnaire answers 404."""
     proposal = _open(app, db_session, group)
-    with app.app_context():
-        other = drafts.create_questionnaire(
-            db_session,
-            study=group.study,
-            title="Another",
-            languages=[d.Language("en", "English")],
-            created_by=group.sam,
-        )
-    db_session.commit()
+    other = another_questionnaire(db_session, group, title="Another")
     auth.sign_in(group.ada)
     other_base = f"/studies/{group.study.slug}/questionnaires/{other.id}"
     assert client.get(f"{other_base}/suggestions/{proposal.id}").status_code == 404
@@ -608,15 +600,7 @@ def test_changing_a_suggestion_of_another_questionnaire_is_not_found(
     auth.sign_in(group.ada)
     _suggest(client, group, **DRAFT, suggest=None)
     proposal = _latest(db_session)
-    with app.app_context():
-        other = drafts.create_questionnaire(
-            db_session,
-            study=group.study,
-            title="Another",
-            languages=[d.Language("en", "English")],
-            created_by=group.sam,
-        )
-    db_session.commit()
+    other = another_questionnaire(db_session, group, title="Another")
     other_base = f"/studies/{group.study.slug}/questionnaires/{other.id}"
     assert client.get(f"{other_base}/suggestions/{proposal.id}/change").status_code == 404
     response = client.post(f"{other_base}/suggestions/{proposal.id}/open", data=_day(3))

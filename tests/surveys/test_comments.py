@@ -16,7 +16,7 @@ from surveys.codesign import services as codesign
 from surveys.codesign import signals
 from surveys.codesign.models import ChangeKind, Comment, CommentReaction, Reaction
 
-from builders import age_question, home_question, open_suggestion, question
+from builders import age_question, another_questionnaire, home_question, open_suggestion, question
 
 NOW = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -115,13 +115,7 @@ def test_comments_on_a_suggestion_are_its_own_threads(db_session, group):
 def test_a_suggestion_of_another_questionnaire_is_refused(
     db_session, group, questionnaire, facilitator
 ):
-    other = drafts.create_questionnaire(
-        db_session,
-        study=group.study,
-        title="Other",
-        languages=[d.Language("en", "English")],
-        created_by=group.sam,
-    )
+    other = another_questionnaire(db_session, group, title="Other")
     proposal = _proposal(db_session, group)
     with pytest.raises(DomainError, match="not about this questionnaire"):
         codesign.post_comment(
@@ -313,13 +307,7 @@ def test_an_unknown_reaction_is_refused(db_session, group):
 
 def test_get_comment_only_finds_comments_of_the_questionnaire(db_session, group):
     comment = _comment(db_session, group)
-    other = drafts.create_questionnaire(
-        db_session,
-        study=group.study,
-        title="Other",
-        languages=[d.Language("en", "English")],
-        created_by=group.sam,
-    )
+    other = another_questionnaire(db_session, group, title="Other")
     assert (
         codesign.get_comment(db_session, questionnaire=group.questionnaire, comment_id=comment.id)
         == comment

@@ -15,7 +15,7 @@ from surveys import services as drafts
 from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind, Comment, CommentReaction
 
-from builders import age_question, home_question, open_suggestion, question
+from builders import age_question, another_questionnaire, home_question, open_suggestion, question
 from builders import page_html as _page
 
 
@@ -288,24 +288,11 @@ def test_a_comment_of_another_questionnaire_or_study_is_not_found(
     app, client, auth, group, db_session, make_member, facilitator
 ):
     comment = _post_comment(app, db_session, group, group.ada)
-    with app.app_context():
-        other = drafts.create_questionnaire(
-            db_session,
-            study=group.study,
-            title="Other",
-            languages=[d.Language("en", "English")],
-            created_by=group.sam,
-        )
+    other = another_questionnaire(db_session, group, title="Other")
     elsewhere = make_member(roles=[Role.FACILITATOR])
-    with app.app_context():
-        foreign_questionnaire = drafts.create_questionnaire(
-            db_session,
-            study=elsewhere.study,
-            title="Foreign",
-            languages=[d.Language("en", "English")],
-            created_by=elsewhere.user,
-        )
-    db_session.commit()
+    foreign_questionnaire = another_questionnaire(
+        db_session, group, title="Foreign", study=elsewhere.study, created_by=elsewhere.user
+    )
     auth.sign_in(group.ada)
     other_base = f"/studies/{group.study.slug}/questionnaires/{other.id}"
     for action in ("reply", "edit", "remove", "react"):
@@ -366,15 +353,7 @@ def test_an_empty_comment_on_a_suggestion_is_refused_on_its_own_page(
 
 def test_a_suggestion_of_another_questionnaire_is_not_found(app, client, auth, group, db_session):
     proposal = _proposal(app, db_session, group)
-    with app.app_context():
-        other = drafts.create_questionnaire(
-            db_session,
-            study=group.study,
-            title="Other",
-            languages=[d.Language("en", "English")],
-            created_by=group.sam,
-        )
-    db_session.commit()
+    other = another_questionnaire(db_session, group, title="Other")
     auth.sign_in(group.ada)
     url = (
         f"/studies/{group.study.slug}/questionnaires/{other.id}/suggestions/{proposal.id}/comments"

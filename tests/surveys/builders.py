@@ -111,3 +111,15 @@ def another_questionnaire(session, group, *, title="Another", study=None, create
         )
     session.commit()
     return created
+
+
+def set_group_rule(session, group, **settings):
+    """Set how the group decides (`DecisionSettings` fields), as Sam; commit."""
+    with group.app.app_context():
+        codesign.set_decision_rule(
+            session,
+            study=group.study,
+            settings=codesign.DecisionSettings(**settings),
+            set_by=group.sam,
+        )
+    session.commit()

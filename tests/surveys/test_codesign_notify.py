@@ -19,7 +19,7 @@ from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind, Comment, Position
 from surveys.codesign.rules import DEFAULT_RULE
 
-from builders import KEY, open_suggestion, question
+from builders import KEY, open_suggestion, question, set_group_rule
 from support import page_text
 
 POSITION_WORDS = ("Agree", "Abstain", "Disagree", "Block", "agree:", "block:")
@@ -57,14 +57,7 @@ def _messages(db_session, person, topic=None) -> list[str]:
 
 
 def _anonymous(db_session, group):
-    with group.app.app_context():
-        codesign.set_decision_rule(
-            db_session,
-            study=group.study,
-            settings=codesign.DecisionSettings(rule=DEFAULT_RULE, anonymous_polls=True),
-            set_by=group.sam,
-        )
-    db_session.commit()
+    set_group_rule(db_session, group, rule=DEFAULT_RULE, anonymous_polls=True)
 
 
 # Signals -----------------------------------------------------------------------------------
@@ -330,13 +323,8 @@ def test_a_broken_mail_server_never_breaks_the_reminder(
 
 def test_a_direct_edit_is_told_to_everyone_but_its_maker(db_session, group):
     """A facilitator's direct edit reaches the rest of the group, naming who made it."""
+    set_group_rule(db_session, group, rule=DEFAULT_RULE, allow_direct_edits=True)
     with group.app.app_context():
-        codesign.set_decision_rule(
-            db_session,
-            study=group.study,
-            settings=codesign.DecisionSettings(rule=DEFAULT_RULE, allow_direct_edits=True),
-            set_by=group.sam,
-        )
         proposal = codesign.create_proposal(
             db_session,
             questionnaire=group.questionnaire,

@@ -27,7 +27,7 @@ from surveys.codesign.models import (
 )
 from surveys.codesign.rules import Rule
 
-from builders import KEY, age_question, home_question, question, section
+from builders import KEY, age_question, home_question, question, section, set_group_rule
 
 NOW = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
 DEADLINE = NOW + timedelta(days=7)
@@ -43,13 +43,8 @@ def group(make_design_group):
 
 
 def _set_rule(db_session, group, rule, *, anonymous=False, direct_edits=False):
-    codesign.set_decision_rule(
-        db_session,
-        study=group.study,
-        settings=codesign.DecisionSettings(
-            rule=rule, anonymous_polls=anonymous, allow_direct_edits=direct_edits
-        ),
-        set_by=group.sam,
+    set_group_rule(
+        db_session, group, rule=rule, anonymous_polls=anonymous, allow_direct_edits=direct_edits
     )
 
 

@@ -13,11 +13,10 @@ from peer_research.db import utcnow
 from peer_research.studies.models import Role
 from surveys import definition as d
 from surveys import services as drafts
-from surveys.codesign import services as codesign
 from surveys.codesign.models import Proposal, ProposalState, RuleKind
 from surveys.codesign.rules import Rule
 
-from builders import another_questionnaire, open_suggestion, question
+from builders import another_questionnaire, open_suggestion, question, set_group_rule
 from builders import deadline_boxes as _day
 from builders import page_html as _page
 
@@ -254,14 +253,7 @@ def test_only_the_author_can_withdraw(app, client, auth, group, db_session):
 
 def test_anonymous_polls_show_no_names_with_votes(app, client, auth, group, db_session):
     """In an anonymous poll nobody sees who voted how, not even a facilitator."""
-    with app.app_context():
-        codesign.set_decision_rule(
-            db_session,
-            study=group.study,
-            settings=codesign.DecisionSettings(rule=Rule(RuleKind.CONSENT), anonymous_polls=True),
-            set_by=group.sam,
-        )
-    db_session.commit()
+    set_group_rule(db_session, group, rule=Rule(RuleKind.CONSENT), anonymous_polls=True)
     proposal = _open(app, db_session, group)
     auth.sign_in(group.ada)
     page = _page(
@@ -317,14 +309,7 @@ def test_draft_offers_suggestions_to_the_whole_co_design_group(client, auth, gro
 
 def _allow_direct_edits(app, db_session, group):
     """Let the study's facilitators change the draft without a vote."""
-    with app.app_context():
-        codesign.set_decision_rule(
-            db_session,
-            study=group.study,
-            settings=codesign.DecisionSettings(allow_direct_edits=True),
-            set_by=group.sam,
-        )
-    db_session.commit()
+    set_group_rule(db_session, group, allow_direct_edits=True)
 
 
 def _add_item(app, db_session, group, item):

@@ -22,7 +22,7 @@ from surveys.models import QuestionnaireVersion
 
 from builders import deadline_boxes as _day
 from builders import page_html as _page
-from builders import question
+from builders import question, set_group_rule
 
 
 @pytest.fixture
@@ -243,14 +243,7 @@ def test_bad_rule_settings_are_refused_beside_the_field(client, auth, group, db_
 
 
 def test_the_group_changes_its_rule_by_an_anonymous_vote(client, auth, group, db_session, app):
-    with app.app_context():
-        codesign.set_decision_rule(
-            db_session,
-            study=group.study,
-            settings=codesign.DecisionSettings(anonymous_polls=True),
-            set_by=group.sam,
-        )
-    db_session.commit()
+    set_group_rule(db_session, group, anonymous_polls=True)
     auth.sign_in(group.pat)
     form = _page(client.get(f"{group.studies}/how-we-decide/suggest"))
     assert "Suggest a new rule" in form and "Why?" in form
@@ -430,14 +423,7 @@ def test_the_pdf_holds_the_changelog_and_every_decision(
 def test_the_pdf_of_an_anonymous_poll_never_names_voters(
     client, auth, group, db_session, app, tmp_path
 ):
-    with app.app_context():
-        codesign.set_decision_rule(
-            db_session,
-            study=group.study,
-            settings=codesign.DecisionSettings(anonymous_polls=True),
-            set_by=group.sam,
-        )
-    db_session.commit()
+    set_group_rule(db_session, group, anonymous_polls=True)
     _publish_by_vote(client, auth, group)
     _accepted_change(app, db_session, group)
     _publish_by_vote(client, auth, group)

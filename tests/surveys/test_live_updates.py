@@ -10,7 +10,7 @@ from surveys.codesign import services as codesign
 from surveys.codesign.models import Position, RuleKind
 from surveys.codesign.rules import Rule
 
-from builders import open_suggestion
+from builders import open_suggestion, set_group_rule
 
 A_YEAR = timedelta(days=365)
 
@@ -60,13 +60,7 @@ def test_changing_an_anonymous_vote_leaves_the_fingerprint_alone(
 ):
     """Watching the fingerprint must not reveal when someone changes an anonymous vote."""
     study, sam, ada = group.study, group.sam, group.ada
-    with app.app_context():
-        codesign.set_decision_rule(
-            db_session,
-            study=study,
-            settings=codesign.DecisionSettings(rule=Rule(RuleKind.CONSENT), anonymous_polls=True),
-            set_by=sam,
-        )
+    set_group_rule(db_session, group, rule=Rule(RuleKind.CONSENT), anonymous_polls=True)
     _proposal, poll = open_suggestion(db_session, group, deadline_in=A_YEAR)
     with app.app_context():
         key = codesign.derive_voter_key(app.config["SECRET_KEY"])

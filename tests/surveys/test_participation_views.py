@@ -12,7 +12,7 @@ from surveys.codesign import services as codesign
 from surveys.codesign.models import Comment, Position
 from surveys.codesign.rules import DEFAULT_RULE
 
-from builders import KEY, open_suggestion
+from builders import KEY, open_suggestion, set_group_rule
 from support import page_text
 
 
@@ -102,14 +102,7 @@ def test_removed_comments_do_not_count(client, auth, db_session, group):
 
 def test_anonymous_polls_show_only_that_someone_voted(client, auth, db_session, group):
     """In an anonymous poll the page counts votes but never shows a position or a reason."""
-    with group.app.app_context():
-        codesign.set_decision_rule(
-            db_session,
-            study=group.study,
-            settings=codesign.DecisionSettings(rule=DEFAULT_RULE, anonymous_polls=True),
-            set_by=group.sam,
-        )
-    db_session.commit()
+    set_group_rule(db_session, group, rule=DEFAULT_RULE, anonymous_polls=True)
     _proposal, poll = _suggest(db_session, group, group.ada)
     with group.app.app_context():
         codesign.cast_vote(

@@ -21,7 +21,7 @@ from surveys.codesign.models import (
 )
 from surveys.codesign.rules import Rule
 
-from builders import age_question, everyone_votes, question, section
+from builders import age_question, everyone_votes, question, section, set_group_rule
 
 NOW = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
 DEADLINE = NOW + timedelta(days=7)
@@ -77,12 +77,7 @@ def _poll_and_agree(db_session, group, proposal):
 
 
 def _allow_direct_edits(db_session, group):
-    codesign.set_decision_rule(
-        db_session,
-        study=group.study,
-        settings=codesign.DecisionSettings(rule=Rule(RuleKind.CONSENT), allow_direct_edits=True),
-        set_by=group.sam,
-    )
+    set_group_rule(db_session, group, rule=Rule(RuleKind.CONSENT), allow_direct_edits=True)
 
 
 # Writing ---------------------------------------------------------------------------------

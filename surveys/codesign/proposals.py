@@ -385,9 +385,15 @@ def _close_outdated_polls(session: Session, *, proposal: Proposal, editor: User)
     The log records it as closed without deciding (the old version was taken back); the
     updated proposal gets a new poll when its author puts it to the group again.
     """
-    from surveys.codesign.polls import cancel_polls_of  # polls build on proposals
+    from surveys.codesign.closing import CancelReason, cancel_polls_of  # closing builds on this
 
-    cancel_polls_of(session, proposal=proposal, cancelled_by=editor, now=utcnow())
+    cancel_polls_of(
+        session,
+        proposal=proposal,
+        cancelled_by=editor,
+        now=utcnow(),
+        reason=CancelReason.UPDATED,
+    )
 
 
 def open_proposal(
@@ -432,12 +438,18 @@ def withdraw_proposal(
     session: Session, *, proposal: Proposal, withdrawn_by: User, now: datetime | None = None
 ) -> Proposal:
     """Take back one's own proposal; a poll on it closes without deciding anything."""
-    from surveys.codesign.polls import cancel_polls_of  # polls build on proposals
+    from surveys.codesign.closing import CancelReason, cancel_polls_of  # closing builds on this
 
     _require_author(proposal, withdrawn_by)
     proposal.withdraw()
     session.flush()
-    cancel_polls_of(session, proposal=proposal, cancelled_by=withdrawn_by, now=now or utcnow())
+    cancel_polls_of(
+        session,
+        proposal=proposal,
+        cancelled_by=withdrawn_by,
+        now=now or utcnow(),
+        reason=CancelReason.WITHDRAWN,
+    )
     record(
         session,
         Action.PROPOSAL_WITHDRAWN,

@@ -4,6 +4,7 @@ Proposals live in `proposals.py`, the study's settings in `settings.py`, polls a
 in `polls.py`, the decision log in `log.py`; this module gathers their public functions.
 """
 
+from surveys.codesign.closing import close_due_polls, close_poll
 from surveys.codesign.comments import (
     CommentEntry,
     ReactionCount,
@@ -27,11 +28,7 @@ from surveys.codesign.log import (
 )
 from surveys.codesign.polls import (
     anonymous_reasons,
-    cast_vote,
-    close_due_polls,
-    close_poll,
     decision_of,
-    derive_voter_key,
     everyone_voted,
     has_voted,
     latest_poll,
@@ -72,6 +69,7 @@ from surveys.codesign.translating import (
     languages_change,
     translation_items,
 )
+from surveys.codesign.voting import cast_vote, derive_voter_key
 
 __all__ = [
     "DESIGN_GROUP_ROLES",

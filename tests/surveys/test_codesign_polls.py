@@ -529,3 +529,46 @@ def test_the_decision_log_shows_each_change_with_its_proposal_votes_and_outcome(
     assert log[0].change["before"]["label"] == {"en": "How old are you?"}
     assert log[0].change["after"]["label"] == {"en": "Your age?"}
     assert log[1].decided_by is None
+
+
+def test_updating_a_suggestion_closes_its_old_poll_saying_it_was_updated(db_session, group):
+    winner = _proposal(db_session, group)
+    other = _proposal(
+        db_session,
+        group,
+        group.pat,
+        target_name="age",
+        item=question("age", d.QuestionType.INTEGER, label={"en": "Age in years"}),
+    )
+    old_poll = _poll(db_session, group, other)
+    winning_poll = _poll(db_session, group, winner)
+    for person in group.everyone:
+        _vote(db_session, winning_poll, person, Position.AGREE)
+    assert other.state == ProposalState.NEEDS_UPDATE
+    assert old_poll.is_open  # its votes were on words that no longer fit the question
+
+    codesign.edit_proposal(
+        db_session,
+        proposal=other,
+        editor=group.pat,
+        reason="Still clearer",
+        item=question("age", d.QuestionType.INTEGER, label={"en": "Your age in years?"}),
+    )
+    codesign.open_proposal(db_session, proposal=other, opened_by=group.pat, now=NOW)
+    new_poll = _poll(db_session, group, other)
+    codesign.withdraw_proposal(
+        db_session, proposal=other, withdrawn_by=group.pat, now=NOW + timedelta(hours=1)
+    )
+
+    log = {e.decision.poll_id: e for e in codesign.decision_log(db_session, group.questionnaire)}
+    updated, withdrawn = log[old_poll.id], log[new_poll.id]
+    assert (updated.outcome, updated.applied) == (Outcome.CANCELLED, False)
+    assert updated.statement == (
+        "The suggestion was updated after the question changed, so this poll closed without "
+        "deciding; its author can put the updated suggestion to the group again."
+    )
+    assert "withdrawn" not in updated.reason
+    assert withdrawn.outcome == Outcome.CANCELLED
+    assert withdrawn.statement == (
+        "The suggestion was withdrawn before the poll closed, so nothing was decided."
+    )

@@ -33,8 +33,10 @@ from surveys.models import Questionnaire
 from surveys.views import blueprint
 from surveys.views.common import (
     CO_DESIGN_GROUP,
+    EDITOR_KINDS,
     STATE_NAMES,
     describe_place,
+    items_inside,
     may_suggest,
     proposal_or_404,
     proposal_title,
@@ -87,12 +89,6 @@ STATUS_NAMES = {
     "text": {"added": _l("added"), "removed": _l("taken out"), "changed": None},
     "choice": {"added": _l("a new answer"), "removed": _l("answer taken out"), "changed": None},
 }
-# Kinds whose suggestions are written on the editor's pages (so "change" leads there).
-EDITOR_KINDS = frozenset(
-    {ChangeKind.ADD_ITEM, ChangeKind.CHANGE_ITEM, ChangeKind.MOVE_ITEM, ChangeKind.REMOVE_ITEM}
-)
-
-
 # Forms ----------------------------------------------------------------------------------
 
 
@@ -297,9 +293,7 @@ def _proposal_context(questionnaire: Questionnaire, proposal: Proposal) -> dict:
             context["now_words"] = describe_place(draft, **now.__dict__, language=language)
         current = draft.find(proposal.target_name)
         if isinstance(current, d.Section) and proposal.kind == ChangeKind.REMOVE_ITEM:
-            context["inside"] = [
-                child for child, _parents in d.FormDefinition("", (), (current,)).walk()
-            ][1:]
+            context["inside"] = items_inside(current)
     if proposal.state == ProposalState.NEEDS_UPDATE and proposal.kind != ChangeKind.ADD_ITEM:
         current = draft.find(proposal.target_name)
         if current is not None:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from peer_research.access import members_with
 from peer_research.db import db
 from peer_research.studies.models import Role
+from surveys import definition as d
 from surveys import services
 from surveys.codesign.comments import is_private
 from surveys.codesign.models import ChangeKind, Proposal, ProposalState
@@ -33,6 +34,17 @@ def questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
     if questionnaire is None:
         abort(404, _("That questionnaire is not part of this study."))
     return questionnaire
+
+
+# Kinds whose suggestions are written on the editor's pages (so "change" leads there).
+EDITOR_KINDS = frozenset(
+    {ChangeKind.ADD_ITEM, ChangeKind.CHANGE_ITEM, ChangeKind.MOVE_ITEM, ChangeKind.REMOVE_ITEM}
+)
+
+
+def items_inside(item: d.Item) -> list[d.Item]:
+    """Return every item inside a section, at any depth, in order (none for a question)."""
+    return [child for child, _parents in d.FormDefinition("", (), (item,)).walk()][1:]
 
 
 def visible_to_me(proposal: Proposal) -> bool:

@@ -7,7 +7,7 @@ other (`ChangeKind.CHANGE_ITEM` through the shared suggestion form).
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,20 +21,19 @@ from peer_research.db import db
 from peer_research.errors import DomainError
 from surveys import definition as d
 from surveys import media, services
-from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind, Proposal
 from surveys.models import Questionnaire
 from surveys.views import blueprint
 from surveys.views.common import (
     CO_DESIGN_GROUP,
-    hidden_revision,
     questionnaire_or_404,
 )
 from surveys.views.suggesting import (
     SuggestionForm,
+    after_sending,
     may_change_now,
-    proposal_url,
-    send_suggestion,
+    seen_revision,
+    suggest,
     suggestion_defaults,
 )
 
@@ -109,27 +108,19 @@ def _suggest(
     form: SuggestionForm, questionnaire: Questionnaire, name: str, changed: d.Question
 ) -> Proposal | None:
     """Send the question with its picture changed as the author's suggestion."""
-    seen = hidden_revision(form.revision.data)
-    return send_suggestion(
+    return suggest(
         form,
-        lambda: codesign.create_proposal(
-            db.session,
-            questionnaire=questionnaire,
-            author=current_user,
-            kind=ChangeKind.CHANGE_ITEM,
-            reason=form.reason.data,
-            item=changed,
-            target_name=name,
-            base_revision=seen if seen is not None else -1,
-        ),
+        questionnaire,
+        ChangeKind.CHANGE_ITEM,
+        item=changed,
+        target_name=name,
+        base_revision=seen_revision(form),
     )
 
 
 def _done(form: SuggestionForm, proposal: Proposal, questionnaire, name: str, target: str):
     """Go to the suggestion, or (a change made at once) back to the picture."""
-    if form.change_now.data:
-        return redirect(_pictures_url(questionnaire, name, target))
-    return redirect(proposal_url(proposal))
+    return after_sending(form, proposal, _pictures_url(questionnaire, name, target))
 
 
 @blueprint.route(f"{ITEMS}/items/<name>/images", methods=["GET", "POST"])

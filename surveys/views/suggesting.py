@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from flask import flash, g, url_for
+from flask import flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,8 +28,9 @@ from peer_research.db import db, utcnow
 from peer_research.errors import DomainError
 from peer_research.forms import show_domain_error
 from surveys.codesign import services as codesign
-from surveys.codesign.models import Proposal
-from surveys.views.common import is_facilitator
+from surveys.codesign.models import ChangeKind, Proposal
+from surveys.models import Questionnaire
+from surveys.views.common import hidden_revision, is_facilitator
 
 DECIDE_WITHIN = timedelta(days=7)
 
@@ -152,3 +153,31 @@ def proposal_url(proposal: Proposal) -> str:
         questionnaire_id=proposal.questionnaire_id,
         proposal_id=proposal.id,
     )
+
+
+def seen_revision(form: FlaskForm) -> int:
+    """Return the item's draft revision the form was written against (-1: not known)."""
+    seen = hidden_revision(form.revision.data)
+    return seen if seen is not None else -1
+
+
+def suggest(
+    form: SuggestionForm, questionnaire: Questionnaire, kind: ChangeKind, **change
+) -> Proposal | None:
+    """Write a new suggestion of this kind from a change form and send it (`send_suggestion`)."""
+    return send_suggestion(
+        form,
+        lambda: codesign.create_proposal(
+            db.session,
+            questionnaire=questionnaire,
+            author=current_user,
+            kind=kind,
+            reason=form.reason.data,
+            **change,
+        ),
+    )
+
+
+def after_sending(form: SuggestionForm, proposal: Proposal, back_url: str):
+    """Go to the suggestion; after a change made at once (no vote), back to `back_url`."""
+    return redirect(back_url if form.change_now.data else proposal_url(proposal))

@@ -19,7 +19,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -42,8 +42,8 @@ from surveys.views import blueprint
 from surveys.views.common import CO_DESIGN_GROUP, may_suggest, questionnaire_or_404
 from surveys.views.suggesting import (
     SuggestionForm,
+    after_sending,
     may_change_now,
-    proposal_url,
     send_suggestion,
     suggestion_defaults,
 )
@@ -391,7 +391,7 @@ def _state_words(proposal: Proposal) -> str:
 
 def _done(form: SuggestionForm, proposal: Proposal, fallback: str):
     """Go to the suggestion, or (for a change made at once) back to the translations."""
-    return redirect(fallback if form.change_now.data else proposal_url(proposal))
+    return after_sending(form, proposal, fallback)
 
 
 @blueprint.route(f"{TRANSLATIONS}/new", methods=["GET", "POST"])

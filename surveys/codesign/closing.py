@@ -19,6 +19,12 @@ from peer_research.audit.services import Action, record
 from peer_research.errors import DomainError
 from surveys import services as drafts
 from surveys.codesign import rules, signals
+from surveys.codesign.applying import (
+    apply_proposal,
+    change_record,
+    changed_names,
+    mark_linked_needs_update,
+)
 from surveys.codesign.models import (
     Decision,
     EntryKind,
@@ -30,12 +36,6 @@ from surveys.codesign.models import (
     ProposalState,
 )
 from surveys.codesign.polls import everyone_voted, open_polls_where, positions, study_of
-from surveys.codesign.proposals import (
-    apply_proposal,
-    change_record,
-    changed_names,
-    mark_linked_needs_update,
-)
 from surveys.codesign.settings import DecisionSettings, set_decision_rule
 from surveys.models import Questionnaire
 

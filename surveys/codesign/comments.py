@@ -28,6 +28,7 @@ from peer_research.studies.models import Role
 from peer_research.studies.services import get_membership
 from surveys import services as drafts
 from surveys.codesign import signals
+from surveys.codesign.group import require_design_member
 from surveys.codesign.models import (
     Comment,
     CommentReaction,
@@ -35,7 +36,6 @@ from surveys.codesign.models import (
     ProposalState,
     Reaction,
 )
-from surveys.codesign.proposals import require_design_member
 from surveys.models import Questionnaire
 
 MAX_BODY = 5000

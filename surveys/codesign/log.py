@@ -1,7 +1,7 @@
 """The decision log: every change to a draft with its proposal, votes and outcome.
 
 There is no way to change the draft that bypasses it: accepted proposals and publishing
-are written by `polls.close_poll`, and a facilitator's direct edit (when the study allows
+are written by `closing.close_poll`, and a facilitator's direct edit (when the study allows
 direct edits at all) is written by `apply_directly`, marked as such.
 """
 
@@ -22,6 +22,12 @@ from peer_research.errors import DomainError
 from peer_research.studies.models import Role
 from peer_research.studies.services import get_membership
 from surveys.codesign import signals
+from surveys.codesign.applying import (
+    apply_proposal,
+    change_record,
+    changed_names,
+    mark_linked_needs_update,
+)
 from surveys.codesign.models import (
     Decision,
     EntryKind,
@@ -33,12 +39,6 @@ from surveys.codesign.models import (
     ProposalState,
 )
 from surveys.codesign.polls import anonymous_reasons, named_votes
-from surveys.codesign.proposals import (
-    apply_proposal,
-    change_record,
-    changed_names,
-    mark_linked_needs_update,
-)
 from surveys.codesign.settings import decision_settings
 from surveys.models import Questionnaire
 

@@ -29,6 +29,7 @@ from peer_research.notifications.services import notify
 from peer_research.studies.models import Study
 from peer_research.templating import when
 from surveys.codesign import signals
+from surveys.codesign.group import design_group_user_ids, require_design_member
 from surveys.codesign.models import (
     ChangeKind,
     Comment,
@@ -40,7 +41,6 @@ from surveys.codesign.models import (
     PollVoter,
     Proposal,
 )
-from surveys.codesign.proposals import design_group_user_ids, require_design_member
 from surveys.models import Questionnaire
 
 log = logging.getLogger(__name__)

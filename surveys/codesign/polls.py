@@ -22,6 +22,7 @@ from peer_research.db import utcnow
 from peer_research.errors import DomainError
 from peer_research.studies.models import Study
 from surveys.codesign import rules, signals
+from surveys.codesign.group import design_group_user_ids, require_design_member
 from surveys.codesign.models import (
     AnonymousBallot,
     Decision,
@@ -34,7 +35,6 @@ from surveys.codesign.models import (
     Visibility,
     Vote,
 )
-from surveys.codesign.proposals import design_group_user_ids, require_design_member
 from surveys.codesign.settings import DecisionSettings, decision_settings
 from surveys.models import Questionnaire
 

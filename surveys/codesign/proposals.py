@@ -1,9 +1,10 @@
-"""Suggested changes to a questionnaire's draft: writing, opening, withdrawing, applying.
+"""Suggested changes to a questionnaire's draft: writing, opening and withdrawing them.
 
 A proposal's author may edit it while it is a draft (or after it was marked as needing an
 update, which brings it back to draft). Once open, its change is fixed, because people may
 already be discussing or voting on it: to change it, the author withdraws it and suggests
-the change again.
+the change again. Reading a proposal is in `reading.py`, applying one in `applying.py`,
+translation and languages suggestions are written in `translating.py`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -20,56 +20,21 @@ from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
 from peer_research.db import utcnow
 from peer_research.errors import DomainError
-from peer_research.studies.models import Membership, MembershipRole, Role, Study
-from peer_research.studies.services import get_membership
 from surveys import definition as d
 from surveys import services as drafts
 from surveys.codesign import signals
-from surveys.codesign.diff import FieldChange, item_changes
-from surveys.codesign.models import (
-    LIVE_STATES,
-    ChangeKind,
-    Proposal,
-    ProposalState,
-    ProposalTarget,
-)
+from surveys.codesign.authoring import clean_reason, require_author, require_editable
+from surveys.codesign.closing import CancelReason, cancel_polls_of
+from surveys.codesign.finding import item_content, proposals_touching, questionnaire_of
+from surveys.codesign.group import require_design_member
+from surveys.codesign.models import ChangeKind, Proposal, ProposalState, ProposalTarget
+from surveys.codesign.placing import check_place
+from surveys.codesign.reading import base_is_current
+from surveys.codesign.translating import BUNDLE_KINDS, stale_item, stale_message
 from surveys.models import Questionnaire
 from surveys.validation import check_item, circular_references
 
-# Everyone in the design group has an equal voice: only support leads are outside it.
-DESIGN_GROUP_ROLES = frozenset(
-    {Role.FACILITATOR, Role.CO_RESEARCHER, Role.PEER_RESEARCHER, Role.ACADEMIC_PARTNER}
-)
-
-
-def design_group_user_ids(session: Session, study: Study) -> list[int]:
-    """Return the ids of the study's members who are in its design group."""
-    query = (
-        sa.select(Membership.user_id)
-        .join(MembershipRole, MembershipRole.membership_id == Membership.id)
-        .where(Membership.study_id == study.id, MembershipRole.role.in_(DESIGN_GROUP_ROLES))
-        .distinct()
-        .order_by(Membership.user_id)
-    )
-    return list(session.scalars(query))
-
-
-def require_design_member(session: Session, *, study: Study, user: User) -> Membership:
-    """Return the user's membership, or refuse someone outside the study's design group."""
-    membership = get_membership(session, study=study, user=user)
-    if membership is None or not membership.has_any_role(DESIGN_GROUP_ROLES):
-        raise DomainError(_("Only members of this study's design group can do this."))
-    return membership
-
-
-# Reading the draft ----------------------------------------------------------------------
-
-
-def item_content(item: d.Item) -> dict[str, Any]:
-    """Return an item's own content as JSON, without the items inside a section."""
-    data = d.item_to_json(item)
-    data.pop("items", None)
-    return data
+# Checking a change against the draft ---------------------------------------------------
 
 
 def _current(session: Session, questionnaire: Questionnaire, name: str) -> tuple[d.Item, int]:
@@ -84,46 +49,6 @@ def _current(session: Session, questionnaire: Questionnaire, name: str) -> tuple
             )
         )
     return item, drafts.draft_revisions(session, questionnaire)[name]
-
-
-def _sibling_names(definition: d.FormDefinition, section: str | None) -> list[str]:
-    """Return the names of the items directly inside a section (None: the top level)."""
-    if section is None:
-        return [item.name for item in definition.items]
-    found = definition.find(section)
-    if not isinstance(found, d.Section):
-        raise DomainError(_("Choose a section that is in the draft."), field="section")
-    return [item.name for item in found.items]
-
-
-def _check_place(
-    definition: d.FormDefinition,
-    *,
-    name: str,
-    section: str | None,
-    before_name: str | None,
-    after_name: str | None,
-) -> None:
-    """Refuse a place that is not in the draft: the section and the neighbour must exist."""
-    siblings = _sibling_names(definition, section)
-    if before_name and after_name:
-        raise DomainError(_("Choose either before or after, not both."), field="before_name")
-    neighbour = before_name or after_name
-    if neighbour and (neighbour == name or neighbour not in siblings):
-        raise DomainError(
-            _("%(name)s is not in that part of the questionnaire.", name=neighbour),
-            field="before_name" if before_name else "after_name",
-        )
-    if section is not None:
-        target = definition.find(name)
-        if section == name or (
-            isinstance(target, d.Section) and any(i.name == section for i, _p in _walk(target))
-        ):
-            raise DomainError(_("A section cannot go inside itself."), field="section")
-
-
-def _walk(section: d.Section):
-    return d.FormDefinition(title="", languages=(), items=section.items).walk()
 
 
 def _check_item(definition: d.FormDefinition, item: d.Item, *, replacing: str | None) -> None:
@@ -176,7 +101,7 @@ def _prepare_change(
         if item is None:
             raise DomainError(_("Describe the question to add."))
         _check_item(definition, item, replacing=None)
-        _check_place(
+        check_place(
             definition,
             name=item.name,
             section=section,
@@ -218,7 +143,7 @@ def _prepare_change(
                 raise DomainError(cycles[0].message, field="relevance")
         return _Change(target_name, proposed, None, None, None, revision, base)
     if kind == ChangeKind.MOVE_ITEM:
-        _check_place(
+        check_place(
             definition,
             name=target_name,
             section=section,
@@ -247,13 +172,6 @@ def _replaced(definition: d.FormDefinition, item: d.Item) -> d.FormDefinition:
     return d.with_items(definition, swap(definition.items))
 
 
-def _clean_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say in your own words why you suggest this."), field="reason")
-    return reason
-
-
 def create_proposal(
     session: Session,
     *,
@@ -277,7 +195,7 @@ def create_proposal(
     """
     require_design_member(session, study=questionnaire.study, user=author)
     kind = ChangeKind(kind)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     change = _prepare_change(
         session,
         questionnaire,
@@ -351,10 +269,8 @@ def edit_proposal(
 
     A proposal marked as needing an update comes back to draft this way.
     """
-    _require_author(proposal, editor)
-    if proposal.state not in (ProposalState.DRAFT, ProposalState.NEEDS_UPDATE):
-        proposal.back_to_draft()  # raises the plain message for an open or decided proposal
-    questionnaire = _questionnaire(session, proposal)
+    require_editable(proposal, editor)
+    questionnaire = questionnaire_of(session, proposal)
     change = _prepare_change(
         session,
         questionnaire,
@@ -368,7 +284,7 @@ def edit_proposal(
     )
     was_public = proposal.state == ProposalState.NEEDS_UPDATE
     proposal.back_to_draft()
-    proposal.reason = _clean_reason(reason)
+    proposal.reason = clean_reason(reason)
     if was_public:
         _close_outdated_polls(session, proposal=proposal, editor=editor)
     if change.target_name != proposal.target_name:  # an addition given another short name
@@ -382,11 +298,9 @@ def edit_proposal(
 def _close_outdated_polls(session: Session, *, proposal: Proposal, editor: User) -> None:
     """Close a poll on the old version of an updated proposal: its votes were on other words.
 
-    The log records it as closed without deciding (the old version was taken back); the
+    The log records that it closed without deciding because the suggestion was updated; the
     updated proposal gets a new poll when its author puts it to the group again.
     """
-    from surveys.codesign.closing import CancelReason, cancel_polls_of  # closing builds on this
-
     cancel_polls_of(
         session,
         proposal=proposal,
@@ -399,24 +313,10 @@ def _close_outdated_polls(session: Session, *, proposal: Proposal, editor: User)
 def open_proposal(
     session: Session, *, proposal: Proposal, opened_by: User, now: datetime | None = None
 ) -> Proposal:
-    """Put one's own draft proposal before the group, if the item has not changed under it."""
-    if proposal.kind in (ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES):  # translating.py
-        from surveys.codesign import translating
-
-        return translating.open_bundle_proposal(
-            session, proposal=proposal, opened_by=opened_by, now=now
-        )
-    _require_author(proposal, opened_by)
-    questionnaire = _questionnaire(session, proposal)
-    if proposal.kind != ChangeKind.ADD_ITEM:
-        _current(session, questionnaire, proposal.target_name)
-    if not base_is_current(session, proposal=proposal):
-        raise DomainError(
-            _(
-                "%(name)s has changed since you wrote this suggestion. Update it first.",
-                name=proposal.target_name,
-            )
-        )
+    """Put one's own draft proposal before the group, if nothing has changed under it."""
+    require_author(proposal, opened_by)
+    questionnaire = questionnaire_of(session, proposal)
+    _refuse_stale(session, questionnaire, proposal)
     proposal.open(now or utcnow())
     session.flush()
     record(
@@ -438,9 +338,7 @@ def withdraw_proposal(
     session: Session, *, proposal: Proposal, withdrawn_by: User, now: datetime | None = None
 ) -> Proposal:
     """Take back one's own proposal; a poll on it closes without deciding anything."""
-    from surveys.codesign.closing import CancelReason, cancel_polls_of  # closing builds on this
-
-    _require_author(proposal, withdrawn_by)
+    require_author(proposal, withdrawn_by)
     proposal.withdraw()
     session.flush()
     cancel_polls_of(
@@ -454,280 +352,27 @@ def withdraw_proposal(
         session,
         Action.PROPOSAL_WITHDRAWN,
         actor=withdrawn_by,
-        study=_questionnaire(session, proposal).study,
+        study=questionnaire_of(session, proposal).study,
         detail={"proposal_id": proposal.id, "item": proposal.target_name},
     )
     return proposal
 
 
-def _require_author(proposal: Proposal, user: User) -> None:
-    if proposal.author_id != user.id:
-        raise DomainError(_("Only the person who suggested this change can do that."))
-
-
-def _questionnaire(session: Session, proposal: Proposal) -> Questionnaire:
-    return session.get_one(Questionnaire, proposal.questionnaire_id)
-
-
-# Reading proposals ----------------------------------------------------------------------
-
-
-def proposals_of(session: Session, questionnaire: Questionnaire) -> list[Proposal]:
-    """Return every proposal about a questionnaire, newest first."""
-    query = (
-        sa.select(Proposal)
-        .where(Proposal.questionnaire_id == questionnaire.id)
-        .order_by(Proposal.id.desc())
-    )
-    return list(session.scalars(query))
-
-
-def proposals_touching(
-    session: Session, *, questionnaire: Questionnaire, name: str
-) -> list[Proposal]:
-    """Return the live proposals (draft, open, needing an update) about one item."""
-    query = (
-        sa.select(Proposal)
-        .join(ProposalTarget, ProposalTarget.proposal_id == Proposal.id)
-        .where(
-            Proposal.questionnaire_id == questionnaire.id,
-            ProposalTarget.name == name,
-            Proposal.state.in_(LIVE_STATES),
-        )
-        .order_by(Proposal.id)
-    )
-    return list(session.scalars(query))
-
-
-def linked_proposals(session: Session, *, proposal: Proposal) -> list[Proposal]:
-    """Return the other live proposals about the same item."""
-    if proposal.kind in (ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES):  # translating.py
-        from surveys.codesign import translating
-
-        return translating.linked_bundle_proposals(session, proposal=proposal)
-    return [
-        other
-        for other in proposals_touching(
-            session, questionnaire=_questionnaire(session, proposal), name=proposal.target_name
-        )
-        if other.id != proposal.id
-    ]
-
-
-def base_is_current(session: Session, *, proposal: Proposal) -> bool:
-    """Tell whether the item still has the content the proposal was written against.
-
-    Moving other items can raise an item's revision without changing it, so the content
-    decides; an addition is current while its name is still free.
-    """
-    if proposal.kind in (ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES):  # translating.py
-        from surveys.codesign import translating
-
-        return translating.bundle_is_current(session, proposal=proposal)
-    questionnaire = _questionnaire(session, proposal)
-    found = drafts.draft_definition(session, questionnaire).find(proposal.target_name)
-    if proposal.kind == ChangeKind.ADD_ITEM:
-        return found is None
-    return found is not None and item_content(found) == proposal.base_content
-
-
-@dataclass(frozen=True)
-class BeforeAfter:
-    """A proposal's item before and after, the draft's item now, and what differs."""
-
-    before: d.Item | None  # the base: the item as the author saw it (None: an addition)
-    after: d.Item | None  # the item if accepted (None: a removal)
-    current: d.Item | None  # the item in the draft now: the new base when it changed
-    changes: list[FieldChange]
-
-
-def before_after(
-    session: Session, *, proposal: Proposal, language: str | None = None
-) -> BeforeAfter:
-    """Return what the proposal would change, for the before/after view."""
-    if proposal.kind in (ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES):  # translating.py
-        from surveys.codesign import translating
-
-        return translating.bundle_before_after(session, proposal=proposal, language=language)
-    questionnaire = _questionnaire(session, proposal)
-    language = language or questionnaire.languages[0]["code"]
-    before = d.item_from_json(proposal.base_content) if proposal.base_content else None
-    if proposal.kind in (ChangeKind.ADD_ITEM, ChangeKind.CHANGE_ITEM):
-        after = d.item_from_json(proposal.proposed or {})
-    elif proposal.kind == ChangeKind.MOVE_ITEM:
-        after = before
-    else:
-        after = None
-    found = drafts.draft_definition(session, questionnaire).find(proposal.target_name)
-    current = d.item_from_json(item_content(found)) if found is not None else None
-    return BeforeAfter(before, after, current, item_changes(before, after, language))
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where an item is (or would go): its section (None: the top level) and a neighbour."""
-
-    section: str | None
-    before_name: str | None = None
-    after_name: str | None = None
-
-
-def place_in_draft(definition: d.FormDefinition, name: str) -> Place | None:
-    """Return where an item is: its section and the item just before it (None: not there)."""
-    for item, parents in definition.walk():
-        if item.name != name:
-            continue
-        section = parents[-1].name if parents else None
-        siblings = _sibling_names(definition, section)
-        index = siblings.index(name)
-        if index:
-            return Place(section, after_name=siblings[index - 1])
-        return Place(section, before_name=siblings[1] if len(siblings) > 1 else None)
-    return None
-
-
-def updated_item(session: Session, *, proposal: Proposal) -> d.Item | None:
-    """Return the proposal's change made again on the item as it is now in the draft.
-
-    For a proposal needing an update: each field the author changed takes their value
-    (texts language by language); every other field keeps the draft's current value.
-    Returns None when the item is no longer in the draft or the kind has no item.
-    """
-    if proposal.kind not in (ChangeKind.ADD_ITEM, ChangeKind.CHANGE_ITEM):
-        return None
-    proposed = dict(proposal.proposed or {})
-    if proposal.kind == ChangeKind.ADD_ITEM:
-        return d.item_from_json(proposed)
-    found = drafts.draft_definition(session, _questionnaire(session, proposal)).find(
-        proposal.target_name
-    )
-    if found is None:
-        return None
-    current = item_content(found)
-    base = proposal.base_content or {}
-    merged = dict(current)
-    for key in set(proposed) | set(base):
-        old, new = base.get(key), proposed.get(key)
-        if old == new:
-            continue
-        if isinstance(new, dict) and isinstance(old, dict | None) and key != "items":
-            texts = dict(current.get(key) or {})
-            for code in set(new) | set(old or {}):
-                if (old or {}).get(code) != new.get(code):
-                    if code in new:
-                        texts[code] = new[code]
-                    else:
-                        texts.pop(code, None)
-            merged[key] = texts
-        elif key in proposed:
-            merged[key] = new
-        else:
-            merged.pop(key, None)
-    return d.item_from_json(merged)
-
-
-# Applying an accepted proposal ----------------------------------------------------------
-
-
-def apply_proposal(session: Session, *, proposal: Proposal) -> None:
-    """Make the proposal's change to the draft, or raise if the draft moved on under it.
-
-    The caller runs this inside a savepoint, so a refused change leaves nothing behind.
-    """
-    if proposal.kind in (ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES):  # translating.py
-        from surveys.codesign import translating
-
-        return translating.apply_bundle_proposal(session, proposal=proposal)
-    questionnaire = _questionnaire(session, proposal)
-    if not base_is_current(session, proposal=proposal):
-        raise drafts.DraftConflictError(
-            _("%(name)s changed after this suggestion was written.", name=proposal.target_name)
-        )
-    author = proposal.author
-    if proposal.kind == ChangeKind.ADD_ITEM:
-        item = d.item_from_json(proposal.proposed or {})
-        drafts.add_item(
-            session,
-            questionnaire=questionnaire,
-            item=item,
-            section=proposal.section,
-            changed_by=author,
-        )
-        _place(session, questionnaire, proposal, item.name)
-    elif proposal.kind == ChangeKind.CHANGE_ITEM:
-        revision = drafts.draft_revisions(session, questionnaire)[proposal.target_name]
-        drafts.update_item(
-            session,
-            questionnaire=questionnaire,
-            name=proposal.target_name,
-            item=d.item_from_json(proposal.proposed or {}),
-            expected_revision=revision,
-            changed_by=author,
-        )
-    elif proposal.kind == ChangeKind.MOVE_ITEM:
-        drafts.move_into_section(
-            session,
-            questionnaire=questionnaire,
-            name=proposal.target_name,
-            section=proposal.section,
-        )
-        _place(session, questionnaire, proposal, proposal.target_name)
-    else:
-        drafts.delete_item(
-            session, questionnaire=questionnaire, name=proposal.target_name, changed_by=author
-        )
-
-
-def _place(session: Session, questionnaire: Questionnaire, proposal: Proposal, name: str) -> None:
-    """Move an item (now last in its section) up to just before or after its neighbour."""
-    neighbour = proposal.before_name or proposal.after_name
-    if not neighbour:
+def _refuse_stale(session: Session, questionnaire: Questionnaire, proposal: Proposal) -> None:
+    """Refuse to open a proposal whose items (or languages) changed since it was written."""
+    if proposal.kind in BUNDLE_KINDS:
+        stale = stale_item(session, proposal=proposal)
+        if stale is not None:
+            raise DomainError(
+                stale_message(session, proposal, stale) + " " + _("Update your suggestion first.")
+            )
         return
-    siblings = _sibling_names(drafts.draft_definition(session, questionnaire), proposal.section)
-    if neighbour not in siblings:
+    if proposal.kind != ChangeKind.ADD_ITEM:
+        _current(session, questionnaire, proposal.target_name)
+    if not base_is_current(session, proposal=proposal):
         raise DomainError(
-            _("%(name)s is no longer in that part of the questionnaire.", name=neighbour)
+            _(
+                "%(name)s has changed since you wrote this suggestion. Update it first.",
+                name=proposal.target_name,
+            )
         )
-    target = siblings.index(neighbour) + (0 if proposal.before_name else 1)
-    for _step in range(siblings.index(name) - target):
-        drafts.move_item(session, questionnaire=questionnaire, name=name, direction="up")
-
-
-def change_record(proposal: Proposal) -> dict[str, Any]:
-    """Return what a proposal changes, as kept in the decision log."""
-    return {
-        "kind": proposal.kind.value,
-        "name": proposal.target_name,
-        "before": proposal.base_content,
-        "after": proposal.proposed,
-        "section": proposal.section,
-        "before_name": proposal.before_name,
-        "after_name": proposal.after_name,
-    }
-
-
-def changed_names(proposal: Proposal) -> set[str]:
-    """Return the names a proposal's change touches, a renamed item's new name included."""
-    names = set(proposal.target_names) | {proposal.target_name}
-    if proposal.kind == ChangeKind.CHANGE_ITEM and proposal.proposed:
-        names.add(proposal.proposed["name"])
-    return names
-
-
-def mark_linked_needs_update(
-    session: Session,
-    *,
-    questionnaire: Questionnaire,
-    names: set[str],
-    decision_id: int,
-    exclude: int | None = None,
-) -> list[Proposal]:
-    """Mark the live proposals about changed items as needing an update; return them."""
-    marked = []
-    for name in sorted(names):
-        for other in proposals_touching(session, questionnaire=questionnaire, name=name):
-            if other.id != exclude:
-                other.mark_needs_update(decision_id)
-                marked.append(other)
-    session.flush()
-    return marked

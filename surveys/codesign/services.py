@@ -1,7 +1,10 @@
 """The co-design services, in one place for views and other packages.
 
-Proposals live in `proposals.py`, the study's settings in `settings.py`, polls and votes
-in `polls.py`, the decision log in `log.py`; this module gathers their public functions.
+Proposals are written in `proposals.py` (translations and languages in `translating.py`),
+read in `reading.py` and `finding.py`, placed in `placing.py` and applied in `applying.py`;
+polls are opened in `polls.py`, voted in `voting.py` and closed into decisions in
+`closing.py`; the study's settings are in `settings.py`, the decision log in `log.py`,
+comments in `comments.py`. This module gathers their public functions.
 """
 
 from surveys.codesign.closing import close_due_polls, close_poll
@@ -19,6 +22,8 @@ from surveys.codesign.comments import (
     reply_to_comment,
     toggle_reaction,
 )
+from surveys.codesign.finding import item_content, proposals_of, proposals_touching
+from surveys.codesign.group import DESIGN_GROUP_ROLES, design_group_user_ids
 from surveys.codesign.log import (
     LogEntry,
     VoteLine,
@@ -26,6 +31,7 @@ from surveys.codesign.log import (
     check_direct_edit_allowed,
     decision_log,
 )
+from surveys.codesign.placing import Place, place_in_draft
 from surveys.codesign.polls import (
     anonymous_reasons,
     decision_of,
@@ -42,18 +48,18 @@ from surveys.codesign.polls import (
     poll_voters,
 )
 from surveys.codesign.proposals import (
-    DESIGN_GROUP_ROLES,
+    create_proposal,
+    edit_proposal,
+    open_proposal,
+    withdraw_proposal,
+)
+from surveys.codesign.reading import (
     BeforeAfter,
     base_is_current,
     before_after,
-    create_proposal,
-    design_group_user_ids,
-    edit_proposal,
     linked_proposals,
-    open_proposal,
-    proposals_of,
-    proposals_touching,
-    withdraw_proposal,
+    translation_items,
+    updated_item,
 )
 from surveys.codesign.settings import (
     DecisionSettings,
@@ -67,7 +73,6 @@ from surveys.codesign.translating import (
     edit_languages_proposal,
     edit_translation_proposal,
     languages_change,
-    translation_items,
 )
 from surveys.codesign.voting import cast_vote, derive_voter_key
 
@@ -77,6 +82,7 @@ __all__ = [
     "CommentEntry",
     "DecisionSettings",
     "LogEntry",
+    "Place",
     "ReactionCount",
     "Thread",
     "VoteLine",
@@ -104,6 +110,7 @@ __all__ = [
     "get_comment",
     "has_voted",
     "item_comment_counts",
+    "item_content",
     "item_threads",
     "languages_change",
     "latest_poll",
@@ -115,6 +122,7 @@ __all__ = [
     "open_proposal_poll",
     "open_publish_poll",
     "open_rule_poll",
+    "place_in_draft",
     "poll_counts",
     "poll_voters",
     "post_comment",
@@ -127,5 +135,6 @@ __all__ = [
     "set_decision_rule",
     "toggle_reaction",
     "translation_items",
+    "updated_item",
     "withdraw_proposal",
 ]

@@ -7,43 +7,33 @@ several items at once: `proposed` is {"language": code, "items": {name: item aft
 items. A languages suggestion (`ChangeKind.SET_LANGUAGES`) adds or removes one language:
 its base and proposal are {"languages": [...]}, and it targets `LANGUAGES_TARGET`.
 
-`surveys.codesign.proposals` hands these two kinds to the functions here for checking the
-base, showing the before/after, opening, linking and applying.
+Writing them is here, with `stale_item`, which tells what changed under one since it was
+written; `reading.py` shows them and `applying.py` makes them, as for the other kinds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from peer_research.accounts.models import User
-from peer_research.audit.services import Action, record
-from peer_research.db import utcnow
 from peer_research.errors import DomainError
 from surveys import definition as d
 from surveys import services as drafts
 from surveys import translations as t
-from surveys.codesign import signals
-from surveys.codesign.diff import FieldChange, item_changes, word_diff
+from surveys.codesign.authoring import clean_reason, require_author, require_editable
+from surveys.codesign.finding import item_content, questionnaire_of
+from surveys.codesign.group import require_design_member
 from surveys.codesign.models import (
     LANGUAGES_TARGET,
-    LIVE_STATES,
     ChangeKind,
     Proposal,
     ProposalState,
     ProposalTarget,
-)
-from surveys.codesign.proposals import (
-    BeforeAfter,
-    item_content,
-    proposals_touching,
-    require_design_member,
 )
 from surveys.models import Questionnaire
 
@@ -68,25 +58,12 @@ def language_target(code: str) -> str:
     return f"@{code}"
 
 
-def _questionnaire(session: Session, proposal: Proposal) -> Questionnaire:
-    return session.get_one(Questionnaire, proposal.questionnaire_id)
-
-
-def _clean_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say in your own words why you suggest this."), field="reason")
-    return reason
-
-
 def _require_author_draft(proposal: Proposal, editor: User, kind: ChangeKind) -> None:
     """Refuse someone else's suggestion, another kind, or one already put to the group."""
-    if proposal.author_id != editor.id:
-        raise DomainError(_("Only the person who suggested this change can do that."))
+    require_author(proposal, editor)
     if proposal.kind != kind:
         raise DomainError(_("This suggestion is not that kind of change."))
-    if proposal.state not in (ProposalState.DRAFT, ProposalState.NEEDS_UPDATE):
-        proposal.back_to_draft()  # raises the plain message for an open or decided proposal
+    require_editable(proposal, editor)
 
 
 # Translations ---------------------------------------------------------------------------
@@ -236,7 +213,7 @@ def create_translation_proposal(
     since is refused by name rather than translated against words they never saw.
     """
     require_design_member(session, study=questionnaire.study, user=author)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     change = _prepare_translation(
         session, questionnaire, language=language, texts=texts, base_revisions=base_revisions
     )
@@ -268,13 +245,13 @@ def edit_translation_proposal(
     marked as needing an update comes back to draft this way.
     """
     _require_author_draft(proposal, editor, ChangeKind.TRANSLATE)
-    questionnaire = _questionnaire(session, proposal)
+    questionnaire = questionnaire_of(session, proposal)
     language = (proposal.proposed or {}).get("language", "")
     change = _prepare_translation(
         session, questionnaire, language=language, texts=texts, base_revisions=base_revisions
     )
     proposal.back_to_draft()
-    proposal.reason = _clean_reason(reason)
+    proposal.reason = clean_reason(reason)
     _write_translation(proposal, change)
     session.flush()
     return proposal
@@ -294,7 +271,8 @@ def proposed_texts(proposal: Proposal) -> dict[t.TextKey, str]:
 # Languages ------------------------------------------------------------------------------
 
 
-def _languages(questionnaire: Questionnaire) -> list[dict[str, str]]:
+def languages_list(questionnaire: Questionnaire) -> list[dict[str, str]]:
+    """Return the questionnaire's languages as a suggestion keeps them (code and name)."""
     return [{"code": lang["code"], "name": lang["name"]} for lang in questionnaire.languages]
 
 
@@ -328,7 +306,7 @@ def _prepare_languages(
     """Return the questionnaire's languages with one added or one removed, or refuse."""
     if (add is None) == (remove is None):
         raise DomainError(_("Choose one language to add or to remove."))
-    current = _languages(questionnaire)
+    current = languages_list(questionnaire)
     if add is not None:
         return [*current, _new_language(questionnaire, add)]
     language = t.find_language(questionnaire, remove or "")
@@ -354,7 +332,7 @@ def create_languages_proposal(
 ) -> Proposal:
     """Write a draft suggestion to add a language, or to remove one (and its texts)."""
     require_design_member(session, study=questionnaire.study, user=author)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     proposed = _prepare_languages(questionnaire, add=add, remove=remove)
     proposal = Proposal(
         questionnaire_id=questionnaire.id,
@@ -364,7 +342,7 @@ def create_languages_proposal(
         state=ProposalState.DRAFT,
         target_name=LANGUAGES_TARGET,
         proposed={"languages": proposed},
-        base_content={"languages": _languages(questionnaire)},
+        base_content={"languages": languages_list(questionnaire)},
     )
     proposal.targets = [ProposalTarget(name=LANGUAGES_TARGET)]
     session.add(proposal)
@@ -383,12 +361,12 @@ def edit_languages_proposal(
 ) -> Proposal:
     """Rewrite one's own draft languages suggestion against the languages as they are now."""
     _require_author_draft(proposal, editor, ChangeKind.SET_LANGUAGES)
-    questionnaire = _questionnaire(session, proposal)
+    questionnaire = questionnaire_of(session, proposal)
     proposed = _prepare_languages(questionnaire, add=add, remove=remove)
     proposal.back_to_draft()
-    proposal.reason = _clean_reason(reason)
+    proposal.reason = clean_reason(reason)
     proposal.proposed = {"languages": proposed}
-    proposal.base_content = {"languages": _languages(questionnaire)}
+    proposal.base_content = {"languages": languages_list(questionnaire)}
     session.flush()
     return proposal
 
@@ -414,15 +392,15 @@ def languages_change(proposal: Proposal) -> LanguagesChange:
     )
 
 
-# What proposals.py hands over ------------------------------------------------------------
+# What changed under a suggestion -------------------------------------------------------
 
 
 def stale_item(session: Session, *, proposal: Proposal) -> str | None:
     """Return what changed under a bundle suggestion (an item's name, or its target), or None."""
-    questionnaire = _questionnaire(session, proposal)
+    questionnaire = questionnaire_of(session, proposal)
     if proposal.kind == ChangeKind.SET_LANGUAGES:
         languages = (proposal.base_content or {}).get("languages")
-        return None if _languages(questionnaire) == languages else LANGUAGES_TARGET
+        return None if languages_list(questionnaire) == languages else LANGUAGES_TARGET
     language = (proposal.proposed or {}).get("language", "")
     if t.find_language(questionnaire, language) is None:
         return language_target(language)
@@ -434,11 +412,6 @@ def stale_item(session: Session, *, proposal: Proposal) -> str | None:
     return None
 
 
-def bundle_is_current(session: Session, *, proposal: Proposal) -> bool:
-    """Tell whether every item (or the language list) still is as the suggestion saw it."""
-    return stale_item(session, proposal=proposal) is None
-
-
 def stale_message(session: Session, proposal: Proposal, name: str) -> str:
     """Say in plain words what changed under a bundle suggestion."""
     if proposal.kind == ChangeKind.SET_LANGUAGES:
@@ -447,7 +420,7 @@ def stale_message(session: Session, proposal: Proposal, name: str) -> str:
         return _(
             "The questionnaire no longer has the language %(code)s.", code=name.removeprefix("@")
         )
-    questionnaire = _questionnaire(session, proposal)
+    questionnaire = questionnaire_of(session, proposal)
     found = drafts.draft_definition(session, questionnaire).find(name)
     label = t.item_label(found, drafts.languages_of(questionnaire)[0].code) if found else name
     return _(
@@ -455,169 +428,3 @@ def stale_message(session: Session, proposal: Proposal, name: str) -> str:
         label=label,
         name=name,
     )
-
-
-@dataclass(frozen=True)
-class ItemTranslation:
-    """One item of a translation suggestion: its words now, and what would change."""
-
-    name: str
-    label: str  # in the main language
-    is_section: bool
-    changes: list[FieldChange]
-
-
-def translation_items(
-    session: Session, *, proposal: Proposal, language: str | None = None
-) -> list[ItemTranslation]:
-    """Return each item of a translation suggestion with its word-level changes."""
-    if proposal.kind != ChangeKind.TRANSLATE:
-        return []
-    questionnaire = _questionnaire(session, proposal)
-    main = drafts.languages_of(questionnaire)[0].code
-    code = language or (proposal.proposed or {}).get("language") or main
-    found: list[ItemTranslation] = []
-    for name, after in sorted((proposal.proposed or {}).get("items", {}).items()):
-        before_content = (proposal.base_content or {}).get(name)
-        before = d.item_from_json(before_content) if before_content else None
-        item = d.item_from_json(after)
-        found.append(
-            ItemTranslation(
-                name=name,
-                label=t.item_label(before or item, main),
-                is_section=isinstance(item, d.Section),
-                changes=item_changes(before, item, code),
-            )
-        )
-    return found
-
-
-def bundle_before_after(
-    session: Session, *, proposal: Proposal, language: str | None = None
-) -> BeforeAfter:
-    """Return a bundle's changes as one list (item by item for a translation)."""
-    if proposal.kind == ChangeKind.SET_LANGUAGES:
-        change = languages_change(proposal)
-        before = ", ".join(
-            lang["name"] for lang in (proposal.base_content or {}).get("languages", [])
-        )
-        after = ", ".join(lang["name"] for lang in (proposal.proposed or {}).get("languages", []))
-        lines = [FieldChange("languages", before, after, word_diff(before, after))]
-        return BeforeAfter(None, None, None, lines if change.added or change.removed else [])
-    changes = [
-        change
-        for entry in translation_items(session, proposal=proposal, language=language)
-        for change in entry.changes
-    ]
-    return BeforeAfter(None, None, None, changes)
-
-
-def open_bundle_proposal(
-    session: Session, *, proposal: Proposal, opened_by: User, now: datetime | None = None
-) -> Proposal:
-    """Put one's own draft bundle suggestion before the group, if nothing changed under it."""
-    if proposal.author_id != opened_by.id:
-        raise DomainError(_("Only the person who suggested this change can do that."))
-    stale = stale_item(session, proposal=proposal)
-    if stale is not None:
-        raise DomainError(
-            stale_message(session, proposal, stale) + " " + _("Update your suggestion first.")
-        )
-    questionnaire = _questionnaire(session, proposal)
-    proposal.open(now or utcnow())
-    session.flush()
-    record(
-        session,
-        Action.PROPOSAL_OPENED,
-        actor=opened_by,
-        study=questionnaire.study,
-        detail={
-            "proposal_id": proposal.id,
-            "kind": proposal.kind.value,
-            "item": proposal.target_name,
-        },
-    )
-    signals.proposal_opened.send(session, proposal=proposal)
-    return proposal
-
-
-def linked_bundle_proposals(session: Session, *, proposal: Proposal) -> list[Proposal]:
-    """Return the other live proposals touching any item (or target) this one touches."""
-    questionnaire = _questionnaire(session, proposal)
-    found: dict[int, Proposal] = {}
-    for name in proposal.target_names or [proposal.target_name]:
-        for other in proposals_touching(session, questionnaire=questionnaire, name=name):
-            if other.id != proposal.id:
-                found.setdefault(other.id, other)
-    return [found[key] for key in sorted(found)]
-
-
-def apply_bundle_proposal(session: Session, *, proposal: Proposal) -> None:
-    """Make a bundle's change to the draft, or raise if the draft moved on under it.
-
-    The caller runs this inside a savepoint, so a refused change leaves nothing behind.
-    """
-    stale = stale_item(session, proposal=proposal)
-    if stale is not None:
-        raise drafts.DraftConflictError(stale_message(session, proposal, stale))
-    questionnaire = _questionnaire(session, proposal)
-    if proposal.kind == ChangeKind.TRANSLATE:
-        revisions = drafts.draft_revisions(session, questionnaire)
-        for name, content in sorted((proposal.proposed or {}).get("items", {}).items()):
-            drafts.update_item(
-                session,
-                questionnaire=questionnaire,
-                name=name,
-                item=d.item_from_json(content),
-                expected_revision=revisions[name],
-                changed_by=proposal.author,
-            )
-        return
-    change = languages_change(proposal)
-    before = drafts.draft_definition(session, questionnaire)
-    for language in change.removed:
-        t.remove_language(
-            session,
-            questionnaire=questionnaire,
-            code=language.code,
-            confirmed=True,
-            changed_by=proposal.author,
-        )
-    if change.added:
-        questionnaire.languages = [*_languages(questionnaire)] + [
-            {"code": lang.code, "name": lang.name} for lang in change.added
-        ]
-        session.flush()
-    if change.removed:
-        _mark_removed_language_proposals(session, questionnaire, proposal, before, change)
-
-
-def _mark_removed_language_proposals(
-    session: Session,
-    questionnaire: Questionnaire,
-    proposal: Proposal,
-    before: d.FormDefinition,
-    change: LanguagesChange,
-) -> None:
-    """Mark live suggestions about the removed languages' texts as needing an update."""
-    after = drafts.draft_definition(session, questionnaire)
-    touched = {
-        item.name
-        for item, _parents in before.walk()
-        if (now := after.find(item.name)) is not None and item_content(now) != item_content(item)
-    }
-    targets = {language_target(lang.code) for lang in change.removed}
-    query = sa.select(Proposal).where(
-        Proposal.questionnaire_id == questionnaire.id,
-        Proposal.state.in_(LIVE_STATES),
-        Proposal.id != proposal.id,
-        Proposal.target_name.in_(targets),
-    )
-    stale = {other.id: other for other in session.scalars(query)}
-    for name in touched:
-        for other in proposals_touching(session, questionnaire=questionnaire, name=name):
-            if other.id != proposal.id:
-                stale.setdefault(other.id, other)
-    for other in stale.values():
-        other.mark_needs_update(None)
-    session.flush()

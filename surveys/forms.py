@@ -195,13 +195,6 @@ class SectionForm(FlaskForm):
     submit = SubmitField(_l("Save section"), widget=GovSubmitInput())
 
 
-class MoveForm(FlaskForm):
-    """Move an item into a section, or out to the top level."""
-
-    section = SelectField(_l("Move to"), widget=GovSelect(), choices=[])
-    submit = SubmitField(_l("Move"), widget=GovSubmitInput())
-
-
 def parse_choice_lines(
     text: str, language: str, existing: tuple[d.Choice, ...]
 ) -> tuple[d.Choice, ...]:

@@ -27,7 +27,6 @@ from surveys import services
 from surveys.codesign import services as codesign
 from surveys.codesign.diff import FieldChange, item_changes, word_diff
 from surveys.codesign.models import LIVE_STATES, ChangeKind, PollSubject, Proposal, ProposalState
-from surveys.codesign.proposals import item_content, place_in_draft
 from surveys.forms import APPEARANCES, PRIVACY_NAMES, QUESTION_TYPE_NAMES
 from surveys.models import Questionnaire
 from surveys.views import blueprint
@@ -44,9 +43,9 @@ from surveys.views.common import (
     visible_to_me,
 )
 from surveys.views.suggesting import (
-    decide_by,
     decide_by_field,
     proposal_url,
+    put_to_group,
     suggestion_defaults,
 )
 from surveys.views.voting import (
@@ -287,7 +286,7 @@ def _proposal_context(questionnaire: Questionnaire, proposal: Proposal) -> dict:
     if proposal.kind in (ChangeKind.ADD_ITEM, ChangeKind.MOVE_ITEM):
         context["place_words"] = _place_words(draft, change, language)
     if proposal.kind != ChangeKind.ADD_ITEM and live:
-        now = place_in_draft(draft, proposal.target_name)
+        now = codesign.place_in_draft(draft, proposal.target_name)
         context["target_gone"] = now is None
         if now is not None and proposal.kind == ChangeKind.MOVE_ITEM:
             context["now_words"] = describe_place(draft, **now.__dict__, language=language)
@@ -299,7 +298,9 @@ def _proposal_context(questionnaire: Questionnaire, proposal: Proposal) -> dict:
         if current is not None:
             context["base_lines"] = change_lines(
                 item_changes(
-                    _item_of(proposal.base_content), _item_of(item_content(current)), language
+                    _item_of(proposal.base_content),
+                    _item_of(codesign.item_content(current)),
+                    language,
                 ),
                 questionnaire,
                 section=section,
@@ -370,16 +371,8 @@ def open_draft_proposal(questionnaire_id: int, proposal_id: int):
     proposal = proposal_or_404(questionnaire, proposal_id)
     form = PutToGroupForm()
     if form.validate_on_submit():
-        now = utcnow()
         try:
-            codesign.open_proposal(db.session, proposal=proposal, opened_by=current_user, now=now)
-            codesign.open_proposal_poll(
-                db.session,
-                proposal=proposal,
-                opened_by=current_user,
-                deadline=decide_by(form.deadline.data, now),
-                now=now,
-            )
+            put_to_group(proposal, form.deadline.data, utcnow())
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)

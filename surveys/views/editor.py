@@ -17,7 +17,6 @@ from surveys import definition as d
 from surveys import services
 from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind, Proposal, ProposalState
-from surveys.codesign.proposals import Place, place_in_draft, updated_item
 from surveys.forms import QUESTION_TYPE_NAMES
 from surveys.models import Questionnaire
 from surveys.validation import check_expression, known_names
@@ -95,7 +94,7 @@ def _render(template: str, form, questionnaire: Questionnaire, draft, **context)
 
 def _render_move(form, questionnaire: Questionnaire, draft, item: d.Item, **context):
     """Render the page to suggest moving an item, saying where it is now."""
-    now = place_in_draft(draft, item.name)
+    now = codesign.place_in_draft(draft, item.name)
     return _render(
         "surveys/move.html",
         form,
@@ -121,7 +120,9 @@ def _render_remove(form, questionnaire: Questionnaire, draft, item: d.Item, **co
     )
 
 
-def _chosen_place(form: MoveSuggestionForm, draft: d.FormDefinition, name: str) -> Place | None:
+def _chosen_place(
+    form: MoveSuggestionForm, draft: d.FormDefinition, name: str
+) -> codesign.Place | None:
     """Return the place chosen to move an item to; put the reason beside the list if none."""
     place = parse_place(form.place.data, draft)
     if place is None:
@@ -143,7 +144,7 @@ def _suggest_addition(questionnaire_id: int, item_kind: str):
     section = request.args.get("section") or None
     if section is not None and not isinstance(draft.find(section), d.Section):
         abort(404, _("That section is no longer in the draft."))
-    initial = {**suggestion_defaults(), "place": place_value(Place(section))}
+    initial = {**suggestion_defaults(), "place": place_value(codesign.Place(section))}
     if item_kind == "question":
         initial["type"] = request.args.get("type", "text")
     form = form_class(data=None if request.method == "POST" else initial)
@@ -151,7 +152,7 @@ def _suggest_addition(questionnaire_id: int, item_kind: str):
     if form.validate_on_submit():
         taken = {item.name for item, _parents in draft.walk()}
         item = build(form, language=draft.default_language.code, existing=None, taken=taken)
-        place = parse_place(form.place.data or place_value(Place(section)), draft)
+        place = parse_place(form.place.data or place_value(codesign.Place(section)), draft)
         if place is None:
             form.place.errors = [_("Choose where it should go")]
         else:
@@ -327,7 +328,7 @@ def change_proposal(questionnaire_id: int, proposal_id: int):
         )
         return redirect(proposal_url(proposal))
     revision = services.draft_revisions(db.session, questionnaire).get(name)
-    place = Place(proposal.section, proposal.before_name, proposal.after_name)
+    place = codesign.Place(proposal.section, proposal.before_name, proposal.after_name)
     defaults = {**suggestion_defaults(proposal), "revision": revision}
     posted = request.method == "POST"
     context = {"proposal": proposal, "others": _live_about(questionnaire, name)}
@@ -347,7 +348,7 @@ def change_proposal(questionnaire_id: int, proposal_id: int):
         )
 
     if proposal.kind in (ChangeKind.ADD_ITEM, ChangeKind.CHANGE_ITEM):
-        wanted = updated_item(db.session, proposal=proposal)
+        wanted = codesign.updated_item(db.session, proposal=proposal)
         form_class, build, form_data, template = item_form(wanted.kind)
         form = form_class(
             data=None

@@ -123,6 +123,21 @@ def _done(form: SuggestionForm, proposal: Proposal, questionnaire, name: str, ta
     return after_sending(form, proposal, _pictures_url(questionnaire, name, target))
 
 
+def _render_pictures(questionnaire, question, language, targets, form, removing=None):
+    """Render the pictures page: add or change one, or (`removing`) take one off."""
+    return render_template(
+        "surveys/media.html",
+        questionnaire=questionnaire,
+        question=question,
+        language=language,
+        targets=targets,
+        form=form,
+        removing=removing,
+        may_change_now=may_change_now(),
+        max_size=media.describe_size(max_bytes()),
+    )
+
+
 @blueprint.route(f"{ITEMS}/items/<name>/images", methods=["GET", "POST"])
 @allow(CO_DESIGN_GROUP)
 def edit_images(questionnaire_id: int, name: str):
@@ -161,17 +176,7 @@ def edit_images(questionnaire_id: int, name: str):
             form.revision.data = str(
                 services.draft_revisions(db.session, questionnaire).get(name, 0)
             )
-    return render_template(
-        "surveys/media.html",
-        questionnaire=questionnaire,
-        question=question,
-        language=language,
-        targets=targets,
-        form=form,
-        removing=None,
-        may_change_now=may_change_now(),
-        max_size=media.describe_size(max_bytes()),
-    )
+    return _render_pictures(questionnaire, question, language, targets, form)
 
 
 @blueprint.route(f"{ITEMS}/items/<name>/images/remove", methods=["GET", "POST"])
@@ -203,17 +208,7 @@ def remove_image(questionnaire_id: int, name: str):
         proposal = _suggest(form, questionnaire, name, changed)
         if proposal is not None:
             return _done(form, proposal, questionnaire, name, target)
-    return render_template(
-        "surveys/media.html",
-        questionnaire=questionnaire,
-        question=question,
-        language=language,
-        targets=targets,
-        form=form,
-        removing=removing,
-        may_change_now=may_change_now(),
-        max_size=media.describe_size(max_bytes()),
-    )
+    return _render_pictures(questionnaire, question, language, targets, form, removing)
 
 
 @blueprint.get(f"{ITEMS}/media/<stored_name>")

@@ -13,7 +13,8 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from surveys import definition as d
-from surveys.codesign.proposals import Place, place_in_draft
+from surveys.codesign import services as codesign
+from surveys.codesign.services import Place
 from surveys.views.common import item_label
 
 
@@ -84,7 +85,7 @@ def parse_place(value: str, definition: d.FormDefinition) -> Place | None:
     if kind == "end":
         found = definition.find(name) if name else None
         return Place(name or None) if not name or isinstance(found, d.Section) else None
-    neighbour = place_in_draft(definition, name) if name else None
+    neighbour = codesign.place_in_draft(definition, name) if name else None
     if kind not in ("before", "after") or neighbour is None:
         return None
     if kind == "before":
@@ -94,7 +95,7 @@ def parse_place(value: str, definition: d.FormDefinition) -> Place | None:
 
 def already_there(definition: d.FormDefinition, name: str, place: Place) -> bool:
     """Tell whether moving an item to a place would leave it where it is."""
-    now = place_in_draft(definition, name)
+    now = codesign.place_in_draft(definition, name)
     if now is None or now.section != place.section:
         return False
     siblings = [

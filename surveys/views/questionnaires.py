@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, session, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,10 +10,9 @@ from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db
 from peer_research.errors import DomainError
 from peer_research.forms import show_domain_error
-from peer_research.studies.forms import ConfirmForm
 from surveys import definition as d
 from surveys import services
-from surveys.forms import QUESTION_TYPE_NAMES, MoveForm, QuestionnaireForm
+from surveys.forms import QUESTION_TYPE_NAMES, QuestionnaireForm
 from surveys.plain_language import jargon_terms, label_feedback
 from surveys.validation import check_definition
 from surveys.views import blueprint
@@ -77,22 +76,14 @@ def show_draft(questionnaire_id: int):
         item.name: label_feedback(item.label.get(language, ""), language, terms)
         for item, _parents in draft.walk()
     }
-    undo = session.get("undo_delete")
-    if undo and undo.get("questionnaire_id") != questionnaire.id:
-        undo = None
     return render_template(
         "surveys/draft.html",
         questionnaire=questionnaire,
         draft=draft,
-        revisions=services.draft_revisions(db.session, questionnaire),
         problems=check_definition(draft),
         may_edit=may_edit(),
         may_suggest=may_suggest(),
-        is_facilitator=is_facilitator(),
-        confirm_form=ConfirmForm(),
-        move_form=MoveForm(),
         type_names=QUESTION_TYPE_NAMES,
-        undo=undo,
         feedback=feedback,
     )
 

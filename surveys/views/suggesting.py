@@ -108,6 +108,14 @@ def decide_by(day: date, now: datetime) -> datetime:
     return datetime.combine(day, now.timetz())
 
 
+def put_to_group(proposal: Proposal, day: date, now: datetime) -> None:
+    """Open one's own draft proposal and ask the group to decide it by `day`."""
+    codesign.open_proposal(db.session, proposal=proposal, opened_by=current_user, now=now)
+    codesign.open_proposal_poll(
+        db.session, proposal=proposal, opened_by=current_user, deadline=decide_by(day, now), now=now
+    )
+
+
 def may_change_now() -> bool:
     """Tell whether the current member may make a change without a vote (a direct edit)."""
     return is_facilitator() and codesign.decision_settings(db.session, g.study).allow_direct_edits
@@ -123,14 +131,7 @@ def send_suggestion(form: SuggestionForm, write: Callable[[], Proposal]) -> Prop
     try:
         proposal = write()
         if form.suggest.data:
-            codesign.open_proposal(db.session, proposal=proposal, opened_by=current_user, now=now)
-            codesign.open_proposal_poll(
-                db.session,
-                proposal=proposal,
-                opened_by=current_user,
-                deadline=decide_by(form.deadline.data, now),
-                now=now,
-            )
+            put_to_group(proposal, form.deadline.data, now)
             message = _("Your suggestion is open. The group can now say what they think.")
         elif form.change_now.data:
             codesign.apply_directly(db.session, proposal=proposal, editor=current_user, now=now)

@@ -89,6 +89,14 @@ def _require_not_removed(comment: Comment) -> None:
         raise DomainError(_("This comment was removed."))
 
 
+def _add(session: Session, comment: Comment) -> Comment:
+    """Save a new comment or reply and tell whoever listens (notifications, live pages)."""
+    session.add(comment)
+    session.flush()
+    signals.comment_posted.send(session, comment=comment)
+    return comment
+
+
 def post_comment(
     session: Session,
     *,
@@ -118,10 +126,7 @@ def post_comment(
         body=body,
         created_at=now or utcnow(),
     )
-    session.add(comment)
-    session.flush()
-    signals.comment_posted.send(session, comment=comment)
-    return comment
+    return _add(session, comment)
 
 
 def reply_to_comment(
@@ -149,10 +154,7 @@ def reply_to_comment(
         body=body,
         created_at=now or utcnow(),
     )
-    session.add(reply)
-    session.flush()
-    signals.comment_posted.send(session, comment=reply)
-    return reply
+    return _add(session, reply)
 
 
 def edit_comment(

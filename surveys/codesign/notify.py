@@ -264,6 +264,14 @@ def connect_receivers() -> None:
 # Votes closing soon ----------------------------------------------------------------------
 
 
+def _not_yet_voted_ids(session: Session, poll: Poll) -> list[int]:
+    """Return the ids of the people who may vote in a poll and have not yet."""
+    query = sa.select(PollVoter.user_id).where(
+        PollVoter.poll_id == poll.id, PollVoter.voted_at.is_(None)
+    )
+    return list(session.scalars(query))
+
+
 def notify_polls_closing_soon(
     session: Session, now: datetime, within: timedelta = CLOSING_SOON
 ) -> int:
@@ -288,15 +296,10 @@ def notify_polls_closing_soon(
     made = 0
     for poll in due:
         study = session.get_one(Study, poll.study_id)
-        waiting = session.scalars(
-            sa.select(PollVoter.user_id).where(
-                PollVoter.poll_id == poll.id, PollVoter.voted_at.is_(None)
-            )
-        )
         made += len(
             notify(
                 session,
-                users=list(waiting),
+                users=_not_yet_voted_ids(session, poll),
                 study=study,
                 topic=Topic.POLL_CLOSING,
                 message=_(
@@ -393,13 +396,7 @@ def remind_voters(
             )
         )
     waiting = [
-        user_id
-        for user_id in session.scalars(
-            sa.select(PollVoter.user_id).where(
-                PollVoter.poll_id == poll.id, PollVoter.voted_at.is_(None)
-            )
-        )
-        if user_id != reminded_by.id
+        user_id for user_id in _not_yet_voted_ids(session, poll) if user_id != reminded_by.id
     ]
     if not waiting:
         raise DomainError(_("Everyone else has voted, so there is nobody to remind."))

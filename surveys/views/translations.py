@@ -254,7 +254,7 @@ def _live_suggestions(questionnaire: Questionnaire) -> list[Proposal]:
 def bundle_title(proposal: Proposal) -> str:
     """Return a translation or languages suggestion's short title in plain words."""
     if proposal.kind == ChangeKind.SET_LANGUAGES:
-        change = translating.languages_change(proposal)
+        change = codesign.languages_change(proposal)
         if change.added:
             return _("Add %(language)s", language=change.added[0].name)
         if change.removed:
@@ -311,7 +311,7 @@ def translation_changes(proposal: Proposal) -> dict:
     live = proposal.state in LIVE_STATES
     found: dict = {"items": [], "languages": None, "edit_url": None, "stale": None}
     if proposal.kind == ChangeKind.SET_LANGUAGES:
-        found["languages"] = translating.languages_change(proposal)
+        found["languages"] = codesign.languages_change(proposal)
     else:
         draft = services.draft_definition(db.session, questionnaire)
         for entry in codesign.translation_items(db.session, proposal=proposal):
@@ -328,7 +328,7 @@ def translation_changes(proposal: Proposal) -> dict:
                         d.item_from_json(base) if base else None,
                         draft.default_language.code,
                     ),
-                    changed_since=live and (now is None or translating.item_content(now) != base),
+                    changed_since=live and (now is None or codesign.item_content(now) != base),
                 )
             )
         if proposal.author_id == current_user.id and proposal.state in (
@@ -413,7 +413,7 @@ def add_language(questionnaire_id: int):
             ),
         )
         if proposal is not None:
-            added = translating.languages_change(proposal).added[0]
+            added = codesign.languages_change(proposal).added[0]
             return _done(
                 form,
                 proposal,

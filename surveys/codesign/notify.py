@@ -160,8 +160,8 @@ def outcome_message(session: Session, decision: Decision) -> str:
             what=what,
         )
     what = _describe_decision(session, decision)
-    if decision.outcome == Outcome.CANCELLED:
-        return _("Withdrawn before the group decided: %(what)s.", what=what)
+    if decision.outcome == Outcome.CANCELLED:  # withdrawn, or updated after the item changed
+        return _("Closed without a decision: %(what)s. %(why)s", what=what, why=decision.reason)
     if decision.outcome == Outcome.REJECTED:
         return _("Not agreed: %(what)s.", what=what)
     if decision.applied:

@@ -52,7 +52,7 @@ REACTION_SYMBOLS = {
     Reaction.AGREE: "✓",
     Reaction.LIKE: "♥",
     Reaction.QUESTION: "?",
-    Reaction.IDEA: "💡",
+    Reaction.IDEA: "★",  # in common fonts everywhere (emoji are not, on older tablets)
 }
 
 

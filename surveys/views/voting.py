@@ -35,7 +35,7 @@ POSITION_NAMES = {
 OUTCOME_NAMES = {
     Outcome.ACCEPTED: _l("Agreed"),
     Outcome.REJECTED: _l("Not agreed"),
-    Outcome.CANCELLED: _l("Withdrawn before the group decided"),
+    Outcome.CANCELLED: _l("Closed without a decision"),
 }
 
 

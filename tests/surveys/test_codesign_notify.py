@@ -86,6 +86,19 @@ def test_the_outcome_reaches_everyone_in_plain_words(db_session, group):
     assert _messages(db_session, group.lee) == []
 
 
+def test_a_withdrawn_suggestion_says_its_poll_closed_without_a_decision(db_session, group):
+    """Withdrawing closes the poll; the group hears why nothing was decided."""
+    proposal, _poll = _open(db_session, group)
+    with group.app.app_context():
+        codesign.withdraw_proposal(db_session, proposal=proposal, withdrawn_by=group.ada)
+    db_session.commit()
+    (message,) = _messages(db_session, group.sam, Topic.OUTCOME)
+    assert message == (
+        "Closed without a decision: changing “How old are you?”. The suggestion was withdrawn "
+        "before the poll closed, so nothing was decided."
+    )
+
+
 def test_a_turned_down_suggestion_says_not_agreed(db_session, group):
     """A rejected suggestion is "Not agreed: …", without saying who voted how."""
     _proposal, poll = _open(db_session, group)

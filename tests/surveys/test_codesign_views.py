@@ -248,7 +248,8 @@ def test_only_the_author_can_withdraw(app, client, auth, group, db_session):
     assert "You withdrew your suggestion" in page
     assert "Withdrawn" in page
     log = _page(client.get(f"{group.base}/decisions"))
-    assert "Withdrawn before the group decided" in log
+    assert "Closed without a decision" in log
+    assert "The suggestion was withdrawn before the poll closed" in log
 
 
 def test_anonymous_polls_show_no_names_with_votes(app, client, auth, group, db_session):

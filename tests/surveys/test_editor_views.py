@@ -439,3 +439,13 @@ def test_a_new_question_can_be_suggested_at_any_place(
     assert page.index("First") < page.index("Second")
     bad = add(client, signed_in, questionnaire, label="Lost", name="lost", place="after:nowhere")
     assert "Choose where it should go" in page_text(bad)
+
+
+def test_every_group_of_choices_on_the_question_form_is_named(client, signed_in, questionnaire):
+    """Screen readers announce each radio group by its legend, so none may be empty."""
+    body = client.get(f"{signed_in}/{questionnaire.id}/questions/new").get_data(as_text=True)
+    legends = re.findall(
+        r'<legend class="govuk-fieldset__legend[^"]*">\s*(.*?)\s*</legend>', body, re.S
+    )
+    assert "How personal is the answer?" in legends
+    assert all(legend.strip() for legend in legends)

@@ -56,9 +56,9 @@ def test_counts_for_each_member_of_the_design_group(client, auth, db_session, gr
     assert "Who has had their say" in text
     assert "Lee Ward" not in text  # not in the design group
     assert "Ada Brook Co-researcher 1 0 1 0" in text
-    assert "Pat Lin Peer researcher Not heard from yet 0 0 0 1" in text
+    assert "Pat Lin Peer researcher No suggestions or comments yet 0 0 0 1" in text
     assert "Sam Okafor Co-researcher, Facilitator 0 1 0 1" in text
-    assert "We have not heard from Pat Lin yet." in text
+    assert "We have not yet had suggestions or comments from Pat Lin." in text
     assert 'data-label="Votes"' in page  # the table folds into labelled rows on phones
     assert proposal.id  # the open suggestion exists
 
@@ -78,8 +78,8 @@ def test_everyone_heard_from_says_thank_you(client, auth, db_session, group):
     _suggest(db_session, group, group.ada)
     auth.sign_in(group.pat)
     text = page_text(client.get(group.url))
-    assert "We have not heard from" not in text
-    assert "Not heard from yet" not in text
+    assert "We have not yet had suggestions" not in text
+    assert "No suggestions or comments yet" not in text
     assert "Everyone in the group has suggested something or commented." in text
 
 
@@ -97,7 +97,7 @@ def test_removed_comments_do_not_count(client, auth, db_session, group):
     db_session.commit()
     auth.sign_in(group.pat)
     text = page_text(client.get(group.url))
-    assert "Pat Lin (you) Peer researcher Not heard from yet 0 0 0 0" in text
+    assert "Pat Lin (you) Peer researcher No suggestions or comments yet 0 0 0 0" in text
 
 
 def test_anonymous_polls_show_only_that_someone_voted(client, auth, db_session, group):
@@ -116,7 +116,7 @@ def test_anonymous_polls_show_only_that_someone_voted(client, auth, db_session, 
     db_session.commit()
     auth.sign_in(group.sam)
     text = page_text(client.get(group.url))
-    assert "Pat Lin Peer researcher Not heard from yet 0 0 1 0" in text
+    assert "Pat Lin Peer researcher No suggestions or comments yet 0 0 1 0" in text
     for word in ("Block", "Agree", "Disagree", "Abstain", "Secret reason"):
         assert word not in text
 
@@ -153,3 +153,15 @@ def test_other_studies_and_outsiders_are_refused(client, auth, group, make_membe
     auth.sign_in(make_user())
     assert client.get(group.url).status_code == 403
     assert client.get("/studies/no-such-study/participation").status_code == 404
+
+
+def test_the_study_navigation_marks_questionnaires_only_on_questionnaire_pages(
+    client, auth, make_design_group
+):
+    """The participation page belongs to the study, not to a questionnaire."""
+    group = make_design_group()
+    auth.sign_in(group.ada)
+    participation = client.get(f"/studies/{group.study.slug}/participation")
+    draft = client.get(f"{group.base}/")
+    assert "Questionnaires</strong>" not in participation.get_data(as_text=True)
+    assert "Questionnaires</strong>" in draft.get_data(as_text=True)

@@ -7,6 +7,7 @@ blueprint = Blueprint("surveys", __name__)
 # The modules register their routes on the blueprint when imported.
 from surveys.views import (  # noqa: E402, F401
     codesign,
+    decision_rules,
     decisions,
     discussion,
     editor,
@@ -17,5 +18,6 @@ from surveys.views import (  # noqa: E402, F401
     preview,
     questionnaires,
     translations,
+    versions,
     xlsform,
 )

@@ -143,7 +143,7 @@ def _set_change_kinds(kinds: tuple[str, ...]) -> None:
     check = f"kind IN {_sql_list(kinds)}"
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
-        op.drop_constraint("ck_proposals_change_kind", "proposals", type_="check")
+        op.drop_constraint(op.f("ck_proposals_change_kind"), "proposals", type_="check")
         op.create_check_constraint("change_kind", "proposals", check)
         return
     table_sql = bind.exec_driver_sql(

@@ -1,0 +1,195 @@
+"""Versions side by side: comparing two versions (or a version and the draft), each
+version's changelog, and the PDF of its changelog and decision log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Response, abort, current_app, g, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from peer_research.access import ANY_MEMBER, allow
+from peer_research.db import db, utcnow
+from surveys import definition as d
+from surveys import services
+from surveys.codesign import services as codesign
+from surveys.codesign.changelog import changelog, version_decisions
+from surveys.codesign.diff import item_changes
+from surveys.codesign.models import ChangeKind, PollSubject
+from surveys.codesign.pdf import render_pdf
+from surveys.compare import Comparison, compare_definitions
+from surveys.models import Questionnaire, QuestionnaireVersion
+from surveys.views import blueprint
+from surveys.views.codesign import FIELD_NAMES
+from surveys.views.common import proposal_title, questionnaire_or_404
+from surveys.views.voting import OUTCOME_NAMES, POSITION_NAMES
+
+QUESTIONNAIRE = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
+
+CHANGE_NAMES = {
+    "label": _l("Question"),
+    "hint": _l("Help text"),
+    "required_message": _l("Message when the answer is missing"),
+    "constraint_message": _l("Message when the answer breaks the rule"),
+    "name": _l("Short name"),
+    "type": _l("Kind of question"),
+    "kind": _l("Question or section"),
+    "required": _l("Must be answered"),
+    "required_if": _l("Must be answered when"),
+    "relevance": _l("Only asked when"),
+    "constraint": _l("The answer must meet this rule"),
+    "calculation": _l("Calculation"),
+    "default": _l("Answer filled in at the start"),
+    "repeat": _l("Section repeats"),
+    "repeat_count": _l("How many times it repeats"),
+    "other_option": _l("Offers “Other, please say”"),
+    "appearance": _l("Appearance"),
+    "read_only": _l("Cannot be changed by the person answering"),
+    "privacy": _l("How identifying the answer is"),
+    "image": _l("Picture"),
+    "choices order": _l("Order of the choices"),
+}
+
+
+@blueprint.app_template_global()
+def version_changelog(questionnaire: Questionnaire, number: int | None) -> list:
+    """Return a version's changelog (None: the draft since the last version), for pages."""
+    return changelog(db.session, questionnaire=questionnaire, number=number)
+
+
+def versions_of(questionnaire: Questionnaire) -> list[QuestionnaireVersion]:
+    return sorted(questionnaire.versions, key=lambda version: version.number)
+
+
+def _version_or_404(questionnaire: Questionnaire, number: int) -> QuestionnaireVersion:
+    version = services.get_version(db.session, questionnaire=questionnaire, number=number)
+    if version is None:
+        abort(404, _("That version has not been published."))
+    return version
+
+
+def changes_since_last(questionnaire: Questionnaire, draft: d.FormDefinition):
+    """Return the last version and the draft compared with it (None, None if none yet)."""
+    versions = versions_of(questionnaire)
+    if not versions:
+        return None, None
+    last = versions[-1]
+    return last, compare_definitions(services.version_definition(last), draft)
+
+
+# Comparing versions ---------------------------------------------------------------------
+
+
+def _read_side(value: str | None, numbers: list[int]) -> int | None:
+    """Read "draft" or a published version's number; raise ValueError for anything else."""
+    value = (value or "").strip().lower()
+    if value == "draft":
+        return None
+    if value.isdigit() and len(value) < 10 and int(value) in numbers:
+        return int(value)
+    raise ValueError(value)
+
+
+def _side_name(number: int | None) -> str:
+    return _("The draft") if number is None else _("Version %(number)d", number=number)
+
+
+@blueprint.get(f"{QUESTIONNAIRE}/compare")
+@allow(ANY_MEMBER)
+def compare_versions(questionnaire_id: int):
+    """Compare two versions (or a version and the draft) side by side."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    versions = versions_of(questionnaire)
+    numbers = [version.number for version in versions]
+    default_from = str(numbers[-1]) if numbers else "draft"
+    asked = {"from": request.args.get("from"), "to": request.args.get("to")}
+    chosen = {"from": asked["from"] or default_from, "to": asked["to"] or "draft"}
+    errors: dict[str, str] = {}
+    sides: dict[str, int | None] = {}
+    for key, value in chosen.items():
+        try:
+            sides[key] = _read_side(value, numbers)
+        except ValueError:
+            errors[key] = _(
+                "Choose the draft or a version that has been published (%(numbers)s).",
+                numbers=", ".join(str(number) for number in numbers) or _("none yet"),
+            )
+    comparison: Comparison | None = None
+    if not errors:
+        definitions = {
+            key: services.draft_definition(db.session, questionnaire)
+            if number is None
+            else services.version_definition(versions[numbers.index(number)])
+            for key, number in sides.items()
+        }
+        comparison = compare_definitions(definitions["from"], definitions["to"])
+    return render_template(
+        "surveys/decisions/compare.html",
+        questionnaire=questionnaire,
+        versions=versions,
+        chosen=chosen,
+        errors=errors,
+        comparison=comparison,
+        from_name=_side_name(sides.get("from")) if not errors else "",
+        to_name=_side_name(sides.get("to")) if not errors else "",
+        change_names=CHANGE_NAMES,
+    ), 400 if errors else 200
+
+
+# Changelog and PDF ----------------------------------------------------------------------
+
+
+def _log_entries(questionnaire: Questionnaire, number: int) -> list[tuple[codesign.LogEntry, list]]:
+    """Return the decision log entries of a version's stretch, oldest first, with diffs."""
+    wanted = {
+        decision.id
+        for decision in version_decisions(db.session, questionnaire=questionnaire, number=number)
+    }
+    language = questionnaire.languages[0]["code"]
+    entries = []
+    for entry in codesign.decision_log(db.session, questionnaire):
+        if entry.decision.id not in wanted:
+            continue
+        change, changes = entry.change, []
+        if change.get("kind") == ChangeKind.CHANGE_ITEM.value:
+            try:
+                before = d.item_from_json(change["before"]) if change.get("before") else None
+                after = d.item_from_json(change["after"]) if change.get("after") else None
+                changes = item_changes(before, after, language)
+            except (KeyError, TypeError, ValueError):
+                changes = []
+        entries.append((entry, changes))
+    return entries
+
+
+@blueprint.get(f"{QUESTIONNAIRE}/versions/<int:number>/decisions.pdf")
+@allow(ANY_MEMBER)
+def download_decisions_pdf(questionnaire_id: int, number: int):
+    """Give the PDF of a version's changelog and decision log, for records and ethics."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    version = _version_or_404(questionnaire, number)
+    language = questionnaire.languages[0]["code"]
+    html = render_template(
+        "surveys/decisions/decisions_pdf.html",
+        questionnaire=questionnaire,
+        study=g.study,
+        version=version,
+        definition=services.version_definition(version),
+        lines=changelog(db.session, questionnaire=questionnaire, number=number),
+        entries=_log_entries(questionnaire, number),
+        title_of=lambda proposal: proposal_title(proposal, language),
+        outcome_names=OUTCOME_NAMES,
+        position_names=POSITION_NAMES,
+        field_names=FIELD_NAMES,
+        PollSubject=PollSubject,
+        language=language,
+        made_at=utcnow(),
+    )
+    pdf = render_pdf(html, static_folder=Path(current_app.static_folder or "."))
+    filename = f"decisions-{questionnaire.id}-version-{version.number}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

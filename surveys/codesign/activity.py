@@ -28,33 +28,44 @@ from surveys.models import DraftItem, Questionnaire, QuestionnaireVersion
 
 
 def activity_token(session: Session, study: Study) -> str:
-    """Return a short fingerprint that changes whenever the study's group acts."""
+    """Return a short fingerprint that changes whenever the study's group acts (one query)."""
     questionnaires = sa.select(Questionnaire.id).where(Questionnaire.study_id == study.id)
     polls = sa.select(Poll.id).where(Poll.study_id == study.id)
     comments = sa.select(Comment.id).where(Comment.questionnaire_id.in_(questionnaires))
-    in_study = DraftItem.questionnaire_id.in_(questionnaires)
-    parts = [
-        sa.select(sa.func.count(), sa.func.max(DraftItem.updated_at)).where(in_study),
-        sa.select(sa.func.count(), sa.func.max(Proposal.updated_at)).where(
-            Proposal.questionnaire_id.in_(questionnaires)
+
+    def aggregate(*columns, where):
+        return [sa.select(column).where(where).scalar_subquery() for column in columns]
+
+    count = sa.func.count
+    latest = sa.func.max
+    values = [
+        *aggregate(
+            count(DraftItem.id),
+            latest(DraftItem.updated_at),
+            where=DraftItem.questionnaire_id.in_(questionnaires),
         ),
-        sa.select(sa.func.count(PollVoter.voted_at), sa.func.count(Poll.closed_at))
-        .select_from(Poll)
-        .outerjoin(PollVoter, PollVoter.poll_id == Poll.id)
-        .where(Poll.study_id == study.id),
-        sa.select(sa.func.count(), sa.func.max(Vote.changed_at)).where(Vote.poll_id.in_(polls)),
-        sa.select(sa.func.count(), sa.func.max(Decision.id)).where(Decision.study_id == study.id),
-        sa.select(sa.func.count(), sa.func.max(DecisionRule.id)).where(
-            DecisionRule.study_id == study.id
+        *aggregate(
+            count(Proposal.id),
+            latest(Proposal.updated_at),
+            where=Proposal.questionnaire_id.in_(questionnaires),
         ),
-        sa.select(
-            sa.func.count(),
-            sa.func.max(Comment.edited_at),
-            sa.func.max(Comment.removed_at),
-        ).where(Comment.questionnaire_id.in_(questionnaires)),
-        sa.select(sa.func.count()).where(CommentReaction.comment_id.in_(comments)),
-        sa.select(sa.func.count()).where(QuestionnaireVersion.questionnaire_id.in_(questionnaires)),
-        sa.select(sa.func.count()).where(Questionnaire.study_id == study.id),
+        *aggregate(count(PollVoter.voted_at), where=PollVoter.poll_id.in_(polls)),
+        *aggregate(count(Poll.closed_at), where=Poll.study_id == study.id),
+        *aggregate(count(Vote.id), latest(Vote.changed_at), where=Vote.poll_id.in_(polls)),
+        *aggregate(count(Decision.id), latest(Decision.id), where=Decision.study_id == study.id),
+        *aggregate(latest(DecisionRule.id), where=DecisionRule.study_id == study.id),
+        *aggregate(
+            count(Comment.id),
+            latest(Comment.edited_at),
+            latest(Comment.removed_at),
+            where=Comment.questionnaire_id.in_(questionnaires),
+        ),
+        *aggregate(count(), where=CommentReaction.comment_id.in_(comments)),
+        *aggregate(
+            count(QuestionnaireVersion.id),
+            where=QuestionnaireVersion.questionnaire_id.in_(questionnaires),
+        ),
+        *aggregate(count(Questionnaire.id), where=Questionnaire.study_id == study.id),
     ]
-    values = [tuple(session.execute(part).one()) for part in parts]
-    return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
+    row = tuple(session.execute(sa.select(*values)).one())
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]

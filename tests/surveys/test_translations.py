@@ -22,7 +22,7 @@ from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind, EntryKind, Proposal, ProposalState, RuleKind
 from surveys.codesign.rules import Rule
 from surveys.models import DraftItem, Questionnaire
-from surveys.views.translations import field_name_of
+from surveys.views.translation_form import field_name_of
 
 from builders import ENGLISH, question, section
 from support import page_text

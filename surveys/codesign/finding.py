@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from surveys import definition as d
 from surveys.codesign.models import LIVE_STATES, Proposal, ProposalTarget
@@ -25,13 +25,19 @@ def item_content(item: d.Item) -> dict[str, Any]:
     return data
 
 
-def proposals_of(session: Session, questionnaire: Questionnaire) -> list[Proposal]:
-    """Return every proposal about a questionnaire, newest first."""
+def proposals_of(
+    session: Session, questionnaire: Questionnaire, *, live_only: bool = False
+) -> list[Proposal]:
+    """Return the proposals about a questionnaire (only live ones if asked), newest first,
+    with their authors and targets loaded (lists show both)."""
     query = (
         sa.select(Proposal)
         .where(Proposal.questionnaire_id == questionnaire.id)
+        .options(selectinload(Proposal.author), selectinload(Proposal.targets))
         .order_by(Proposal.id.desc())
     )
+    if live_only:
+        query = query.where(Proposal.state.in_(LIVE_STATES))
     return list(session.scalars(query))
 
 

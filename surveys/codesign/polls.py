@@ -14,7 +14,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
@@ -179,6 +179,18 @@ def open_rule_poll(
 
 
 # Reading polls -------------------------------------------------------------------------
+
+
+def latest_polls(session: Session, proposals: list[Proposal]) -> dict[int, Poll]:
+    """Return the newest poll of each proposal that has one, by proposal id, in one query
+    (with who may vote loaded, for "2 of 4 have voted")."""
+    newest = (
+        sa.select(sa.func.max(Poll.id))
+        .where(Poll.proposal_id.in_([proposal.id for proposal in proposals]))
+        .group_by(Poll.proposal_id)
+    )
+    query = sa.select(Poll).where(Poll.id.in_(newest)).options(selectinload(Poll.voters))
+    return {poll.proposal_id: poll for poll in session.scalars(query)}
 
 
 def latest_poll(session: Session, proposal: Proposal) -> Poll | None:

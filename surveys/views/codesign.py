@@ -131,8 +131,8 @@ def draft_suggestions(questionnaire: Questionnaire) -> dict[str, list[Proposal]]
     Suggestions to add an item are under "" (they touch nothing in the draft yet).
     """
     found: dict[str, list[Proposal]] = {}
-    for proposal in codesign.proposals_of(db.session, questionnaire):
-        if proposal.state not in LIVE_STATES or not visible_to_me(proposal):
+    for proposal in codesign.proposals_of(db.session, questionnaire, live_only=True):
+        if not visible_to_me(proposal):
             continue
         names = [""] if proposal.kind == ChangeKind.ADD_ITEM else proposal.target_names
         for name in names:
@@ -239,11 +239,9 @@ def list_proposals(questionnaire_id: int):
     questionnaire = questionnaire_or_404(questionnaire_id)
     close_due_polls()
     proposals = [p for p in codesign.proposals_of(db.session, questionnaire) if visible_to_me(p)]
-    polls = {proposal.id: codesign.latest_poll(db.session, proposal) for proposal in proposals}
+    polls = codesign.latest_polls(db.session, proposals)
     voted = {
-        proposal_id: voted_count(poll)
-        for proposal_id, poll in polls.items()
-        if poll is not None and poll.is_open
+        proposal_id: voted_count(poll) for proposal_id, poll in polls.items() if poll.is_open
     }
     return render_template(
         "surveys/codesign/list.html",

@@ -29,10 +29,15 @@ from surveys import services
 from surveys import translations as t
 from surveys.codesign import services as codesign
 from surveys.codesign import translating
-from surveys.codesign.models import LIVE_STATES, ChangeKind, Proposal, ProposalState
+from surveys.codesign.models import ChangeKind, Proposal, ProposalState
 from surveys.models import Questionnaire
 from surveys.views import blueprint
-from surveys.views.common import CO_DESIGN_GROUP, may_suggest, questionnaire_or_404
+from surveys.views.common import (
+    CO_DESIGN_GROUP,
+    may_suggest,
+    questionnaire_or_404,
+    visible_to_me,
+)
 from surveys.views.suggesting import (
     SuggestionForm,
     after_sending,
@@ -112,22 +117,12 @@ def _language_or_404(questionnaire: Questionnaire, code: str) -> d.Language:
     return language
 
 
-def _visible(proposal: Proposal) -> bool:
-    """Tell whether the current member may see a suggestion: drafts are their author's."""
-    private = proposal.state == ProposalState.DRAFT or (
-        proposal.state == ProposalState.NEEDS_UPDATE and proposal.opened_at is None
-    )
-    return not private or proposal.author_id == current_user.id
-
-
 def _live_suggestions(questionnaire: Questionnaire) -> list[Proposal]:
     """Return the live translation and language suggestions the current member may see."""
     return [
         proposal
-        for proposal in codesign.proposals_of(db.session, questionnaire)
-        if proposal.kind in translating.BUNDLE_KINDS
-        and proposal.state in LIVE_STATES
-        and _visible(proposal)
+        for proposal in codesign.proposals_of(db.session, questionnaire, live_only=True)
+        if proposal.kind in translating.BUNDLE_KINDS and visible_to_me(proposal)
     ]
 
 

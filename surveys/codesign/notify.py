@@ -24,7 +24,7 @@ from peer_research.audit.models import AuditEvent
 from peer_research.audit.services import Action, record
 from peer_research.db import utcnow
 from peer_research.errors import DomainError
-from peer_research.notifications.models import Topic
+from peer_research.notifications.models import Notification, Topic
 from peer_research.notifications.services import notify
 from peer_research.studies.models import Study
 from peer_research.templating import when
@@ -272,27 +272,43 @@ def _not_yet_voted_ids(session: Session, poll: Poll) -> list[int]:
     return list(session.scalars(query))
 
 
+def closing_notice_key(poll_id: int) -> str:
+    """Return the dedupe key of a poll's "closes soon" notice."""
+    return f"poll:{poll_id}:closing"
+
+
 def notify_polls_closing_soon(
-    session: Session, now: datetime, within: timedelta = CLOSING_SOON
+    session: Session,
+    now: datetime,
+    within: timedelta = CLOSING_SOON,
+    study: Study | None = None,
 ) -> int:
     """Tell people who may vote and have not that a poll closes soon (once per poll each).
 
-    Returns how many notifications were made. Cheap when nothing is due: one query.
+    Only polls with someone still to be told are looked at, so pages can call this on every
+    load: it is one query when nothing is due. `study` limits it to one study's polls.
+    Returns how many notifications were made.
     """
-    due = list(
-        session.scalars(
-            sa.select(Poll)
-            .where(
-                Poll.closed_at.is_(None),
-                Poll.deadline > now,
-                Poll.deadline <= now + within,
-                sa.select(PollVoter)
-                .where(PollVoter.poll_id == Poll.id, PollVoter.voted_at.is_(None))
-                .exists(),
-            )
-            .order_by(Poll.id)
-        )
+    key = sa.literal("poll:") + sa.cast(Poll.id, sa.String) + sa.literal(":closing")
+    told = (
+        sa.select(Notification.id)
+        .where(Notification.user_id == PollVoter.user_id, Notification.dedupe_key == key)
+        .exists()
     )
+    someone_to_tell = (
+        sa.select(PollVoter)
+        .where(PollVoter.poll_id == Poll.id, PollVoter.voted_at.is_(None), ~told)
+        .exists()
+    )
+    query = sa.select(Poll).where(
+        Poll.closed_at.is_(None),
+        Poll.deadline > now,
+        Poll.deadline <= now + within,
+        someone_to_tell,
+    )
+    if study is not None:
+        query = query.where(Poll.study_id == study.id)
+    due = list(session.scalars(query.order_by(Poll.id)))
     made = 0
     for poll in due:
         study = session.get_one(Study, poll.study_id)
@@ -308,7 +324,7 @@ def notify_polls_closing_soon(
                     when=when(poll.deadline),
                 ),
                 link=poll_path(study, poll),
-                dedupe_key=f"poll:{poll.id}:closing",
+                dedupe_key=closing_notice_key(poll.id),
             )
         )
     return made

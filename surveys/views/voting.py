@@ -8,7 +8,7 @@ saves and shows the same everywhere.
 
 from __future__ import annotations
 
-from flask import current_app, flash
+from flask import current_app, flash, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -64,7 +64,7 @@ def close_due_polls() -> None:
     """
     now = utcnow()
     codesign.close_due_polls(db.session, now)
-    notify.notify_polls_closing_soon(db.session, now)
+    notify.notify_polls_closing_soon(db.session, now, study=g.study)
     db.commit()
 
 

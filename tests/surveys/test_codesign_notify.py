@@ -163,14 +163,17 @@ def test_a_failing_notification_never_undoes_the_vote(db_session, group, monkeyp
 # Closing soon ------------------------------------------------------------------------------
 
 
-def test_closing_soon_tells_those_who_have_not_voted_once(db_session, group):
+def test_closing_soon_tells_those_who_have_not_voted_once(db_session, group, make_study):
     """Within a day of closing, those who have not voted hear once; voters do not."""
     now = utcnow()
     _proposal, poll = _open(db_session, group, deadline_in=timedelta(hours=30), now=now)
     _vote(db_session, group, poll, group.sam)
     with group.app.app_context():
         assert notify.notify_polls_closing_soon(db_session, now) == 0  # 30 hours away
-        assert notify.notify_polls_closing_soon(db_session, now + timedelta(hours=8)) == 2
+        other = make_study()
+        later = now + timedelta(hours=8)
+        assert notify.notify_polls_closing_soon(db_session, later, study=other) == 0
+        assert notify.notify_polls_closing_soon(db_session, later, study=group.study) == 2
         assert notify.notify_polls_closing_soon(db_session, now + timedelta(hours=9)) == 0
     db_session.commit()
     (message,) = _messages(db_session, group.ada, Topic.POLL_CLOSING)

@@ -33,7 +33,6 @@ from surveys.codesign.models import (
     Comment,
     CommentReaction,
     Proposal,
-    ProposalState,
     Reaction,
 )
 from surveys.models import Questionnaire
@@ -69,16 +68,9 @@ def _require_item_in_draft(session: Session, questionnaire: Questionnaire, name:
         )
 
 
-def is_private(proposal: Proposal) -> bool:
-    """Tell whether only its author may see a proposal (a draft not before the group)."""
-    return proposal.state == ProposalState.DRAFT or (
-        proposal.state == ProposalState.NEEDS_UPDATE and proposal.opened_at is None
-    )
-
-
 def _require_visible(proposal: Proposal, user: User) -> None:
     """Refuse a comment on someone else's draft suggestion, which only its author sees."""
-    if is_private(proposal) and proposal.author_id != user.id:
+    if proposal.is_private and proposal.author_id != user.id:
         raise DomainError(
             _("Only its author can see this suggestion until it is put to the group.")
         )

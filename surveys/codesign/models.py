@@ -139,6 +139,13 @@ class Proposal(Base):
     )
 
     @property
+    def is_private(self) -> bool:
+        """Tell whether only its author may see it: a draft never put before the group."""
+        return self.state == ProposalState.DRAFT or (
+            self.state == ProposalState.NEEDS_UPDATE and self.opened_at is None
+        )
+
+    @property
     def target_names(self) -> list[str]:
         """Return the names of the items (or `LANGUAGES_TARGET`) the proposal touches."""
         return [target.name for target in self.targets]

@@ -12,7 +12,6 @@ from peer_research.db import db
 from peer_research.studies.models import Role
 from surveys import definition as d
 from surveys import services
-from surveys.codesign.comments import is_private
 from surveys.codesign.models import ChangeKind, Proposal, ProposalState
 from surveys.definition import FormDefinition
 from surveys.models import Questionnaire
@@ -49,7 +48,7 @@ def items_inside(item: d.Item) -> list[d.Item]:
 
 def visible_to_me(proposal: Proposal) -> bool:
     """Tell whether the current member may see a proposal: drafts are their author's only."""
-    return not is_private(proposal) or proposal.author_id == current_user.id
+    return not proposal.is_private or proposal.author_id == current_user.id
 
 
 def proposal_or_404(questionnaire: Questionnaire, proposal_id: int) -> Proposal:

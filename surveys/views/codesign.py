@@ -426,7 +426,7 @@ class LogChange:
     place_words: str | None
 
 
-def _log_change(
+def log_change(
     entry: codesign.LogEntry, questionnaire: Questionnaire, draft: d.FormDefinition
 ) -> LogChange:
     """Describe a decision's change: what was added, removed, moved or changed."""
@@ -476,7 +476,7 @@ def show_decision_log(questionnaire_id: int):
     close_due_polls()
     draft = services.draft_definition(db.session, questionnaire)
     entries = [
-        (entry, _log_change(entry, questionnaire, draft))
+        (entry, log_change(entry, questionnaire, draft))
         for entry in codesign.decision_log(db.session, questionnaire)
     ]
     return render_template(

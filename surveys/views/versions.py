@@ -15,13 +15,12 @@ from surveys import definition as d
 from surveys import services
 from surveys.codesign import services as codesign
 from surveys.codesign.changelog import changelog, version_decisions
-from surveys.codesign.diff import item_changes
-from surveys.codesign.models import ChangeKind, PollSubject
+from surveys.codesign.models import PollSubject
 from surveys.codesign.pdf import render_pdf
 from surveys.compare import Comparison, compare_definitions
 from surveys.models import Questionnaire, QuestionnaireVersion
 from surveys.views import blueprint
-from surveys.views.codesign import FIELD_NAMES
+from surveys.views.codesign import LogChange, log_change
 from surveys.views.common import proposal_title, questionnaire_or_404
 from surveys.views.voting import OUTCOME_NAMES, POSITION_NAMES
 
@@ -140,27 +139,21 @@ def compare_versions(questionnaire_id: int):
 # Changelog and PDF ----------------------------------------------------------------------
 
 
-def _log_entries(questionnaire: Questionnaire, number: int) -> list[tuple[codesign.LogEntry, list]]:
-    """Return the decision log entries of a version's stretch, oldest first, with diffs."""
+def _log_entries(
+    questionnaire: Questionnaire, number: int
+) -> list[tuple[codesign.LogEntry, LogChange]]:
+    """Return the decision log entries of a version's stretch, oldest first, each with its
+    change described as the decision log page describes it."""
     wanted = {
         decision.id
         for decision in version_decisions(db.session, questionnaire=questionnaire, number=number)
     }
-    language = questionnaire.languages[0]["code"]
-    entries = []
-    for entry in codesign.decision_log(db.session, questionnaire):
-        if entry.decision.id not in wanted:
-            continue
-        change, changes = entry.change, []
-        if change.get("kind") == ChangeKind.CHANGE_ITEM.value:
-            try:
-                before = d.item_from_json(change["before"]) if change.get("before") else None
-                after = d.item_from_json(change["after"]) if change.get("after") else None
-                changes = item_changes(before, after, language)
-            except (KeyError, TypeError, ValueError):
-                changes = []
-        entries.append((entry, changes))
-    return entries
+    draft = services.draft_definition(db.session, questionnaire)
+    return [
+        (entry, log_change(entry, questionnaire, draft))
+        for entry in codesign.decision_log(db.session, questionnaire)
+        if entry.decision.id in wanted
+    ]
 
 
 @blueprint.get(f"{QUESTIONNAIRE}/versions/<int:number>/decisions.pdf")
@@ -181,7 +174,6 @@ def download_decisions_pdf(questionnaire_id: int, number: int):
         title_of=lambda proposal: proposal_title(proposal, language),
         outcome_names=OUTCOME_NAMES,
         position_names=POSITION_NAMES,
-        field_names=FIELD_NAMES,
         PollSubject=PollSubject,
         language=language,
         made_at=utcnow(),

@@ -413,6 +413,7 @@ def test_the_pdf_holds_the_changelog_and_every_decision(
     assert "Added the question “Do you have pets?”" in text
     assert "Suggested by Ada Brook: “Shorter and kinder”" in text
     assert "Pat Lin: Abstain. “Looks right”" in text
+    assert "What changed Question: [removed: How old are you][added: What is your age]?" in text
     assert "Publish the draft" in text
     assert "Page 1 of" in text
     first = _pdf_text(client.get(f"{group.base}/versions/1/decisions.pdf").data, tmp_path)

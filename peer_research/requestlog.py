@@ -65,6 +65,8 @@ def configure_logging(level: str) -> None:
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # WeasyPrint logs every step of every PDF at INFO; only its warnings are worth reading.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def init_app(app: Flask) -> None:

@@ -11,8 +11,9 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from peer_research.worddiff import word_diff
 from surveys import definition as d
-from surveys.codesign.diff import TEXT_FIELDS, FieldChange, item_changes, word_diff
+from surveys.changes import TEXT_FIELDS, FieldChange, item_changes
 
 
 @dataclass(frozen=True)

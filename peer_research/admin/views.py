@@ -21,9 +21,9 @@ from peer_research.accounts import services as accounts
 from peer_research.accounts.models import User
 from peer_research.db import db
 from peer_research.errors import DomainError
-from peer_research.forms import show_domain_error
+from peer_research.forms import ConfirmForm, show_domain_error
 from peer_research.studies import services as studies
-from peer_research.studies.forms import ConfirmForm, InviteForm, StudyForm
+from peer_research.studies.forms import InviteForm, StudyForm
 from peer_research.studies.models import Role
 from peer_research.studies.views import email_password_link, show_link
 

@@ -12,10 +12,10 @@ from wtforms import BooleanField
 
 from peer_research.access import ANY_MEMBER, SIGNED_IN, allow
 from peer_research.db import db
+from peer_research.forms import ConfirmForm
 from peer_research.mail import mail_enabled, try_send_mail
 from peer_research.notifications import services
 from peer_research.notifications.models import Topic
-from peer_research.studies.forms import ConfirmForm
 from peer_research.studies.services import studies_of
 
 log = logging.getLogger(__name__)

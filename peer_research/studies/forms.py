@@ -14,8 +14,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length
 
+from peer_research.forms import email_field, name_field
 from peer_research.studies.models import Role
 from peer_research.templating import ROLE_NAMES
 
@@ -27,36 +28,6 @@ def role_field(label: str) -> SelectMultipleField:
         choices=[SelectChoice(role.value, ROLE_NAMES[role]) for role in Role],
         widget=GovCheckboxesInput(),
         validators=[InputRequired(message=_l("Choose at least one role"))],
-    )
-
-
-def name_field(label: str) -> StringField:
-    """Return a person's name field."""
-    return StringField(
-        label,
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message=_l("Enter a name")),
-            Length(max=100, message=_l("Names must be 100 characters or fewer")),
-        ],
-    )
-
-
-def email_field(label: str, description: str) -> StringField:
-    """Return an optional e-mail address field."""
-    return StringField(
-        label,
-        widget=GovTextInput(),
-        description=description,
-        filters=[lambda value: value.strip() if value else value],
-        validators=[
-            Optional(),
-            Length(max=254, message=_l("E-mail addresses must be 254 characters or fewer")),
-            Email(
-                message=_l("Enter an e-mail address like name@example.org"),
-                check_deliverability=False,
-            ),
-        ],
     )
 
 
@@ -98,12 +69,6 @@ class JoinWithNewAccountForm(FlaskForm):
         validators=[InputRequired(message=_l("Choose a password"))],
     )
     submit = SubmitField(_l("Join the study"), widget=GovSubmitInput())
-
-
-class ConfirmForm(FlaskForm):
-    """A single button that confirms an action."""
-
-    submit = SubmitField(_l("Yes, continue"), widget=GovSubmitInput())
 
 
 class RolesForm(FlaskForm):

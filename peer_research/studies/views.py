@@ -23,10 +23,10 @@ from peer_research.accounts import services as accounts
 from peer_research.audit.services import Action, record
 from peer_research.db import db
 from peer_research.errors import DomainError
-from peer_research.forms import show_domain_error
+from peer_research.forms import ConfirmForm, show_domain_error
 from peer_research.mail import mail_enabled, try_send_mail
 from peer_research.studies import services
-from peer_research.studies.forms import ConfirmForm, InviteForm, JoinWithNewAccountForm, RolesForm
+from peer_research.studies.forms import InviteForm, JoinWithNewAccountForm, RolesForm
 
 blueprint = Blueprint("studies", __name__, url_prefix="")
 

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from surveys import definition as d
-from surveys.codesign.diff import TEXT_FIELDS, item_changes
+from surveys.changes import TEXT_FIELDS, item_changes
 from surveys.codesign.models import ChangeKind, Decision, EntryKind, PollSubject
 from surveys.models import Questionnaire, QuestionnaireVersion
 

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from peer_research.worddiff import word_diff
 from surveys import definition as d
 from surveys import services as drafts
 from surveys import translations as t
-from surveys.codesign.diff import FieldChange, item_changes, word_diff
+from surveys.changes import FieldChange, item_changes
 from surveys.codesign.finding import item_content, live_proposals_about, questionnaire_of
 from surveys.codesign.models import ChangeKind, Proposal
 from surveys.codesign.translating import BUNDLE_KINDS, languages_change, stale_item

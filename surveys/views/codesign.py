@@ -20,12 +20,12 @@ from wtforms import SubmitField
 from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db, utcnow
 from peer_research.errors import DomainError
-from peer_research.forms import show_domain_error
-from peer_research.studies.forms import ConfirmForm
+from peer_research.forms import ConfirmForm, show_domain_error
+from peer_research.worddiff import word_diff
 from surveys import definition as d
 from surveys import services
+from surveys.changes import FieldChange, item_changes
 from surveys.codesign import services as codesign
-from surveys.codesign.diff import FieldChange, item_changes, word_diff
 from surveys.codesign.models import LIVE_STATES, ChangeKind, PollSubject, Proposal, ProposalState
 from surveys.forms import APPEARANCES, PRIVACY_NAMES, QUESTION_TYPE_NAMES
 from surveys.models import Questionnaire

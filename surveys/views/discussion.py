@@ -22,8 +22,7 @@ from wtforms.validators import DataRequired, Length
 from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db
 from peer_research.errors import DomainError
-from peer_research.forms import show_domain_error
-from peer_research.studies.forms import ConfirmForm
+from peer_research.forms import ConfirmForm, show_domain_error
 from surveys import services
 from surveys.codesign import services as codesign
 from surveys.codesign.comments import MAX_BODY

@@ -19,7 +19,7 @@ from peer_research.access import ANY_MEMBER, allow
 from peer_research.accounts.models import User
 from peer_research.db import db
 from peer_research.errors import DomainError
-from peer_research.studies.forms import ConfirmForm
+from peer_research.forms import ConfirmForm
 from peer_research.studies.models import Membership, Study
 from surveys.codesign import notify
 from surveys.codesign import services as codesign

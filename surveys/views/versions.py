@@ -11,12 +11,12 @@ from flask_babel import lazy_gettext as _l
 
 from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db, utcnow
+from peer_research.pdf import render_pdf
 from surveys import definition as d
 from surveys import services
 from surveys.codesign import services as codesign
 from surveys.codesign.changelog import changelog, version_decisions
 from surveys.codesign.models import PollSubject
-from surveys.codesign.pdf import render_pdf
 from surveys.compare import Comparison, compare_definitions
 from surveys.models import Questionnaire, QuestionnaireVersion
 from surveys.views import blueprint

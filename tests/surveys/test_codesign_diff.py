@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from peer_research.worddiff import word_diff
 from surveys import definition as d
-from surveys.codesign.diff import item_changes, word_diff
+from surveys.changes import item_changes
 
 from builders import question, section
 

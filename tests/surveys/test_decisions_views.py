@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from peer_research.db import utcnow
+from peer_research.pdf import static_files_fetcher
 from peer_research.studies.models import Role
 from surveys import definition as d
 from surveys import services as drafts
 from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind, DecisionRule, Poll, RuleKind
-from surveys.codesign.pdf import StaticFilesOnly
 from surveys.models import QuestionnaireVersion
 
 from builders import deadline_boxes as _day
@@ -437,7 +437,7 @@ def test_the_pdf_of_an_anonymous_poll_never_names_voters(
 
 def test_the_pdf_fetches_only_the_apps_static_files(app, tmp_path):
     static = Path(app.static_folder)
-    fetcher = StaticFilesOnly(static)
+    fetcher = static_files_fetcher(static)
     favicon = fetcher.fetch((static / "favicon.svg").as_uri())
     assert favicon.content_type == "image/svg+xml"
     favicon.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -35,29 +36,34 @@ def rows(tmp_path, query: str) -> list[tuple]:
         return connection.execute(query).fetchall()
 
 
-def test_demo_sets_up_an_instance_and_prints_how_to_sign_in(tmp_path):
-    result = CliRunner().invoke(
-        main,
-        ["demo", "--no-serve", "--port", "5123", "--instance", str(tmp_path / "one")],
-        catch_exceptions=False,
+def set_up_demo(folder: Path, *options: str):
+    """Run `peer-research demo --no-serve` into a folder and return the result."""
+    return CliRunner().invoke(
+        main, ["demo", "--no-serve", *options, "--instance", str(folder)], catch_exceptions=False
     )
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """Set up one demo instance for the module (seeding is slow); return its folder and output."""
+    folder = tmp_path_factory.mktemp("demo")
+    return folder, set_up_demo(folder, "--port", "5123")
+
+
+def test_demo_sets_up_an_instance_and_prints_how_to_sign_in(demo):
+    folder, result = demo
     assert result.exit_code == 0
     assert "open http://localhost:5123/" in result.output
     assert "sam    / demo sam river lantern" in result.output
-    assert (tmp_path / "one" / "peer-research.sqlite").exists()
-    again = CliRunner().invoke(
-        main, ["demo", "--no-serve", "--instance", str(tmp_path / "two")], catch_exceptions=False
-    )
+    assert (folder / "peer-research.sqlite").exists()
+
+
+def test_demo_can_be_set_up_twice_in_the_same_folder(demo):
+    folder, first = demo
+    assert first.exit_code == 0
+    again = set_up_demo(folder)
     assert again.exit_code == 0
-    assert (tmp_path / "two" / "peer-research.sqlite").exists()
-
-
-def test_demo_can_be_set_up_twice_in_the_same_folder(tmp_path):
-    for _run in range(2):
-        result = CliRunner().invoke(
-            main, ["demo", "--no-serve", "--instance", str(tmp_path)], catch_exceptions=False
-        )
-        assert result.exit_code == 0
+    assert (folder / "peer-research.sqlite").exists()
 
 
 def test_db_current_reports_the_revision(cli):

@@ -58,6 +58,7 @@ def create_app(
     WTFormsHelpers(app)
     _register_blueprints(app)
     _register_template_helpers(app)
+    _connect_domains()
     return app
 
 
@@ -69,6 +70,10 @@ def _register_blueprints(app: Flask) -> None:
     from peer_research.health import blueprint as health
     from peer_research.notifications.views import blueprint as notifications
     from peer_research.studies.views import blueprint as studies
+
+    # The translation pages and their template helpers join the questionnaire blueprint
+    # when their modules are imported.
+    from surveys.translations import pages, views  # noqa: F401
     from surveys.views import blueprint as surveys
 
     for blueprint in (accounts, admin, audit, health, notifications, studies, surveys):
@@ -80,3 +85,16 @@ def _register_template_helpers(app: Flask) -> None:
     from peer_research import templating
 
     templating.init_app(app)
+
+
+def _connect_domains() -> None:
+    """Let the domains react to each other without importing upwards (idempotent).
+
+    Co-design sends signals that its notices receive (`surveys/codesign/signals.py` lists
+    them), and asks `surveys.translations` how translation suggestions read and apply.
+    """
+    from surveys import translations
+    from surveys.codesign import services as codesign
+
+    codesign.connect_receivers()
+    translations.register_kinds()

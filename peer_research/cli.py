@@ -329,8 +329,7 @@ def send_notifications(ctx: click.Context, site_url: str | None) -> None:
     from peer_research.db import db, utcnow
     from peer_research.mail import mail_enabled, try_send_mail
     from peer_research.notifications.services import Mailer, send_pending_emails
-    from surveys.codesign.notify import notify_polls_closing_soon
-    from surveys.codesign.services import close_due_polls
+    from surveys.codesign.services import close_due_polls, notify_polls_closing_soon
 
     app = make_app(ctx)
     with app.app_context():

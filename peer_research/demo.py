@@ -145,8 +145,13 @@ def _add_demo_codesign(session: Session, study, questionnaire, people: dict[str,
     """Show co-design at work: a rule, an agreed change, a published version, an open
     suggestion with some votes, and a conversation about a question."""
     from surveys.codesign import services as codesign
-    from surveys.codesign.comments import post_comment, reply_to_comment, toggle_reaction
-    from surveys.codesign.models import ChangeKind, Position
+    from surveys.codesign.services import (
+        ChangeKind,
+        Position,
+        post_comment,
+        reply_to_comment,
+        toggle_reaction,
+    )
     from surveys.services import draft_definition
 
     now = utcnow()

@@ -1,5 +1,4 @@
-"""Co-design: proposals, decision rules, polls, votes and the decision log of a questionnaire.
+"""Co-design: proposals, decision rules, polls, votes, comments and the decision log.
 
-Other packages (and the views) use `surveys.codesign.services`; `rules` and `diff` are pure
-functions that may be used directly.
+Other packages and the views use `surveys.codesign.services`, the engine's one door.
 """

@@ -14,16 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from peer_research.studies.models import Study
-from surveys.codesign.models import (
-    Comment,
-    CommentReaction,
-    Decision,
-    DecisionRule,
-    Poll,
-    PollVoter,
-    Proposal,
-    Vote,
-)
+from surveys.codesign.comments import Comment, CommentReaction
+from surveys.codesign.models import Decision, DecisionRule, Poll, PollVoter, Proposal, Vote
 from surveys.models import DraftItem, Questionnaire, QuestionnaireVersion
 
 

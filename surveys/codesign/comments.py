@@ -11,33 +11,93 @@ its words and its reactions: nobody, facilitators included, can read them afterw
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
-from peer_research.db import utcnow
+from peer_research.db import Base, enum_column, utcnow
 from peer_research.errors import DomainError
 from peer_research.studies.models import Role
 from peer_research.studies.services import get_membership
 from surveys import services as drafts
 from surveys.codesign import signals
-from surveys.codesign.group import require_design_member
-from surveys.codesign.models import (
-    Comment,
-    CommentReaction,
-    Proposal,
-    Reaction,
-)
+from surveys.codesign.models import Proposal
+from surveys.codesign.settings import require_design_member
 from surveys.models import Questionnaire
 
 MAX_BODY = 5000
+
+
+# Records ---------------------------------------------------------------------------------
+
+
+class Reaction(enum.StrEnum):
+    """A quick reaction to a comment, shown with a word as well as a symbol."""
+
+    AGREE = "agree"
+    LIKE = "like"
+    QUESTION = "question"
+    IDEA = "idea"
+
+
+class Comment(Base):
+    """A comment on a question of the draft or on a proposal, or a reply to another comment.
+
+    Exactly one of `item_name` and `proposal_id` is set on a thread's first comment;
+    replies copy their parent's. A removed comment keeps its place in the thread, without
+    its words, so replies still make sense.
+    """
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(item_name IS NULL) <> (proposal_id IS NULL)", name="comment_has_one_subject"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True
+    )
+    item_name: Mapped[str | None] = mapped_column(sa.String(100))
+    proposal_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("proposals.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+    removed_at: Mapped[datetime | None]
+
+    author: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id} by {self.author_id}>"
+
+
+class CommentReaction(Base):
+    """One person's reaction to a comment (each reaction at most once per person)."""
+
+    __tablename__ = "comment_reactions"
+
+    comment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    reaction: Mapped[Reaction] = mapped_column(enum_column(Reaction, "reaction"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CommentReaction {self.comment_id} {self.user_id} {self.reaction}>"
 
 
 # Writing ---------------------------------------------------------------------------------
@@ -227,144 +287,3 @@ def toggle_reaction(
     except IntegrityError:
         pass
     return True
-
-
-# Reading ---------------------------------------------------------------------------------
-
-
-def get_comment(
-    session: Session, *, questionnaire: Questionnaire, comment_id: int
-) -> Comment | None:
-    """Return a comment about this questionnaire, or None."""
-    comment = session.get(Comment, comment_id)
-    if comment is None or comment.questionnaire_id != questionnaire.id:
-        return None
-    return comment
-
-
-@dataclass(frozen=True)
-class ReactionCount:
-    """How many people reacted one way to a comment, and whether the reader did."""
-
-    reaction: Reaction
-    count: int
-    mine: bool
-
-
-@dataclass(frozen=True)
-class CommentEntry:
-    """A comment as a thread shows it."""
-
-    comment: Comment
-    reactions: tuple[ReactionCount, ...]  # every kind, in a fixed order
-    replying_to: Comment | None = None  # the answered comment, when not the thread's first
-
-    @property
-    def removed(self) -> bool:
-        """Tell whether the comment was removed (its words are gone)."""
-        return self.comment.removed_at is not None
-
-    @property
-    def body(self) -> str:
-        """Return the words, or nothing for a removed comment."""
-        return "" if self.removed else self.comment.body
-
-
-@dataclass(frozen=True)
-class Thread:
-    """A first comment and every reply under it, oldest first."""
-
-    first: CommentEntry
-    replies: tuple[CommentEntry, ...]
-
-    @property
-    def entries(self) -> tuple[CommentEntry, ...]:
-        """Return the first comment and then the replies."""
-        return (self.first, *self.replies)
-
-
-def item_threads(
-    session: Session, *, questionnaire: Questionnaire, name: str, viewer: User
-) -> list[Thread]:
-    """Return the threads about one question of the draft, oldest first."""
-    return _threads(
-        session,
-        sa.and_(Comment.questionnaire_id == questionnaire.id, Comment.item_name == name),
-        viewer,
-    )
-
-
-def proposal_threads(session: Session, *, proposal: Proposal, viewer: User) -> list[Thread]:
-    """Return the threads about one proposal, oldest first."""
-    return _threads(session, Comment.proposal_id == proposal.id, viewer)
-
-
-def _threads(session: Session, where: sa.ColumnElement[bool], viewer: User) -> list[Thread]:
-    """Return the threads of the comments matching `where`, in three queries."""
-    comments = list(
-        session.scalars(
-            sa.select(Comment)
-            .where(where)
-            .options(selectinload(Comment.author))
-            .order_by(Comment.created_at, Comment.id)
-        )
-    )
-    if not comments:
-        return []
-    ids = [comment.id for comment in comments]
-    counts: dict[int, dict[Reaction, int]] = defaultdict(dict)
-    mine: set[tuple[int, Reaction]] = set()
-    rows = session.execute(
-        sa.select(
-            CommentReaction.comment_id,
-            CommentReaction.reaction,
-            sa.func.count(),
-            sa.func.max(sa.case((CommentReaction.user_id == viewer.id, 1), else_=0)),
-        )
-        .where(CommentReaction.comment_id.in_(ids))
-        .group_by(CommentReaction.comment_id, CommentReaction.reaction)
-    )
-    for comment_id, reaction, count, reacted in rows:
-        counts[comment_id][reaction] = count
-        if reacted:
-            mine.add((comment_id, reaction))
-    by_id = {comment.id: comment for comment in comments}
-
-    def root_of(comment: Comment) -> Comment:
-        seen = set()
-        while comment.parent_id in by_id and comment.id not in seen:
-            seen.add(comment.id)
-            comment = by_id[comment.parent_id]
-        return comment
-
-    def entry(comment: Comment, root: Comment | None) -> CommentEntry:
-        reactions = tuple(
-            ReactionCount(kind, counts[comment.id].get(kind, 0), (comment.id, kind) in mine)
-            for kind in Reaction
-        )
-        answered = by_id.get(comment.parent_id) if comment.parent_id else None
-        return CommentEntry(comment, reactions, answered if root and answered is not root else None)
-
-    replies: dict[int, list[CommentEntry]] = defaultdict(list)
-    roots: list[Comment] = []
-    for comment in comments:
-        root = root_of(comment)
-        if root is comment:
-            roots.append(comment)
-        else:
-            replies[root.id].append(entry(comment, root))
-    return [Thread(entry(root, None), tuple(replies[root.id])) for root in roots]
-
-
-def item_comment_counts(session: Session, questionnaire: Questionnaire) -> dict[str, int]:
-    """Return how many comments (not removed) each question of the questionnaire has."""
-    rows = session.execute(
-        sa.select(Comment.item_name, sa.func.count())
-        .where(
-            Comment.questionnaire_id == questionnaire.id,
-            Comment.item_name.is_not(None),
-            Comment.removed_at.is_(None),
-        )
-        .group_by(Comment.item_name)
-    )
-    return {name: count for name, count in rows}  # noqa: C416

@@ -47,6 +47,8 @@ class ChangeKind(enum.StrEnum):
 
 # The name a SET_LANGUAGES proposal targets (never an item's name: those are identifiers).
 LANGUAGES_TARGET = "@languages"
+# The kinds that change many items at once, handled through `bundles.py`.
+BUNDLE_KINDS = frozenset({ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES})
 
 
 class RuleKind(enum.StrEnum):
@@ -392,68 +394,3 @@ class Decision(AppendOnly, Base):
 
     def __repr__(self) -> str:
         return f"<Decision {self.id} {self.entry_kind} {self.outcome}>"
-
-
-class Reaction(enum.StrEnum):
-    """A quick reaction to a comment, shown with a word as well as a symbol."""
-
-    AGREE = "agree"
-    LIKE = "like"
-    QUESTION = "question"
-    IDEA = "idea"
-
-
-class Comment(Base):
-    """A comment on a question of the draft or on a proposal, or a reply to another comment.
-
-    Exactly one of `item_name` and `proposal_id` is set on a thread's first comment;
-    replies copy their parent's. A removed comment keeps its place in the thread, without
-    its words, so replies still make sense.
-    """
-
-    __tablename__ = "comments"
-    __table_args__ = (
-        sa.CheckConstraint(
-            "(item_name IS NULL) <> (proposal_id IS NULL)", name="comment_has_one_subject"
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    questionnaire_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True
-    )
-    item_name: Mapped[str | None] = mapped_column(sa.String(100))
-    proposal_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("proposals.id", ondelete="CASCADE"), index=True
-    )
-    parent_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True
-    )
-    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    body: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    edited_at: Mapped[datetime | None]
-    removed_at: Mapped[datetime | None]
-
-    author: Mapped[User] = relationship()
-
-    def __repr__(self) -> str:
-        return f"<Comment {self.id} by {self.author_id}>"
-
-
-class CommentReaction(Base):
-    """One person's reaction to a comment (each reaction at most once per person)."""
-
-    __tablename__ = "comment_reactions"
-
-    comment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
-    reaction: Mapped[Reaction] = mapped_column(
-        enum_column(Reaction, "reaction"), primary_key=True
-    )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    def __repr__(self) -> str:
-        return f"<CommentReaction {self.comment_id} {self.user_id} {self.reaction}>"

@@ -1,11 +1,7 @@
-"""Opening polls (on a proposal, on publishing, on the rule) and reading them.
+"""Polls: opening them, and reading who may vote, who voted and how (never for anonymous polls).
 
-Anonymous polls: the position is stored in `anonymous_ballots` under
-HMAC-SHA256(voter_key, "poll_id:user_id") with no user and no time, and `poll_voters`
-records only that someone voted. No function here returns a position together with a
-person for an anonymous poll, and counts of an anonymous poll stay hidden until it
-closes (otherwise watching the counts change after each vote would reveal it).
-Votes are cast in `voting.py`; a poll closes into a decision in `closing.py`.
+A poll freezes the eligible voters and the rule when it opens; votes can change until it
+closes (`votes.py`). Anonymous ballots have no user column and no time.
 """
 
 from __future__ import annotations
@@ -22,7 +18,6 @@ from peer_research.db import utcnow
 from peer_research.errors import DomainError
 from peer_research.studies.models import Study
 from surveys.codesign import rules, signals
-from surveys.codesign.group import design_group_user_ids, require_design_member
 from surveys.codesign.models import (
     AnonymousBallot,
     Decision,
@@ -35,10 +30,13 @@ from surveys.codesign.models import (
     Visibility,
     Vote,
 )
-from surveys.codesign.settings import DecisionSettings, decision_settings
+from surveys.codesign.settings import (
+    DecisionSettings,
+    decision_settings,
+    design_group_user_ids,
+    require_design_member,
+)
 from surveys.models import Questionnaire
-
-# Opening polls --------------------------------------------------------------------------
 
 
 def _open_poll(

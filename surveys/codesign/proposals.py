@@ -1,10 +1,9 @@
-"""Suggested changes to a questionnaire's draft: writing, opening and withdrawing them.
+"""Writing proposals: creating, editing, putting to the group and withdrawing them.
 
-A proposal's author may edit it while it is a draft (or after it was marked as needing an
-update, which brings it back to draft). Once open, its change is fixed, because people may
-already be discussing or voting on it: to change it, the author withdraws it and suggests
-the change again. Reading a proposal is in `reading.py`, applying one in `applying.py`,
-translation and languages suggestions are written in `translating.py`.
+A proposal carries one change with the author's reason and the base (the target's content
+when it was written). Nothing here changes the draft: accepted proposals are applied by
+`draft_changes.apply_proposal`. Translation and languages suggestions are written by
+`surveys.translations`, which registers how they read and apply (`bundles.py`).
 """
 
 from __future__ import annotations
@@ -23,18 +22,44 @@ from peer_research.errors import DomainError
 from surveys import definition as d
 from surveys import services as drafts
 from surveys.codesign import signals
-from surveys.codesign.authoring import clean_reason, require_author, require_editable
-from surveys.codesign.closing import CancelReason, cancel_polls_of
-from surveys.codesign.finding import item_content, proposals_touching, questionnaire_of
-from surveys.codesign.group import require_design_member
+from surveys.codesign.bundles import bundle_kind
+from surveys.codesign.decisions import CancelReason, cancel_polls_of
+from surveys.codesign.draft_changes import check_place
 from surveys.codesign.models import ChangeKind, Proposal, ProposalState, ProposalTarget
-from surveys.codesign.placing import check_place
-from surveys.codesign.reading import base_is_current
-from surveys.codesign.translating import BUNDLE_KINDS, stale_item, stale_message
+from surveys.codesign.proposal_content import (
+    base_is_current,
+    item_content,
+    proposals_touching,
+    questionnaire_of,
+)
+from surveys.codesign.settings import require_design_member
 from surveys.models import Questionnaire
 from surveys.validation import check_item, circular_references
 
-# Checking a change against the draft ---------------------------------------------------
+
+def clean_reason(reason: str) -> str:
+    """Return the author's reason without surrounding space, or refuse an empty one."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say in your own words why you suggest this."), field="reason")
+    return reason
+
+
+def require_author(proposal: Proposal, user: User) -> None:
+    """Refuse anyone but the person who suggested the change."""
+    if proposal.author_id != user.id:
+        raise DomainError(_("Only the person who suggested this change can do that."))
+
+
+def require_editable(proposal: Proposal, editor: User) -> None:
+    """Refuse someone else's suggestion, or one already put to the group or decided.
+
+    A suggestion can be edited while it is a draft or after it was marked as needing an
+    update (editing brings it back to draft).
+    """
+    require_author(proposal, editor)
+    if proposal.state not in (ProposalState.DRAFT, ProposalState.NEEDS_UPDATE):
+        proposal.back_to_draft()  # raises the plain message for an open or decided proposal
 
 
 def _current(session: Session, questionnaire: Questionnaire, name: str) -> tuple[d.Item, int]:
@@ -360,11 +385,13 @@ def withdraw_proposal(
 
 def _refuse_stale(session: Session, questionnaire: Questionnaire, proposal: Proposal) -> None:
     """Refuse to open a proposal whose items (or languages) changed since it was written."""
-    if proposal.kind in BUNDLE_KINDS:
-        stale = stale_item(session, proposal=proposal)
+    if (bundle := bundle_kind(proposal)) is not None:
+        stale = bundle.stale_item(session, proposal=proposal)
         if stale is not None:
             raise DomainError(
-                stale_message(session, proposal, stale) + " " + _("Update your suggestion first.")
+                bundle.stale_message(session, proposal, stale)
+                + " "
+                + _("Update your suggestion first.")
             )
         return
     if proposal.kind != ChangeKind.ADD_ITEM:

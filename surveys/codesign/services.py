@@ -1,37 +1,75 @@
-"""The co-design services, in one place for views and other packages.
+"""The co-design engine's one door: everything other packages and the views may use.
 
-Proposals are written in `proposals.py` (translations and languages in `translating.py`),
-read in `reading.py` and `finding.py`, placed in `placing.py` and applied in `applying.py`;
-polls are opened in `polls.py`, voted in `voting.py` and closed into decisions in
-`closing.py`; the study's settings are in `settings.py`, the decision log in `log.py`,
-comments in `comments.py`. This module gathers their public functions.
+Nothing outside `surveys/codesign/` imports its other modules (a test checks it). Inside,
+one module per concern:
+
+- proposals: `proposals.py` (writing), `proposal_content.py` (finding and reading them),
+  `draft_changes.py` (making an accepted change to the draft), `bundles.py` (kinds that
+  change many items at once, handled by the package that owns them);
+- polls and decisions: `polls.py` (opening and reading polls), `votes.py` (casting
+  votes), `decisions.py` (closing a poll into a decision), `decision_log.py` (the log and
+  direct edits), `rules.py` (pure tallying);
+- settings: `settings.py` (the design group and how it decides);
+- versions: `versions.py` (asking to publish, suggesting a rule, changelogs);
+- comments: `comments.py` (records and writing), `comment_threads.py` (reading);
+- notifications: `signals.py` (every signal, its senders and receivers), `notices.py`,
+  `reminders.py`; live updates: `activity.py`;
+- records: `models.py`.
 """
 
-from surveys.codesign.closing import close_due_polls, close_poll
-from surveys.codesign.comments import (
+from surveys.codesign.activity import activity_token
+from surveys.codesign.bundles import BundleKind, register_bundle_kind
+from surveys.codesign.comment_threads import (
     CommentEntry,
     ReactionCount,
     Thread,
-    edit_comment,
     get_comment,
     item_comment_counts,
     item_threads,
-    post_comment,
     proposal_threads,
+)
+from surveys.codesign.comments import (
+    MAX_BODY,
+    Comment,
+    CommentReaction,
+    Reaction,
+    edit_comment,
+    post_comment,
     remove_comment,
     reply_to_comment,
     toggle_reaction,
 )
-from surveys.codesign.finding import item_content, proposals_of, proposals_touching
-from surveys.codesign.group import DESIGN_GROUP_ROLES, design_group_user_ids
-from surveys.codesign.log import (
+from surveys.codesign.decision_log import (
     LogEntry,
     VoteLine,
     apply_directly,
     check_direct_edit_allowed,
     decision_log,
 )
-from surveys.codesign.placing import Place, place_in_draft
+from surveys.codesign.decisions import close_due_polls, close_poll
+from surveys.codesign.draft_changes import Place, place_in_draft
+from surveys.codesign.models import (
+    BUNDLE_KINDS,
+    LANGUAGES_TARGET,
+    LIVE_STATES,
+    AnonymousBallot,
+    ChangeKind,
+    Decision,
+    DecisionRule,
+    EntryKind,
+    Outcome,
+    Poll,
+    PollSubject,
+    PollVoter,
+    Position,
+    Proposal,
+    ProposalState,
+    ProposalTarget,
+    RuleKind,
+    Visibility,
+    Vote,
+)
+from surveys.codesign.notices import connect_receivers, describe_poll, poll_path
 from surveys.codesign.polls import (
     anonymous_reasons,
     decision_of,
@@ -48,95 +86,157 @@ from surveys.codesign.polls import (
     poll_counts,
     poll_voters,
 )
-from surveys.codesign.proposals import (
-    create_proposal,
-    edit_proposal,
-    open_proposal,
-    withdraw_proposal,
-)
-from surveys.codesign.reading import (
+from surveys.codesign.proposal_content import (
     BeforeAfter,
     base_is_current,
     before_after,
+    item_content,
     linked_proposals,
-    translation_items,
+    live_proposals_about,
+    proposals_of,
+    proposals_touching,
+    questionnaire_of,
     updated_item,
 )
+from surveys.codesign.proposals import (
+    clean_reason,
+    create_proposal,
+    edit_proposal,
+    open_proposal,
+    require_author,
+    require_editable,
+    withdraw_proposal,
+)
+from surveys.codesign.reminders import (
+    ReminderState,
+    notify_polls_closing_soon,
+    remind_voters,
+    reminder_state,
+)
+from surveys.codesign.rules import DEFAULT_CONSENT_THRESHOLD, Counts, Rule
 from surveys.codesign.settings import (
+    DESIGN_GROUP_ROLES,
     DecisionSettings,
     decision_settings,
+    design_group_user_ids,
+    require_design_member,
     rule_history,
     set_decision_rule,
 )
-from surveys.codesign.translating import (
-    create_languages_proposal,
-    create_translation_proposal,
-    edit_languages_proposal,
-    edit_translation_proposal,
-    languages_change,
+from surveys.codesign.versions import (
+    ChangelogLine,
+    ask_to_publish,
+    changelog,
+    describe_change,
+    open_publish_poll_of,
+    suggest_rule,
+    version_decisions,
 )
-from surveys.codesign.voting import cast_vote, derive_voter_key
+from surveys.codesign.votes import cast_vote, derive_voter_key
 
 __all__ = [
+    "BUNDLE_KINDS",
+    "DEFAULT_CONSENT_THRESHOLD",
     "DESIGN_GROUP_ROLES",
+    "LANGUAGES_TARGET",
+    "LIVE_STATES",
+    "MAX_BODY",
+    "AnonymousBallot",
     "BeforeAfter",
+    "BundleKind",
+    "ChangeKind",
+    "ChangelogLine",
+    "Comment",
     "CommentEntry",
+    "CommentReaction",
+    "Counts",
+    "Decision",
+    "DecisionRule",
     "DecisionSettings",
+    "EntryKind",
     "LogEntry",
+    "Outcome",
     "Place",
+    "Poll",
+    "PollSubject",
+    "PollVoter",
+    "Position",
+    "Proposal",
+    "ProposalState",
+    "ProposalTarget",
+    "Reaction",
     "ReactionCount",
+    "ReminderState",
+    "Rule",
+    "RuleKind",
     "Thread",
+    "Visibility",
+    "Vote",
     "VoteLine",
+    "activity_token",
     "anonymous_reasons",
     "apply_directly",
+    "ask_to_publish",
     "base_is_current",
     "before_after",
     "cast_vote",
+    "changelog",
     "check_direct_edit_allowed",
+    "clean_reason",
     "close_due_polls",
     "close_poll",
-    "create_languages_proposal",
+    "connect_receivers",
     "create_proposal",
-    "create_translation_proposal",
     "decision_log",
     "decision_of",
     "decision_settings",
     "derive_voter_key",
+    "describe_change",
+    "describe_poll",
     "design_group_user_ids",
     "edit_comment",
-    "edit_languages_proposal",
     "edit_proposal",
-    "edit_translation_proposal",
     "everyone_voted",
     "get_comment",
     "has_voted",
     "item_comment_counts",
     "item_content",
     "item_threads",
-    "languages_change",
     "latest_poll",
     "latest_polls",
     "linked_proposals",
+    "live_proposals_about",
     "my_named_vote",
     "named_votes",
     "not_yet_voted",
+    "notify_polls_closing_soon",
     "open_proposal",
     "open_proposal_poll",
     "open_publish_poll",
+    "open_publish_poll_of",
     "open_rule_poll",
     "place_in_draft",
     "poll_counts",
+    "poll_path",
     "poll_voters",
     "post_comment",
     "proposal_threads",
     "proposals_of",
     "proposals_touching",
+    "questionnaire_of",
+    "register_bundle_kind",
+    "remind_voters",
+    "reminder_state",
     "remove_comment",
     "reply_to_comment",
+    "require_author",
+    "require_design_member",
+    "require_editable",
     "rule_history",
     "set_decision_rule",
+    "suggest_rule",
     "toggle_reaction",
-    "translation_items",
     "updated_item",
+    "version_decisions",
     "withdraw_proposal",
 ]

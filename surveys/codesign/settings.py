@@ -1,7 +1,8 @@
-"""How a study decides: its decision rule, anonymous polls and direct edits, with history.
+"""How the group decides: who is in the design group, the rule in force and its history.
 
-Each setting is a new append-only `decision_rules` row; the newest is in force. The first
-may be made by a facilitator alone; later ones only by an accepted rule-change poll.
+The rule lives in append-only `decision_rules` rows: a facilitator sets it up once; after
+that it changes only by an accepted rule poll (`versions.suggest_rule` opens one). The
+rules themselves (consent, majority, quorum) are pure functions in `rules.py`.
 """
 
 from __future__ import annotations
@@ -15,10 +16,35 @@ from sqlalchemy.orm import Session
 from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
 from peer_research.errors import DomainError
-from peer_research.studies.models import Role, Study
+from peer_research.studies.models import Membership, MembershipRole, Role, Study
 from peer_research.studies.services import get_membership
 from surveys.codesign import rules
 from surveys.codesign.models import Decision, DecisionRule, Outcome, PollSubject, RuleKind
+
+# Everyone in the design group has an equal voice: only support leads are outside it.
+DESIGN_GROUP_ROLES = frozenset(
+    {Role.FACILITATOR, Role.CO_RESEARCHER, Role.PEER_RESEARCHER, Role.ACADEMIC_PARTNER}
+)
+
+
+def design_group_user_ids(session: Session, study: Study) -> list[int]:
+    """Return the ids of the study's members who are in its design group."""
+    query = (
+        sa.select(Membership.user_id)
+        .join(MembershipRole, MembershipRole.membership_id == Membership.id)
+        .where(Membership.study_id == study.id, MembershipRole.role.in_(DESIGN_GROUP_ROLES))
+        .distinct()
+        .order_by(Membership.user_id)
+    )
+    return list(session.scalars(query))
+
+
+def require_design_member(session: Session, *, study: Study, user: User) -> Membership:
+    """Return the user's membership, or refuse someone outside the study's design group."""
+    membership = get_membership(session, study=study, user=user)
+    if membership is None or not membership.has_any_role(DESIGN_GROUP_ROLES):
+        raise DomainError(_("Only members of this study's design group can do this."))
+    return membership
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,6 @@ from surveys.views import (  # noqa: E402, F401
     plain_language,
     preview,
     questionnaires,
-    translation_changes,
-    translations,
     versions,
     xlsform,
 )

@@ -240,9 +240,7 @@ def list_proposals(questionnaire_id: int):
     close_due_polls()
     proposals = [p for p in codesign.proposals_of(db.session, questionnaire) if visible_to_me(p)]
     polls = codesign.latest_polls(db.session, proposals)
-    voted = {
-        proposal_id: voted_count(poll) for proposal_id, poll in polls.items() if poll.is_open
-    }
+    voted = {proposal_id: voted_count(poll) for proposal_id, poll in polls.items() if poll.is_open}
     return render_template(
         "surveys/codesign/list.html",
         questionnaire=questionnaire,

@@ -24,7 +24,6 @@ from peer_research.accounts.models import User
 from peer_research.db import db, utcnow
 from peer_research.errors import DomainError
 from peer_research.forms import show_domain_error
-from surveys.codesign import publishing
 from surveys.codesign import services as codesign
 from surveys.codesign.models import Decision, DecisionRule, Poll, PollSubject, RuleKind
 from surveys.codesign.rules import DEFAULT_CONSENT_THRESHOLD, Rule
@@ -222,7 +221,7 @@ def suggest_decision_rule():
     if form.validate_on_submit():
         now = utcnow()
         try:
-            poll = publishing.suggest_rule(
+            poll = codesign.suggest_rule(
                 db.session,
                 study=g.study,
                 settings=form.settings(),

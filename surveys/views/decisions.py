@@ -29,14 +29,13 @@ from peer_research.db import db, utcnow
 from peer_research.errors import DomainError
 from peer_research.forms import show_domain_error
 from surveys import services
-from surveys.codesign import publishing
 from surveys.codesign import services as codesign
-from surveys.codesign.changelog import changelog
 from surveys.codesign.models import (
     Poll,
     PollSubject,
 )
 from surveys.codesign.settings import DecisionSettings
+from surveys.codesign.versions import changelog
 from surveys.models import Questionnaire
 from surveys.validation import check_definition
 from surveys.views import blueprint
@@ -83,7 +82,7 @@ class AskToPublishForm(FlaskForm):
 @blueprint.app_template_global()
 def open_publish_poll_for(questionnaire: Questionnaire) -> Poll | None:
     """Return the open poll on publishing a questionnaire (for the draft page)."""
-    return publishing.open_publish_poll_of(db.session, questionnaire)
+    return codesign.open_publish_poll_of(db.session, questionnaire)
 
 
 def _poll_or_404(poll_id: int) -> Poll:
@@ -103,14 +102,14 @@ def ask_to_publish(questionnaire_id: int):
     """Show whether the draft can be published and what changed; ask the group to decide."""
     questionnaire = questionnaire_or_404(questionnaire_id)
     close_due_polls()
-    open_poll = publishing.open_publish_poll_of(db.session, questionnaire)
+    open_poll = codesign.open_publish_poll_of(db.session, questionnaire)
     form = AskToPublishForm(
         data=None if request.method == "POST" else {"deadline": (utcnow() + DECIDE_WITHIN).date()}
     )
     if open_poll is None and form.validate_on_submit():
         now = utcnow()
         try:
-            poll = publishing.ask_to_publish(
+            poll = codesign.ask_to_publish(
                 db.session,
                 questionnaire=questionnaire,
                 asked_by=current_user,

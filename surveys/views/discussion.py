@@ -25,8 +25,8 @@ from peer_research.errors import DomainError
 from peer_research.forms import ConfirmForm, show_domain_error
 from surveys import services
 from surveys.codesign import services as codesign
-from surveys.codesign.comments import MAX_BODY
-from surveys.codesign.models import Comment, Proposal, Reaction
+from surveys.codesign.comments import MAX_BODY, Comment, Reaction
+from surveys.codesign.models import Proposal
 from surveys.models import Questionnaire
 from surveys.views import blueprint
 from surveys.views.common import (

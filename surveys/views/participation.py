@@ -21,17 +21,15 @@ from peer_research.db import db
 from peer_research.errors import DomainError
 from peer_research.forms import ConfirmForm
 from peer_research.studies.models import Membership, Study
-from surveys.codesign import notify
 from surveys.codesign import services as codesign
-from surveys.codesign.models import Comment, Poll, PollVoter, Proposal, ProposalState
+from surveys.codesign.comments import Comment
+from surveys.codesign.models import Poll, PollVoter, Proposal, ProposalState
 from surveys.models import Questionnaire
 from surveys.views import blueprint
 from surveys.views.common import CO_DESIGN_GROUP, questionnaire_or_404
 from surveys.views.voting import close_due_polls
 
 QUESTIONNAIRE = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
-
-notify.connect_receivers()
 
 
 @dataclass(frozen=True)
@@ -132,14 +130,14 @@ def show_participation():
         rows=rows,
         quiet=[row for row in rows if row.not_heard_from],
         waiting=[
-            (poll, notify.describe_poll(db.session, poll), notify.poll_path(g.study, poll))
+            (poll, codesign.describe_poll(db.session, poll), codesign.poll_path(g.study, poll))
             for poll in waiting
         ],
     )
 
 
 @blueprint.app_template_global()
-def reminder_state(poll: Poll) -> notify.ReminderState | None:
+def reminder_state(poll: Poll) -> codesign.ReminderState | None:
     """Return whether the current member may remind the group to vote in an open poll.
 
     None when the poll is closed or the member is not in the design group.
@@ -152,7 +150,7 @@ def reminder_state(poll: Poll) -> notify.ReminderState | None:
         or not membership.has_any_role(CO_DESIGN_GROUP.study_roles)
     ):
         return None
-    return notify.reminder_state(db.session, poll=poll, user=current_user)
+    return codesign.reminder_state(db.session, poll=poll, user=current_user)
 
 
 @blueprint.post(f"{QUESTIONNAIRE}/polls/<int:poll_id>/remind")
@@ -166,7 +164,7 @@ def remind_voters(questionnaire_id: int, poll_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        count = notify.remind_voters(db.session, poll=poll, reminded_by=current_user)
+        count = codesign.remind_voters(db.session, poll=poll, reminded_by=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -15,8 +15,8 @@ from peer_research.pdf import render_pdf
 from surveys import definition as d
 from surveys import services
 from surveys.codesign import services as codesign
-from surveys.codesign.changelog import changelog, version_decisions
 from surveys.codesign.models import PollSubject
+from surveys.codesign.versions import changelog, version_decisions
 from surveys.compare import Comparison, compare_definitions
 from surveys.models import Questionnaire, QuestionnaireVersion
 from surveys.views import blueprint

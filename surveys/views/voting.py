@@ -21,7 +21,6 @@ from wtforms.validators import InputRequired, Length, Optional
 from peer_research.db import db, utcnow
 from peer_research.errors import DomainError
 from peer_research.forms import show_domain_error
-from surveys.codesign import notify
 from surveys.codesign import services as codesign
 from surveys.codesign.models import Outcome, Poll, Position
 from surveys.codesign.rules import Rule
@@ -64,7 +63,7 @@ def close_due_polls() -> None:
     """
     now = utcnow()
     codesign.close_due_polls(db.session, now)
-    notify.notify_polls_closing_soon(db.session, now, study=g.study)
+    codesign.notify_polls_closing_soon(db.session, now, study=g.study)
     db.commit()
 
 

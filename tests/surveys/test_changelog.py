@@ -10,8 +10,8 @@ from peer_research.studies.models import Role
 from surveys import definition as d
 from surveys import services as drafts
 from surveys.codesign import services as codesign
-from surveys.codesign.changelog import changelog, describe_change, version_decisions
 from surveys.codesign.models import ChangeKind, Outcome, Position
+from surveys.codesign.versions import changelog, describe_change, version_decisions
 
 from builders import age_question, everyone_votes, home_question, question, section
 

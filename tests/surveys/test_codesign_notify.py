@@ -14,9 +14,10 @@ from peer_research.notifications import services as notifications
 from peer_research.notifications.models import Notification, Topic
 from peer_research.studies.models import Role
 from surveys import definition as d
-from surveys.codesign import notify, signals
 from surveys.codesign import services as codesign
-from surveys.codesign.models import ChangeKind, Comment, Position
+from surveys.codesign import notices, signals
+from surveys.codesign.comments import Comment
+from surveys.codesign.models import ChangeKind, Position
 from surveys.codesign.rules import DEFAULT_RULE
 
 from builders import KEY, open_suggestion, question, set_group_rule
@@ -151,7 +152,7 @@ def test_a_failing_notification_never_undoes_the_vote(db_session, group, monkeyp
     def broken(*_args, **_kwargs):
         raise RuntimeError("notifications are down")
 
-    monkeypatch.setattr(notify, "notify", broken)
+    monkeypatch.setattr(notices, "notify", broken)
     for person in (group.sam, group.ada, group.pat):
         _vote(db_session, group, poll, person)
     assert poll.closed_at is not None
@@ -169,12 +170,12 @@ def test_closing_soon_tells_those_who_have_not_voted_once(db_session, group, mak
     _proposal, poll = _open(db_session, group, deadline_in=timedelta(hours=30), now=now)
     _vote(db_session, group, poll, group.sam)
     with group.app.app_context():
-        assert notify.notify_polls_closing_soon(db_session, now) == 0  # 30 hours away
+        assert codesign.notify_polls_closing_soon(db_session, now) == 0  # 30 hours away
         other = make_study()
         later = now + timedelta(hours=8)
-        assert notify.notify_polls_closing_soon(db_session, later, study=other) == 0
-        assert notify.notify_polls_closing_soon(db_session, later, study=group.study) == 2
-        assert notify.notify_polls_closing_soon(db_session, now + timedelta(hours=9)) == 0
+        assert codesign.notify_polls_closing_soon(db_session, later, study=other) == 0
+        assert codesign.notify_polls_closing_soon(db_session, later, study=group.study) == 2
+        assert codesign.notify_polls_closing_soon(db_session, now + timedelta(hours=9)) == 0
     db_session.commit()
     (message,) = _messages(db_session, group.ada, Topic.POLL_CLOSING)
     assert message.startswith("Voting on changing “How old are you?” closes ")
@@ -235,14 +236,14 @@ def test_a_day_later_another_reminder_may_go(db_session, group):
     _proposal, poll = _open(db_session, group, now=now)
     _vote(db_session, group, poll, group.ada)
     with group.app.app_context():
-        assert notify.remind_voters(db_session, poll=poll, reminded_by=group.sam, now=now) == 1
+        assert codesign.remind_voters(db_session, poll=poll, reminded_by=group.sam, now=now) == 1
         with pytest.raises(DomainError, match="A reminder went"):
-            notify.remind_voters(
+            codesign.remind_voters(
                 db_session, poll=poll, reminded_by=group.ada, now=now + timedelta(hours=23)
             )
         later = now + timedelta(hours=25)
-        assert notify.reminder_state(db_session, poll=poll, now=later).may_send
-        assert notify.remind_voters(db_session, poll=poll, reminded_by=group.ada, now=later) == 2
+        assert codesign.reminder_state(db_session, poll=poll, now=later).may_send
+        assert codesign.remind_voters(db_session, poll=poll, reminded_by=group.ada, now=later) == 2
     db_session.commit()
     assert len(_messages(db_session, group.pat, Topic.REMINDER)) == 2
     assert _messages(db_session, group.ada, Topic.REMINDER) == []
@@ -305,8 +306,8 @@ def test_nothing_in_reminders_or_notices_reveals_positions(client, auth, db_sess
     proposal, poll = _open(db_session, group, deadline_in=timedelta(hours=5), now=now)
     _vote(db_session, group, poll, group.ada, Position.BLOCK, reason="Too blunt")
     with group.app.app_context():
-        notify.notify_polls_closing_soon(db_session, now)
-        notify.remind_voters(db_session, poll=poll, reminded_by=group.ada, now=now)
+        codesign.notify_polls_closing_soon(db_session, now)
+        codesign.remind_voters(db_session, poll=poll, reminded_by=group.ada, now=now)
     db_session.commit()
     texts = [n.message for n in db_session.scalars(sa.select(Notification))]
     assert texts

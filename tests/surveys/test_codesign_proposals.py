@@ -277,7 +277,7 @@ def test_the_same_change_sent_twice_is_refused(db_session, group):
 
 def test_an_update_keeps_the_authors_change_on_the_new_base(db_session, group):
     """Each field the author changed keeps their value; the rest comes from the draft now."""
-    from surveys.codesign.reading import updated_item
+    from surveys.codesign.proposal_content import updated_item
 
     proposal = _change(db_session, group, group.ada, "Your age?")
     revision = drafts.draft_revisions(db_session, group.questionnaire)["age"]
@@ -340,7 +340,7 @@ def test_renaming_a_suggested_addition_moves_its_link(db_session, group):
 
 
 def test_place_in_draft_says_where_an_item_is(db_session, group):
-    from surveys.codesign.placing import Place, place_in_draft
+    from surveys.codesign.draft_changes import Place, place_in_draft
 
     definition = drafts.draft_definition(db_session, group.questionnaire)
     assert place_in_draft(definition, "age") == Place(None, before_name="home")

@@ -14,7 +14,8 @@ from surveys import definition as d
 from surveys import services as drafts
 from surveys.codesign import services as codesign
 from surveys.codesign import signals
-from surveys.codesign.models import ChangeKind, Comment, CommentReaction, Reaction
+from surveys.codesign.comments import Comment, CommentReaction, Reaction
+from surveys.codesign.models import ChangeKind
 
 from builders import age_question, another_questionnaire, home_question, open_suggestion, question
 

@@ -13,7 +13,8 @@ from peer_research.studies.models import Role
 from surveys import definition as d
 from surveys import services as drafts
 from surveys.codesign import services as codesign
-from surveys.codesign.models import ChangeKind, Comment, CommentReaction
+from surveys.codesign.comments import Comment, CommentReaction
+from surveys.codesign.models import ChangeKind
 
 from builders import age_question, another_questionnaire, home_question, open_suggestion, question
 from builders import page_html as _page

@@ -166,4 +166,3 @@ def _publish_first_questionnaire(tmp_path: Path) -> None:
         services.publish_version(db.session, questionnaire=questionnaire, published_by=None)
         db.commit()
     app.extensions["database"].engine.dispose()
-

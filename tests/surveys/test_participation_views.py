@@ -9,7 +9,8 @@ import pytest
 from peer_research.db import utcnow
 from peer_research.studies.models import Role
 from surveys.codesign import services as codesign
-from surveys.codesign.models import Comment, Position
+from surveys.codesign.comments import Comment
+from surveys.codesign.models import Position
 from surveys.codesign.rules import DEFAULT_RULE
 
 from builders import KEY, open_suggestion, set_group_rule

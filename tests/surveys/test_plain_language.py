@@ -11,8 +11,8 @@ from peer_research.studies.models import Role
 from surveys import definition as d
 from surveys import plain_language as pl
 from surveys import services
-from surveys import translations as t
 from surveys.models import JargonTerm
+from surveys.translations import texts as t
 
 from builders import question, section
 from support import page_text

@@ -10,7 +10,6 @@ from peer_research.errors import DomainError
 from peer_research.studies.models import Role
 from surveys import definition as d
 from surveys import services as drafts
-from surveys import translations as t
 from surveys.codesign import services as codesign
 from surveys.codesign.models import (
     LANGUAGES_TARGET,
@@ -20,6 +19,8 @@ from surveys.codesign.models import (
     RuleKind,
 )
 from surveys.codesign.rules import Rule
+from surveys.translations import changes, suggestions
+from surveys.translations import texts as t
 
 from builders import age_question, everyone_votes, question, section, set_group_rule
 
@@ -48,7 +49,7 @@ def group(make_design_group, db_session):
 
 
 def _translate(db_session, group, author=None, texts=None, **extra):
-    return codesign.create_translation_proposal(
+    return suggestions.create_translation_proposal(
         db_session,
         questionnaire=group.questionnaire,
         author=author or group.pat,
@@ -111,7 +112,7 @@ def test_a_translation_bundle_keeps_only_the_changed_items_and_targets_each(db_s
 
 def test_the_before_and_after_shows_word_changes_item_by_item(db_session, group):
     proposal = _translate(db_session, group)
-    items = codesign.translation_items(db_session, proposal=proposal)
+    items = changes.translation_items(db_session, proposal=proposal)
     assert [(entry.name, entry.label) for entry in items] == [
         ("age", "How old are you?"),
         ("helped", "Did anyone help you?"),
@@ -145,7 +146,7 @@ def test_bad_translations_are_refused_and_nothing_is_written(
 ):
     count = len(codesign.proposals_of(db_session, group.questionnaire))
     with pytest.raises(DomainError, match=message):
-        codesign.create_translation_proposal(
+        suggestions.create_translation_proposal(
             db_session,
             questionnaire=group.questionnaire,
             author=group.pat,
@@ -174,7 +175,7 @@ def test_only_design_group_members_may_suggest_and_a_reason_is_needed(db_session
     with pytest.raises(DomainError, match="design group"):
         _translate(db_session, group, author=group.lee)
     with pytest.raises(DomainError, match="why you suggest"):
-        codesign.create_translation_proposal(
+        suggestions.create_translation_proposal(
             db_session,
             questionnaire=group.questionnaire,
             author=group.pat,
@@ -187,14 +188,14 @@ def test_only_design_group_members_may_suggest_and_a_reason_is_needed(db_session
 def test_the_author_can_edit_a_draft_but_nobody_else_and_not_once_open(db_session, group):
     proposal = _translate(db_session, group)
     with pytest.raises(DomainError, match="Only the person"):
-        codesign.edit_translation_proposal(
+        suggestions.edit_translation_proposal(
             db_session,
             proposal=proposal,
             editor=group.ada,
             texts={"age": {"label": "Oed?"}},
             reason="Mine now",
         )
-    codesign.edit_translation_proposal(
+    suggestions.edit_translation_proposal(
         db_session,
         proposal=proposal,
         editor=group.pat,
@@ -206,7 +207,7 @@ def test_the_author_can_edit_a_draft_but_nobody_else_and_not_once_open(db_sessio
     assert proposal.proposed["items"]["age"]["label"]["cy"] == "Beth yw eich oed?"
     codesign.open_proposal(db_session, proposal=proposal, opened_by=group.pat, now=NOW)
     with pytest.raises(DomainError, match="withdraw it"):
-        codesign.edit_translation_proposal(
+        suggestions.edit_translation_proposal(
             db_session,
             proposal=proposal,
             editor=group.pat,
@@ -265,7 +266,7 @@ def test_a_translation_and_a_wording_change_of_one_question_are_linked(db_sessio
     with pytest.raises(DomainError, match=r"“What is your age\?” \(age\) changed"):
         codesign.open_proposal(db_session, proposal=translation, opened_by=group.pat, now=NOW)
     # Updating it takes the new base; the English words of the accepted change are kept.
-    codesign.edit_translation_proposal(
+    suggestions.edit_translation_proposal(
         db_session,
         proposal=translation,
         editor=group.pat,
@@ -312,7 +313,7 @@ def test_a_bundle_whose_question_changed_before_the_poll_closed_changes_nothing(
 
 
 def test_adding_a_language_is_a_suggestion_applied_when_agreed(db_session, group):
-    proposal = codesign.create_languages_proposal(
+    proposal = suggestions.create_languages_proposal(
         db_session,
         questionnaire=group.questionnaire,
         author=group.pat,
@@ -326,7 +327,7 @@ def test_adding_a_language_is_a_suggestion_applied_when_agreed(db_session, group
     }
     assert proposal.proposed["languages"][-1] == {"code": "pl", "name": "Polski"}
     assert [lang.code for lang in drafts.languages_of(group.questionnaire)] == ["en", "cy"]
-    change = codesign.languages_change(proposal)
+    change = changes.languages_change(proposal)
     assert [lang.name for lang in change.added] == ["Polski"]
     assert change.removed == []
     _poll_and_agree(db_session, group, proposal)
@@ -335,14 +336,14 @@ def test_adding_a_language_is_a_suggestion_applied_when_agreed(db_session, group
 
 def test_removing_a_language_removes_its_texts_and_outdates_its_translations(db_session, group):
     translation = _translate(db_session, group)
-    other = codesign.create_languages_proposal(
+    other = suggestions.create_languages_proposal(
         db_session,
         questionnaire=group.questionnaire,
         author=group.ada,
         add=d.Language("pl", "Polski"),
         reason="Polish",
     )
-    removal = codesign.create_languages_proposal(
+    removal = suggestions.create_languages_proposal(
         db_session,
         questionnaire=group.questionnaire,
         author=group.sam,
@@ -373,7 +374,7 @@ def test_removing_a_language_removes_its_texts_and_outdates_its_translations(db_
 )
 def test_bad_language_changes_are_refused(db_session, group, add, remove, message):
     with pytest.raises(DomainError, match=message):
-        codesign.create_languages_proposal(
+        suggestions.create_languages_proposal(
             db_session,
             questionnaire=group.questionnaire,
             author=group.pat,
@@ -386,7 +387,7 @@ def test_bad_language_changes_are_refused(db_session, group, add, remove, messag
 def test_the_last_language_cannot_be_removed(db_session, group):
     group.questionnaire.languages = [{"code": "en", "name": "English"}]
     with pytest.raises(DomainError, match="at least one language"):
-        codesign.create_languages_proposal(
+        suggestions.create_languages_proposal(
             db_session,
             questionnaire=group.questionnaire,
             author=group.pat,
@@ -396,14 +397,14 @@ def test_the_last_language_cannot_be_removed(db_session, group):
 
 
 def test_a_languages_suggestion_outdated_by_another_is_not_applied(db_session, group):
-    first = codesign.create_languages_proposal(
+    first = suggestions.create_languages_proposal(
         db_session,
         questionnaire=group.questionnaire,
         author=group.ada,
         add=d.Language("pl", "Polski"),
         reason="Polish",
     )
-    second = codesign.create_languages_proposal(
+    second = suggestions.create_languages_proposal(
         db_session,
         questionnaire=group.questionnaire,
         author=group.pat,
@@ -414,7 +415,7 @@ def test_a_languages_suggestion_outdated_by_another_is_not_applied(db_session, g
     assert second.state == ProposalState.NEEDS_UPDATE
     with pytest.raises(DomainError, match="languages changed"):
         codesign.open_proposal(db_session, proposal=second, opened_by=group.pat, now=NOW)
-    codesign.edit_languages_proposal(
+    suggestions.edit_languages_proposal(
         db_session,
         proposal=second,
         editor=group.pat,

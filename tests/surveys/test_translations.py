@@ -17,12 +17,12 @@ import sqlalchemy as sa
 from peer_research.studies.models import Role
 from surveys import definition as d
 from surveys import services
-from surveys import translations as t
 from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind, EntryKind, Proposal, ProposalState, RuleKind
 from surveys.codesign.rules import Rule
 from surveys.models import DraftItem, Questionnaire
-from surveys.views.translation_form import field_name_of
+from surveys.translations import texts as t
+from surveys.translations.forms import field_name_of
 
 from builders import ENGLISH, question, section
 from support import page_text

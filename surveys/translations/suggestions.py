@@ -7,8 +7,8 @@ several items at once: `proposed` is {"language": code, "items": {name: item aft
 items. A languages suggestion (`ChangeKind.SET_LANGUAGES`) adds or removes one language:
 its base and proposal are {"languages": [...]}, and it targets `LANGUAGES_TARGET`.
 
-Writing them is here, with `stale_item`, which tells what changed under one since it was
-written; `reading.py` shows them and `applying.py` makes them, as for the other kinds.
+Writing them is here; how they read, whether the draft moved on under them and making them
+is in `changes.py`, which the co-design engine asks through `register_kinds`.
 """
 
 from __future__ import annotations
@@ -24,20 +24,22 @@ from peer_research.accounts.models import User
 from peer_research.errors import DomainError
 from surveys import definition as d
 from surveys import services as drafts
-from surveys import translations as t
-from surveys.codesign.authoring import clean_reason, require_author, require_editable
-from surveys.codesign.finding import item_content, questionnaire_of
-from surveys.codesign.group import require_design_member
-from surveys.codesign.models import (
+from surveys.codesign.services import (
     LANGUAGES_TARGET,
     ChangeKind,
     Proposal,
     ProposalState,
     ProposalTarget,
+    clean_reason,
+    item_content,
+    questionnaire_of,
+    require_author,
+    require_design_member,
+    require_editable,
 )
 from surveys.models import Questionnaire
-
-BUNDLE_KINDS = frozenset({ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES})
+from surveys.translations import texts as t
+from surveys.translations.changes import language_target, languages_list
 
 # The texts of one item in one language, as `create_translation_proposal` takes them:
 # {"label": ..., "hint": ..., "required_message": ..., "constraint_message": ...,
@@ -51,11 +53,6 @@ class StaleTranslationError(DomainError):
     def __init__(self, message: str, *, item: str) -> None:
         super().__init__(message)
         self.item = item
-
-
-def language_target(code: str) -> str:
-    """Return the target name of a translation suggestion: the language code after "@"."""
-    return f"@{code}"
 
 
 def _require_author_draft(proposal: Proposal, editor: User, kind: ChangeKind) -> None:
@@ -271,35 +268,6 @@ def proposed_texts(proposal: Proposal) -> dict[t.TextKey, str]:
 # Languages ------------------------------------------------------------------------------
 
 
-def languages_list(questionnaire: Questionnaire) -> list[dict[str, str]]:
-    """Return the questionnaire's languages as a suggestion keeps them (code and name)."""
-    return [{"code": lang["code"], "name": lang["name"]} for lang in questionnaire.languages]
-
-
-def _new_language(questionnaire: Questionnaire, language: d.Language) -> dict[str, str]:
-    """Check a language to add, as `surveys.translations.add_language` does; return it."""
-    code, name = (language.code or "").strip(), " ".join((language.name or "").split())
-    if not name:
-        raise DomainError(_("Enter the language's name."), field="name")
-    if len(name) > t.MAX_NAME_LENGTH:
-        raise DomainError(_("Use 60 characters or fewer."), field="name")
-    if len(code) > t.MAX_CODE_LENGTH or not t.LANGUAGE_CODE.fullmatch(code):
-        raise DomainError(_("Use a language code like cy, ur or pt-BR."), field="code")
-    code = t.normalise_code(code)
-    for existing in drafts.languages_of(questionnaire):
-        if existing.code.casefold() == code.casefold():
-            raise DomainError(
-                _("The questionnaire already has %(language)s.", language=existing.name),
-                field="code",
-            )
-        if existing.name.casefold() == name.casefold():
-            raise DomainError(
-                _("Another language is already called %(name)s.", name=existing.name),
-                field="name",
-            )
-    return {"code": code, "name": name}
-
-
 def _prepare_languages(
     questionnaire: Questionnaire, *, add: d.Language | None, remove: str | None
 ) -> list[dict[str, str]]:
@@ -308,7 +276,8 @@ def _prepare_languages(
         raise DomainError(_("Choose one language to add or to remove."))
     current = languages_list(questionnaire)
     if add is not None:
-        return [*current, _new_language(questionnaire, add)]
+        language = t.check_new_language(questionnaire, code=add.code, name=add.name)
+        return [*current, {"code": language.code, "name": language.name}]
     language = t.find_language(questionnaire, remove or "")
     if language is None:
         raise DomainError(
@@ -369,62 +338,3 @@ def edit_languages_proposal(
     proposal.base_content = {"languages": languages_list(questionnaire)}
     session.flush()
     return proposal
-
-
-@dataclass(frozen=True)
-class LanguagesChange:
-    """What a languages suggestion does: the languages added and removed."""
-
-    added: list[d.Language]
-    removed: list[d.Language]
-
-
-def languages_change(proposal: Proposal) -> LanguagesChange:
-    """Return the languages a SET_LANGUAGES suggestion adds and removes."""
-    before = (proposal.base_content or {}).get("languages", [])
-    after = (proposal.proposed or {}).get("languages", [])
-    old, new = {lang["code"] for lang in before}, {lang["code"] for lang in after}
-    return LanguagesChange(
-        added=[d.Language(lang["code"], lang["name"]) for lang in after if lang["code"] not in old],
-        removed=[
-            d.Language(lang["code"], lang["name"]) for lang in before if lang["code"] not in new
-        ],
-    )
-
-
-# What changed under a suggestion -------------------------------------------------------
-
-
-def stale_item(session: Session, *, proposal: Proposal) -> str | None:
-    """Return what changed under a bundle suggestion (an item's name, or its target), or None."""
-    questionnaire = questionnaire_of(session, proposal)
-    if proposal.kind == ChangeKind.SET_LANGUAGES:
-        languages = (proposal.base_content or {}).get("languages")
-        return None if languages_list(questionnaire) == languages else LANGUAGES_TARGET
-    language = (proposal.proposed or {}).get("language", "")
-    if t.find_language(questionnaire, language) is None:
-        return language_target(language)
-    definition = drafts.draft_definition(session, questionnaire)
-    for name, content in sorted((proposal.base_content or {}).items()):
-        found = definition.find(name)
-        if found is None or item_content(found) != content:
-            return name
-    return None
-
-
-def stale_message(session: Session, proposal: Proposal, name: str) -> str:
-    """Say in plain words what changed under a bundle suggestion."""
-    if proposal.kind == ChangeKind.SET_LANGUAGES:
-        return _("The questionnaire's languages changed after this suggestion was written.")
-    if name.startswith("@"):
-        return _(
-            "The questionnaire no longer has the language %(code)s.", code=name.removeprefix("@")
-        )
-    questionnaire = questionnaire_of(session, proposal)
-    found = drafts.draft_definition(session, questionnaire).find(name)
-    label = t.item_label(found, drafts.languages_of(questionnaire)[0].code) if found else name
-    return _(
-        "“%(label)s” (%(name)s) changed after this suggestion was written.",
-        label=label,
-        name=name,
-    )

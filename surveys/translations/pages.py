@@ -14,11 +14,11 @@ from flask_login import current_user
 from peer_research.db import db
 from surveys import definition as d
 from surveys import services
-from surveys import translations as t
 from surveys.codesign import services as codesign
-from surveys.codesign import translating
-from surveys.codesign.models import LIVE_STATES, ChangeKind, Proposal, ProposalState
+from surveys.codesign.services import LIVE_STATES, ChangeKind, Proposal, ProposalState
 from surveys.models import Questionnaire
+from surveys.translations import changes
+from surveys.translations import texts as t
 from surveys.views import blueprint
 
 
@@ -26,7 +26,7 @@ from surveys.views import blueprint
 def bundle_title(proposal: Proposal) -> str:
     """Return a translation or languages suggestion's short title in plain words."""
     if proposal.kind == ChangeKind.SET_LANGUAGES:
-        change = codesign.languages_change(proposal)
+        change = changes.languages_change(proposal)
         if change.added:
             return _("Add %(language)s", language=change.added[0].name)
         if change.removed:
@@ -83,10 +83,10 @@ def translation_changes(proposal: Proposal) -> dict:
     live = proposal.state in LIVE_STATES
     found: dict = {"items": [], "languages": None, "edit_url": None, "stale": None}
     if proposal.kind == ChangeKind.SET_LANGUAGES:
-        found["languages"] = codesign.languages_change(proposal)
+        found["languages"] = changes.languages_change(proposal)
     else:
         draft = services.draft_definition(db.session, questionnaire)
-        for entry in codesign.translation_items(db.session, proposal=proposal):
+        for entry in changes.translation_items(db.session, proposal=proposal):
             now = draft.find(entry.name)
             base = (proposal.base_content or {}).get(entry.name)
             found["items"].append(
@@ -116,9 +116,9 @@ def translation_changes(proposal: Proposal) -> dict:
                     proposal=proposal.id,
                 )
     if live:
-        stale = translating.stale_item(db.session, proposal=proposal)
+        stale = changes.stale_item(db.session, proposal=proposal)
         if stale is not None:
-            found["stale"] = translating.stale_message(db.session, proposal, stale)
+            found["stale"] = changes.stale_message(db.session, proposal, stale)
     return found
 
 

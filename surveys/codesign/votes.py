@@ -18,7 +18,7 @@ from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
 from peer_research.db import utcnow
 from peer_research.errors import DomainError
-from surveys.codesign.closing import close_poll
+from surveys.codesign.decisions import close_poll
 from surveys.codesign.models import AnonymousBallot, Decision, Poll, PollVoter, Position, Vote
 from surveys.codesign.polls import everyone_voted, study_of
 

@@ -16,21 +16,29 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextInput
-from wtforms import BooleanField, StringField
-from wtforms.validators import InputRequired, Length, ValidationError
 
 from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db
 from surveys import definition as d
 from surveys import services
-from surveys import translations as t
 from surveys.codesign import services as codesign
-from surveys.codesign import translating
-from surveys.codesign.models import ChangeKind, Proposal, ProposalState
+from surveys.codesign.services import ChangeKind, Proposal, ProposalState
 from surveys.models import Questionnaire
+from surveys.translations import changes, suggestions
+from surveys.translations import texts as t
+from surveys.translations.forms import (
+    LanguageForm,
+    RemoveLanguageForm,
+    SeenForm,
+    changed_texts,
+    group_by_item,
+    read_seen,
+    refresh_after_refusal,
+    slots_of,
+    translation_form,
+    write_seen,
+)
 from surveys.views import blueprint
 from surveys.views.common import (
     CO_DESIGN_GROUP,
@@ -45,60 +53,8 @@ from surveys.views.suggesting import (
     send_suggestion,
     suggestion_defaults,
 )
-from surveys.views.translation_form import (
-    SeenForm,
-    changed_texts,
-    group_by_item,
-    read_seen,
-    refresh_after_refusal,
-    slots_of,
-    translation_form,
-    write_seen,
-)
 
 TRANSLATIONS = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>/translations"
-
-
-class LanguageForm(SuggestionForm):
-    """Suggest a language to translate the questionnaire into."""
-
-    name = StringField(
-        _l("Language"),
-        widget=GovTextInput(),
-        description=_l("The name people who speak it use, like Cymraeg, Polski or Español."),
-        validators=[
-            InputRequired(message=_l("Enter the language's name")),
-            Length(max=t.MAX_NAME_LENGTH, message=_l("Use 60 characters or fewer")),
-        ],
-    )
-    code = StringField(
-        _l("Language code"),
-        widget=GovTextInput(),
-        description=_l("Two or three letters, like cy, ur or pl; pt-BR for a country's own."),
-        validators=[
-            InputRequired(message=_l("Enter the language code")),
-            Length(max=t.MAX_CODE_LENGTH, message=_l("Use a language code like cy, ur or pt-BR")),
-        ],
-    )
-
-
-class RemoveLanguageForm(SuggestionForm):
-    """Suggest removing a language (and, when it has any, its texts)."""
-
-    confirm = BooleanField(
-        _l("Yes, delete its translated texts from the draft too"), widget=GovCheckboxInput()
-    )
-    texts_count = 0  # set by the view: a tick is needed only when texts would be deleted
-
-    def validate_confirm(self, field: BooleanField) -> None:
-        """Ask for a yes when the language has translated texts."""
-        if self.texts_count and not field.data:
-            raise ValidationError(
-                _l(
-                    "Tick the box to say its %(count)d translated texts may be deleted",
-                    count=self.texts_count,
-                )
-            )
 
 
 def _language_or_404(questionnaire: Questionnaire, code: str) -> d.Language:
@@ -122,7 +78,7 @@ def _live_suggestions(questionnaire: Questionnaire) -> list[Proposal]:
     return [
         proposal
         for proposal in codesign.proposals_of(db.session, questionnaire, live_only=True)
-        if proposal.kind in translating.BUNDLE_KINDS and visible_to_me(proposal)
+        if proposal.kind in codesign.BUNDLE_KINDS and visible_to_me(proposal)
     ]
 
 
@@ -174,7 +130,7 @@ def add_language(questionnaire_id: int):
         language = d.Language(form.code.data or "", form.name.data or "")
         proposal = send_suggestion(
             form,
-            lambda: codesign.create_languages_proposal(
+            lambda: suggestions.create_languages_proposal(
                 db.session,
                 questionnaire=questionnaire,
                 author=current_user,
@@ -183,7 +139,7 @@ def add_language(questionnaire_id: int):
             ),
         )
         if proposal is not None:
-            added = codesign.languages_change(proposal).added[0]
+            added = changes.languages_change(proposal).added[0]
             return _done(
                 form,
                 proposal,
@@ -214,7 +170,7 @@ def remove_language(questionnaire_id: int, code: str):
     if form.validate_on_submit():
         proposal = send_suggestion(
             form,
-            lambda: codesign.create_languages_proposal(
+            lambda: suggestions.create_languages_proposal(
                 db.session,
                 questionnaire=questionnaire,
                 author=current_user,
@@ -290,12 +246,12 @@ def translate_language(questionnaire_id: int, code: str):
                 _("This page was out of date. Nothing was saved: reload it and try again.")
             )
         else:
-            texts = translating.keyed_texts(changed_texts(form, seen[1]))
+            texts = suggestions.keyed_texts(changed_texts(form, seen[1]))
 
             def write() -> Proposal:
                 try:
                     if editing is not None:
-                        return codesign.edit_translation_proposal(
+                        return suggestions.edit_translation_proposal(
                             db.session,
                             proposal=editing,
                             editor=current_user,
@@ -303,7 +259,7 @@ def translate_language(questionnaire_id: int, code: str):
                             reason=form.reason.data,
                             base_revisions=seen[0],
                         )
-                    return codesign.create_translation_proposal(
+                    return suggestions.create_translation_proposal(
                         db.session,
                         questionnaire=questionnaire,
                         author=current_user,
@@ -312,7 +268,7 @@ def translate_language(questionnaire_id: int, code: str):
                         reason=form.reason.data,
                         base_revisions=seen[0],
                     )
-                except translating.StaleTranslationError as error:
+                except suggestions.StaleTranslationError as error:
                     conflict["item"] = error.item
                     raise
 
@@ -335,7 +291,7 @@ def translate_language(questionnaire_id: int, code: str):
         )
     else:
         form.seen.data = write_seen(shown, language.code, revisions)
-        suggested = translating.proposed_texts(editing) if editing is not None else {}
+        suggested = suggestions.proposed_texts(editing) if editing is not None else {}
         for slot in shown:
             form[slot.field_name].data = suggested.get(
                 slot.text.key, slot.text.in_language(language.code)

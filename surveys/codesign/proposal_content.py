@@ -1,23 +1,86 @@
-"""Reading a proposal: what it would change, whether the draft moved on, what it is linked with.
+"""What a proposal says: finding proposals, what they would change (before and
+after, word by word), whether the draft moved on under them, and what they are linked with.
 
-Every kind is read here; a translation or languages suggestion (see `translating.py`)
-touches several items or the language list, the others one item.
+Every kind is read here; a kind that changes many items at once (translations, languages)
+is read through its registered handler (`bundles.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy.orm import Session
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
 
-from peer_research.worddiff import word_diff
 from surveys import definition as d
 from surveys import services as drafts
-from surveys import translations as t
 from surveys.changes import FieldChange, item_changes
-from surveys.codesign.finding import item_content, live_proposals_about, questionnaire_of
-from surveys.codesign.models import ChangeKind, Proposal
-from surveys.codesign.translating import BUNDLE_KINDS, languages_change, stale_item
+from surveys.codesign.bundles import bundle_kind
+from surveys.codesign.models import LIVE_STATES, ChangeKind, Proposal, ProposalTarget
+from surveys.models import Questionnaire
+
+
+def questionnaire_of(session: Session, proposal: Proposal) -> Questionnaire:
+    """Return the questionnaire a proposal is about."""
+    return session.get_one(Questionnaire, proposal.questionnaire_id)
+
+
+def item_content(item: d.Item) -> dict[str, Any]:
+    """Return an item's own content as JSON, without the items inside a section."""
+    data = d.item_to_json(item)
+    data.pop("items", None)
+    return data
+
+
+def proposals_of(
+    session: Session, questionnaire: Questionnaire, *, live_only: bool = False
+) -> list[Proposal]:
+    """Return the proposals about a questionnaire (only live ones if asked), newest first,
+    with their authors and targets loaded (lists show both)."""
+    query = (
+        sa.select(Proposal)
+        .where(Proposal.questionnaire_id == questionnaire.id)
+        .options(selectinload(Proposal.author), selectinload(Proposal.targets))
+        .order_by(Proposal.id.desc())
+    )
+    if live_only:
+        query = query.where(Proposal.state.in_(LIVE_STATES))
+    return list(session.scalars(query))
+
+
+def proposals_touching(
+    session: Session, *, questionnaire: Questionnaire, name: str
+) -> list[Proposal]:
+    """Return the live proposals (draft, open, needing an update) about one item."""
+    query = (
+        sa.select(Proposal)
+        .join(ProposalTarget, ProposalTarget.proposal_id == Proposal.id)
+        .where(
+            Proposal.questionnaire_id == questionnaire.id,
+            ProposalTarget.name == name,
+            Proposal.state.in_(LIVE_STATES),
+        )
+        .order_by(Proposal.id)
+    )
+    return list(session.scalars(query))
+
+
+def live_proposals_about(
+    session: Session,
+    *,
+    questionnaire: Questionnaire,
+    names: Iterable[str],
+    exclude: int | None = None,
+) -> list[Proposal]:
+    """Return the live proposals about any of the items (or targets), oldest first, once each."""
+    found: dict[int, Proposal] = {}
+    for name in sorted(set(names)):
+        for other in proposals_touching(session, questionnaire=questionnaire, name=name):
+            if other.id != exclude:
+                found.setdefault(other.id, other)
+    return [found[key] for key in sorted(found)]
 
 
 def linked_proposals(session: Session, *, proposal: Proposal) -> list[Proposal]:
@@ -36,8 +99,8 @@ def base_is_current(session: Session, *, proposal: Proposal) -> bool:
     Moving other items can raise an item's revision without changing it, so the content
     decides; an addition is current while its name is still free.
     """
-    if proposal.kind in BUNDLE_KINDS:
-        return stale_item(session, proposal=proposal) is None
+    if (bundle := bundle_kind(proposal)) is not None:
+        return bundle.stale_item(session, proposal=proposal) is None
     questionnaire = questionnaire_of(session, proposal)
     found = drafts.draft_definition(session, questionnaire).find(proposal.target_name)
     if proposal.kind == ChangeKind.ADD_ITEM:
@@ -59,8 +122,10 @@ def before_after(
     session: Session, *, proposal: Proposal, language: str | None = None
 ) -> BeforeAfter:
     """Return what the proposal would change, for the before/after view."""
-    if proposal.kind in BUNDLE_KINDS:
-        return _bundle_before_after(session, proposal=proposal, language=language)
+    if (bundle := bundle_kind(proposal)) is not None:
+        return BeforeAfter(
+            None, None, None, bundle.changes(session, proposal=proposal, language=language)
+        )
     questionnaire = questionnaire_of(session, proposal)
     language = language or questionnaire.languages[0]["code"]
     before = d.item_from_json(proposal.base_content) if proposal.base_content else None
@@ -73,61 +138,6 @@ def before_after(
     found = drafts.draft_definition(session, questionnaire).find(proposal.target_name)
     current = d.item_from_json(item_content(found)) if found is not None else None
     return BeforeAfter(before, after, current, item_changes(before, after, language))
-
-
-@dataclass(frozen=True)
-class ItemTranslation:
-    """One item of a translation suggestion: its words now, and what would change."""
-
-    name: str
-    label: str  # in the main language
-    is_section: bool
-    changes: list[FieldChange]
-
-
-def translation_items(
-    session: Session, *, proposal: Proposal, language: str | None = None
-) -> list[ItemTranslation]:
-    """Return each item of a translation suggestion with its word-level changes."""
-    if proposal.kind != ChangeKind.TRANSLATE:
-        return []
-    questionnaire = questionnaire_of(session, proposal)
-    main = drafts.languages_of(questionnaire)[0].code
-    code = language or (proposal.proposed or {}).get("language") or main
-    found: list[ItemTranslation] = []
-    for name, after in sorted((proposal.proposed or {}).get("items", {}).items()):
-        before_content = (proposal.base_content or {}).get(name)
-        before = d.item_from_json(before_content) if before_content else None
-        item = d.item_from_json(after)
-        found.append(
-            ItemTranslation(
-                name=name,
-                label=t.item_label(before or item, main),
-                is_section=isinstance(item, d.Section),
-                changes=item_changes(before, item, code),
-            )
-        )
-    return found
-
-
-def _bundle_before_after(
-    session: Session, *, proposal: Proposal, language: str | None = None
-) -> BeforeAfter:
-    """Return a bundle's changes as one list (item by item for a translation)."""
-    if proposal.kind == ChangeKind.SET_LANGUAGES:
-        change = languages_change(proposal)
-        before = ", ".join(
-            lang["name"] for lang in (proposal.base_content or {}).get("languages", [])
-        )
-        after = ", ".join(lang["name"] for lang in (proposal.proposed or {}).get("languages", []))
-        lines = [FieldChange("languages", before, after, word_diff(before, after))]
-        return BeforeAfter(None, None, None, lines if change.added or change.removed else [])
-    changes = [
-        change
-        for entry in translation_items(session, proposal=proposal, language=language)
-        for change in entry.changes
-    ]
-    return BeforeAfter(None, None, None, changes)
 
 
 def updated_item(session: Session, *, proposal: Proposal) -> d.Item | None:

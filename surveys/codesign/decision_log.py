@@ -22,7 +22,7 @@ from peer_research.errors import DomainError
 from peer_research.studies.models import Role
 from peer_research.studies.services import get_membership
 from surveys.codesign import signals
-from surveys.codesign.applying import (
+from surveys.codesign.draft_changes import (
     apply_proposal,
     change_record,
     changed_names,

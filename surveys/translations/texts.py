@@ -1,9 +1,8 @@
-"""Translate a questionnaire's draft: its languages, what is missing, and saving translations.
+"""A questionnaire's texts and languages: what needs translating, what is missing, how far
+each language has got, and adding or removing a language.
 
 A text needs translating when it has words in the default (first) language: a question's
-label, hint, messages and answer labels, and a section's title and hint. Translations are
-saved item by item through `services.update_item`, so the draft's optimistic locking applies:
-if anyone changed a question since the translator opened the page, nothing is saved.
+label, hint, messages and answer labels, and a section's title and hint.
 """
 
 from __future__ import annotations
@@ -188,11 +187,9 @@ def normalise_code(code: str) -> str:
     return "-".join(tidy)
 
 
-def add_language(
-    session: Session, *, questionnaire: Questionnaire, code: str, name: str
-) -> d.Language:
-    """Add a language to translate the questionnaire into (after the existing ones)."""
-    code, name = code.strip(), " ".join(name.split())
+def check_new_language(questionnaire: Questionnaire, *, code: str, name: str) -> d.Language:
+    """Return a language to add, tidied, or refuse a bad code, a bad name or one already there."""
+    code, name = (code or "").strip(), " ".join((name or "").split())
     if not name:
         raise DomainError(_("Enter the language's name."), field="name")
     if len(name) > MAX_NAME_LENGTH:
@@ -200,7 +197,6 @@ def add_language(
     if len(code) > MAX_CODE_LENGTH or not LANGUAGE_CODE.fullmatch(code):
         raise DomainError(_("Use a language code like cy, ur or pt-BR."), field="code")
     code = normalise_code(code)
-    session.refresh(questionnaire, with_for_update=True)  # two people adding at once
     for existing in services.languages_of(questionnaire):
         if existing.code.casefold() == code.casefold():
             raise DomainError(
@@ -212,9 +208,21 @@ def add_language(
                 _("Another language is already called %(name)s.", name=existing.name),
                 field="name",
             )
-    questionnaire.languages = [*questionnaire.languages, {"code": code, "name": name}]
-    session.flush()
     return d.Language(code, name)
+
+
+def add_language(
+    session: Session, *, questionnaire: Questionnaire, code: str, name: str
+) -> d.Language:
+    """Add a language to translate the questionnaire into (after the existing ones)."""
+    session.refresh(questionnaire, with_for_update=True)  # two people adding at once
+    language = check_new_language(questionnaire, code=code, name=name)
+    questionnaire.languages = [
+        *questionnaire.languages,
+        {"code": language.code, "name": language.name},
+    ]
+    session.flush()
+    return language
 
 
 def remove_language(
@@ -280,69 +288,12 @@ def _drop(texts: d.Translated, code: str) -> dict[str, str]:
     return {lang: text for lang, text in texts.items() if lang != code}
 
 
-# Saving translations --------------------------------------------------------------------
+# Texts in another language ---------------------------------------------------------------
 
 
 def tidy_text(text: str) -> str:
     """Return a translation as it is stored: line endings made plain, ends trimmed."""
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def save_translations(
-    session: Session,
-    *,
-    questionnaire: Questionnaire,
-    language: str,
-    texts: Mapping[TextKey | tuple[str, ...], str],
-    revisions: Mapping[str, int],
-    changed_by: User,
-) -> list[str]:
-    """Save translations into one language; return the names of the items that changed.
-
-    `texts` holds only what the translator changed (an empty text removes a translation);
-    `revisions` holds each item's revision as the translator saw it. If any of those items
-    was changed or deleted meanwhile, nothing at all is saved and a `DraftConflictError`
-    names the question.
-    """
-    target = find_language(questionnaire, language)
-    if target is None or target == services.languages_of(questionnaire)[0]:
-        raise DomainError(_("Choose one of the questionnaire's other languages."))
-    definition = services.draft_definition(session, questionnaire)
-    by_item: dict[str, dict[TextKey, str]] = {}
-    for raw_key, text in texts.items():
-        key = TextKey(*raw_key)
-        by_item.setdefault(key.item, {})[key] = tidy_text(text)
-    for name in by_item:
-        if definition.find(name) is None:
-            raise TranslationConflictError(
-                _(
-                    "Someone deleted the question %(name)s while you were translating. "
-                    "Nothing was saved: check the page and save again.",
-                    name=name,
-                ),
-                item=name,
-            )
-    changed: list[str] = []
-    with session.begin_nested():
-        for item, _parents in definition.walk():
-            if item.name not in by_item:
-                continue
-            translated = _with_translations(
-                item, target.code, by_item[item.name], definition.default_language.code
-            )
-            if translated == item:
-                continue  # the same words were saved already: nothing to do
-            _save_item(
-                session,
-                questionnaire=questionnaire,
-                item=translated,
-                expected_revision=revisions.get(item.name, 0),
-                changed_by=changed_by,
-                was=item,
-                default=definition.default_language.code,
-            )
-            changed.append(item.name)
-    return changed
 
 
 def _with_translations(

@@ -1,6 +1,9 @@
-"""The translation form: one text box per text of the draft, and a record of what the
+"""Translation forms: suggesting a language to add or remove, and the translation form.
+
+The translation form has one text box per text of the draft, and a record of what the
 translator saw (each item's revision and a fingerprint of each text), so that only the
-texts they changed are suggested and someone else's change meanwhile is noticed."""
+texts they changed are suggested and someone else's change meanwhile is noticed.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +14,56 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea
-from wtforms import HiddenField, StringField
-from wtforms.validators import Length, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextArea, GovTextInput
+from wtforms import BooleanField, HiddenField, StringField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from surveys import definition as d
-from surveys import translations as t
+from surveys.translations import texts as t
 from surveys.views.suggesting import SuggestionForm
+
+
+class LanguageForm(SuggestionForm):
+    """Suggest a language to translate the questionnaire into."""
+
+    name = StringField(
+        _l("Language"),
+        widget=GovTextInput(),
+        description=_l("The name people who speak it use, like Cymraeg, Polski or Español."),
+        validators=[
+            InputRequired(message=_l("Enter the language's name")),
+            Length(max=t.MAX_NAME_LENGTH, message=_l("Use 60 characters or fewer")),
+        ],
+    )
+    code = StringField(
+        _l("Language code"),
+        widget=GovTextInput(),
+        description=_l("Two or three letters, like cy, ur or pl; pt-BR for a country's own."),
+        validators=[
+            InputRequired(message=_l("Enter the language code")),
+            Length(max=t.MAX_CODE_LENGTH, message=_l("Use a language code like cy, ur or pt-BR")),
+        ],
+    )
+
+
+class RemoveLanguageForm(SuggestionForm):
+    """Suggest removing a language (and, when it has any, its texts)."""
+
+    confirm = BooleanField(
+        _l("Yes, delete its translated texts from the draft too"), widget=GovCheckboxInput()
+    )
+    texts_count = 0  # set by the view: a tick is needed only when texts would be deleted
+
+    def validate_confirm(self, field: BooleanField) -> None:
+        """Ask for a yes when the language has translated texts."""
+        if self.texts_count and not field.data:
+            raise ValidationError(
+                _l(
+                    "Tick the box to say its %(count)d translated texts may be deleted",
+                    count=self.texts_count,
+                )
+            )
+
 
 FIELD_NAMES = {
     "label": _l("Question"),

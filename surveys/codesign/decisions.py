@@ -19,7 +19,7 @@ from peer_research.audit.services import Action, record
 from peer_research.errors import DomainError
 from surveys import services as drafts
 from surveys.codesign import rules, signals
-from surveys.codesign.applying import (
+from surveys.codesign.draft_changes import (
     apply_proposal,
     change_record,
     changed_names,

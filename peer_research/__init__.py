@@ -27,7 +27,16 @@ def create_app(
     overrides: Mapping[str, Any] | None = None, *, instance_path: str | None = None
 ) -> Flask:
     """Build the application: configuration, database, security, blueprints."""
-    from peer_research import access, config, errors, i18n, requestlog, security
+    from peer_research import (
+        access,
+        accounts,
+        config,
+        errors,
+        i18n,
+        requestlog,
+        security,
+        studies,
+    )
     from peer_research.db import db
 
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
@@ -52,7 +61,10 @@ def create_app(
     requestlog.init_app(app)
     db.init_app(app)
     security.init_app(app)
-    access.init_app(app)
+    # The infrastructure knows no domain: the domains it needs are plugged in here.
+    access.init_app(app, find_membership=studies.services.find_membership)
+    accounts.init_app(app, list_studies=studies.services.studies_of)
+    studies.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     WTFormsHelpers(app)

@@ -1,24 +1,28 @@
 """Who may use which route: every view declares one rule, checked before it runs.
 
 The rules are few and live here, so that the route x role matrix test can list them. A
-route without a rule is refused (and fails the matrix test).
+route without a rule is refused (and fails the matrix test). Roles are compared by value,
+and study rules ask the finder the app factory registers (`init_app`) for the study and
+the caller's membership, so access needs nothing from the studies package.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from peer_research.db import db
-from peer_research.studies.models import Role
-from peer_research.studies.services import get_membership, get_study
 
 View = TypeVar("View", bound=Callable)
+# find_membership(session, slug=..., user=...) returns (study, membership): the study is
+# None when no study has that address, the membership None when the user is not a member.
+MembershipFinder = Callable[..., tuple[Any, Any]]
+FIND_MEMBERSHIP = "access.find_membership"
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class Rule:
     name: str
     needs_sign_in: bool = True
     site_admin: bool = False
-    study_roles: frozenset[Role] | None = None  # None: not a study route; empty: any member
+    study_roles: frozenset[str] | None = None  # None: not a study route; empty: any member
 
     @property
     def is_study_rule(self) -> bool:
@@ -42,12 +46,12 @@ SITE_ADMIN = Rule("site admin", site_admin=True)
 ANY_MEMBER = Rule("any member", study_roles=frozenset())
 
 
-def members_with(*roles: Role) -> Rule:
+def members_with(*roles: str) -> Rule:
     """Return the rule for study members holding at least one of the roles."""
     return Rule("members: " + ", ".join(sorted(roles)), study_roles=frozenset(roles))
 
 
-FACILITATORS = members_with(Role.FACILITATOR)
+FACILITATORS = members_with("facilitator")  # the value of studies' Role.FACILITATOR
 
 
 def allow(rule: Rule) -> Callable[[View], View]:
@@ -95,10 +99,12 @@ def _redirect_to_sign_in():
 def _check_study_membership(rule: Rule) -> None:
     """Load the study from the URL and check the user holds a role the rule needs."""
     slug = (request.view_args or {}).pop("study_slug", None)
-    study = get_study(db.session, slug) if slug else None
+    find_membership = current_app.extensions[FIND_MEMBERSHIP]
+    study, membership = (
+        find_membership(db.session, slug=slug, user=current_user) if slug else (None, None)
+    )
     if study is None:
         abort(404)
-    membership = get_membership(db.session, study=study, user=current_user)
     if membership is None:
         abort(403, _("You are not a member of this study. Ask its facilitator to invite you."))
     if rule.study_roles and not membership.has_any_role(rule.study_roles):
@@ -118,7 +124,8 @@ def add_study_to_urls(endpoint: str, values: dict) -> None:
         values["study_slug"] = study.slug
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, *, find_membership: MembershipFinder) -> None:
     """Check access before every view and let study URLs fill in their study."""
+    app.extensions[FIND_MEMBERSHIP] = find_membership
     app.before_request(check_access)
     app.url_defaults(add_study_to_urls)

@@ -49,3 +49,14 @@ def head_revision() -> str | None:
 def current_revision(connection: sa.Connection) -> str | None:
     """Return the revision the database is at (None when never migrated)."""
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def schema_status(engine: sa.Engine) -> str:
+    """Say whether the database is "unreachable", "behind" the newest migration or "current"."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+            revision = current_revision(connection)
+    except sa.exc.SQLAlchemyError:
+        return "unreachable"
+    return "current" if revision == head_revision() else "behind"

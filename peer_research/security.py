@@ -6,9 +6,6 @@ from flask import Flask, Response, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from peer_research.accounts.services import load_user_for_session
-from peer_research.db import db
-
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -47,7 +44,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
-    login_manager.user_loader(lambda identity: load_user_for_session(db.session, identity))
+    # How a signed-in person is loaded is the accounts package's business (accounts.init_app).
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

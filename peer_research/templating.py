@@ -1,41 +1,14 @@
-"""Helpers every template can use: role names, dates, navigation."""
+"""Helpers every template can use: dates, navigation, and the page that shows a secret link."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, g
+import segno
+from flask import Flask, g, render_template
 from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-
-from peer_research.studies.models import Role
-
-ROLE_NAMES = {
-    Role.FACILITATOR: _l("Facilitator"),
-    Role.CO_RESEARCHER: _l("Co-researcher"),
-    Role.PEER_RESEARCHER: _l("Peer researcher"),
-    Role.ACADEMIC_PARTNER: _l("Academic partner"),
-    Role.SUPPORT_LEAD: _l("Support lead"),
-}
-
-ROLE_DESCRIPTIONS = {
-    Role.FACILITATOR: _l("Runs the study's settings and who is in it"),
-    Role.CO_RESEARCHER: _l("Shapes the questions and looks at results together"),
-    Role.PEER_RESEARCHER: _l("Interviews people, often on a tablet"),
-    Role.ACADEMIC_PARTNER: _l("Reviews results with no names in them"),
-    Role.SUPPORT_LEAD: _l("Looks after the interviewers' wellbeing"),
-}
-
-
-def role_name(role: Role | str) -> str:
-    """Return the plain-language name of a role."""
-    return str(ROLE_NAMES[Role(role)])
-
-
-def role_list(roles) -> str:
-    """Return role names joined for reading, in a stable order."""
-    return ", ".join(role_name(role) for role in sorted(Role(r) for r in roles))
+from markupsafe import Markup
 
 
 def when(value: datetime | None) -> str:
@@ -43,10 +16,19 @@ def when(value: datetime | None) -> str:
     return format_datetime(value, "d MMMM yyyy, HH:mm") if value else ""
 
 
+def qr_code_svg(url: str, title: str) -> Markup:
+    """Return an inline SVG QR code for a link, for printing or scanning from the screen."""
+    svg = segno.make(url, error="m").svg_inline(scale=5, border=2, title=title, omitsize=True)
+    return Markup(svg)  # noqa: S704  (segno escapes the title; the rest is generated markup)
+
+
+def show_link(template: str, *, url: str, title: str, **context):
+    """Render a page that shows a secret link once: text to copy, a QR code and print button."""
+    return render_template(template, link=url, qr_code=qr_code_svg(url, title), **context)
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and the values every page needs."""
-    app.add_template_filter(role_name)
-    app.add_template_filter(role_list)
     app.add_template_filter(when)
 
     @app.context_processor
@@ -55,6 +37,4 @@ def init_app(app: Flask) -> None:
             "current_study": g.get("study"),
             "current_membership": g.get("membership"),
             "current_user": current_user,
-            "Role": Role,
-            "role_descriptions": ROLE_DESCRIPTIONS,
         }

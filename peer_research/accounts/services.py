@@ -20,6 +20,7 @@ from peer_research.accounts.passwords import (
 from peer_research.audit.services import Action, record
 from peer_research.db import utcnow
 from peer_research.errors import DomainError
+from peer_research.mail import mail_enabled, try_send_mail
 from peer_research.tokens import hash_token, new_token
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
@@ -97,6 +98,16 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    """Return the person with this id, if any."""
+    return session.get(User, user_id)
+
+
+def all_people(session: Session) -> list[User]:
+    """Return every account on the site, by name."""
+    return list(session.scalars(sa.select(User).order_by(User.display_name, User.id)))
 
 
 def find_user_for_sign_in(session: Session, identifier: str) -> User | None:
@@ -244,3 +255,18 @@ def complete_password_reset(session: Session, *, reset: PasswordReset, password:
     reset.used_at = utcnow()
     record(session, Action.PASSWORD_RESET_USED, actor=reset.user, subject=reset.user)
     return reset.user
+
+
+def email_password_link(user: User, *, link: str, issuer: User) -> bool:
+    """E-mail a password link to its owner when mail is set up and they have an address."""
+    if not (mail_enabled() and user.email):
+        return False
+    body = _(
+        "Hello %(name)s,\n\n%(issuer)s has made a link for you to choose a new password "
+        "for peer-research. It works once, for 3 days:\n%(link)s\n\n"
+        "If you did not ask for this, tell your facilitator.\n",
+        name=user.display_name,
+        issuer=issuer.display_name,
+        link=link,
+    )
+    return try_send_mail(to=user.email, subject=_("Choose a new password"), body=body)

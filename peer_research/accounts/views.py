@@ -7,13 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from peer_research.access import PUBLIC, SIGNED_IN, allow
-from peer_research.accounts import services
+from peer_research.accounts import LIST_STUDIES, services
 from peer_research.accounts.forms import ChangePasswordForm, NewPasswordForm, SignInForm
 from peer_research.audit.services import Action, record
 from peer_research.db import db
 from peer_research.errors import DomainError
 from peer_research.forms import safe_next_url, show_domain_error
-from peer_research.studies.services import studies_of
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -34,7 +33,8 @@ def show_home():
     """Show your studies, or a welcome page when signed out."""
     if not current_user.is_authenticated:
         return render_template("accounts/welcome.html")
-    return render_template("accounts/home.html", memberships=studies_of(db.session, current_user))
+    list_studies = current_app.extensions[LIST_STUDIES]
+    return render_template("accounts/home.html", memberships=list_studies(db.session, current_user))
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -18,14 +17,13 @@ from flask_login import current_user
 
 from peer_research.access import SITE_ADMIN, allow
 from peer_research.accounts import services as accounts
-from peer_research.accounts.models import User
+from peer_research.admin.forms import StudyForm
 from peer_research.db import db
 from peer_research.errors import DomainError
 from peer_research.forms import ConfirmForm, show_domain_error
+from peer_research.studies import InviteForm
 from peer_research.studies import services as studies
-from peer_research.studies.forms import InviteForm, StudyForm
-from peer_research.studies.models import Role
-from peer_research.studies.views import email_password_link, show_link
+from peer_research.templating import show_link
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -64,7 +62,7 @@ def create_study():
                     db.session,
                     study=study,
                     user=current_user,
-                    roles=[Role.FACILITATOR],
+                    roles=[studies.Role.FACILITATOR],
                     added_by=current_user,
                 )
         except DomainError as error:
@@ -82,7 +80,9 @@ def create_study():
 def invite_facilitator(study_slug: str):
     """Invite someone to a study (usually its facilitator) as a site administrator."""
     study = study_or_404(study_slug)
-    form = InviteForm(data={"roles": [Role.FACILITATOR.value]} if request.method == "GET" else None)
+    form = InviteForm(
+        data={"roles": [studies.Role.FACILITATOR.value]} if request.method == "GET" else None
+    )
     del form.send_email
     if form.validate_on_submit():
         invitation, token = studies.create_invitation(
@@ -109,7 +109,7 @@ def invite_facilitator(study_slug: str):
 @allow(SITE_ADMIN)
 def list_people():
     """List every account on the site."""
-    people = db.session.scalars(sa.select(User).order_by(User.display_name, User.id)).all()
+    people = accounts.all_people(db.session)
     return render_template("admin/people.html", people=people, confirm_form=ConfirmForm())
 
 
@@ -117,7 +117,7 @@ def list_people():
 @allow(SITE_ADMIN)
 def issue_password_link(user_id: int):
     """Make a single-use link for any person to choose a new password."""
-    user = db.session.get(User, user_id)
+    user = accounts.get_user(db.session, user_id)
     if user is None:
         abort(404)
     if not ConfirmForm().validate_on_submit():
@@ -129,7 +129,7 @@ def issue_password_link(user_id: int):
         lifetime=current_app.config["PASSWORD_RESET_LIFETIME"],
     )
     link = url_for("accounts.reset_password", token=token, _external=True)
-    emailed = email_password_link(user, link)
+    emailed = accounts.email_password_link(user, link=link, issuer=current_user)
     db.commit()
     return show_link(
         "accounts/password_link.html",

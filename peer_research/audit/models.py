@@ -8,7 +8,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from peer_research.accounts.models import User
 from peer_research.db import AppendOnly, Base, utcnow
 
 
@@ -28,8 +27,9 @@ class AuditEvent(AppendOnly, Base):
     address: Mapped[str | None] = mapped_column(sa.String(64))
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
 
-    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
-    subject_user: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
+    # The audit log sits below every domain: it names the people's model instead of importing it.
+    actor: Mapped[Any] = relationship("User", foreign_keys=[actor_id])
+    subject_user: Mapped[Any] = relationship("User", foreign_keys=[subject_user_id])
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.id} {self.action} at {self.at:%Y-%m-%d %H:%M:%S}>"

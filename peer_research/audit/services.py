@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from peer_research.accounts.models import User
 from peer_research.audit.models import AuditEvent
 from peer_research.requestlog import current_request
-from peer_research.studies.models import Study
+
+
+class HasId(Protocol):
+    """Anything stored with an id: a person or a study (the audit log keeps only the id)."""
+
+    id: int
 
 
 class Action(enum.StrEnum):
@@ -88,9 +92,9 @@ def record(
     session: Session,
     action: Action,
     *,
-    actor: User | None = None,
-    study: Study | None = None,
-    subject: User | None = None,
+    actor: HasId | None = None,
+    study: HasId | None = None,
+    subject: HasId | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Add an audit event, with the current request's id and address when there is one."""
@@ -110,7 +114,7 @@ def record(
 
 
 def study_events(
-    session: Session, study: Study, *, page: int, per_page: int = 50
+    session: Session, study: HasId, *, page: int, per_page: int = 50
 ) -> list[AuditEvent]:
     """Return one page of a study's audit events, newest first."""
     query = (

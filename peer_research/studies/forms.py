@@ -1,4 +1,4 @@
-"""Forms for inviting people, joining, changing roles and removing members."""
+"""Forms for inviting people, joining and changing roles."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovPasswordInput,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, SubmitField
@@ -18,7 +17,7 @@ from wtforms.validators import InputRequired, Length
 
 from peer_research.forms import email_field, name_field
 from peer_research.studies.models import Role
-from peer_research.templating import ROLE_NAMES
+from peer_research.studies.roles import ROLE_NAMES
 
 
 def role_field(label: str) -> SelectMultipleField:
@@ -76,34 +75,3 @@ class RolesForm(FlaskForm):
 
     roles = role_field(_l("Roles in this study"))
     submit = SubmitField(_l("Save roles"), widget=GovSubmitInput())
-
-
-class StudyForm(FlaskForm):
-    """Create a study (site administrators)."""
-
-    title = StringField(
-        _l("Study title"),
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message=_l("Enter a title")),
-            Length(max=200, message=_l("Titles must be 200 characters or fewer")),
-        ],
-    )
-    slug = StringField(
-        _l("Short web address"),
-        widget=GovTextInput(),
-        description=_l("Lower-case letters, numbers and dashes, like carers-voices-2026."),
-        validators=[
-            InputRequired(message=_l("Enter a short web address")),
-            Length(max=60, message=_l("Use 60 characters or fewer")),
-        ],
-    )
-    description = StringField(
-        _l("What the study is about (optional)"),
-        widget=GovTextArea(),
-        validators=[Length(max=5000, message=_l("Use 5,000 characters or fewer"))],
-    )
-    facilitate = BooleanField(
-        _l("I will be a facilitator of this study"), widget=GovCheckboxInput(), default=True
-    )
-    submit = SubmitField(_l("Create the study"), widget=GovSubmitInput())

@@ -14,6 +14,8 @@ from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
 from peer_research.db import utcnow
 from peer_research.errors import DomainError
+
+# Role is part of this module's interface too: other packages' views take it from here.
 from peer_research.studies.models import Invitation, Membership, MembershipRole, Role, Study
 from peer_research.tokens import hash_token, new_token
 
@@ -63,6 +65,14 @@ def get_membership(session: Session, *, study: Study, user: User) -> Membership 
     return session.scalar(
         sa.select(Membership).where(Membership.study_id == study.id, Membership.user_id == user.id)
     )
+
+
+def find_membership(
+    session: Session, *, slug: str, user: User
+) -> tuple[Study | None, Membership | None]:
+    """Return the study at this address and the user's membership of it (each may be None)."""
+    study = get_study(session, slug)
+    return study, get_membership(session, study=study, user=user) if study else None
 
 
 def get_study_membership(

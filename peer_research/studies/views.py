@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import segno
 from flask import (
     Blueprint,
     abort,
@@ -16,7 +15,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from markupsafe import Markup
 
 from peer_research.access import ANY_MEMBER, FACILITATORS, PUBLIC, allow
 from peer_research.accounts import services as accounts
@@ -27,19 +25,9 @@ from peer_research.forms import ConfirmForm, show_domain_error
 from peer_research.mail import mail_enabled, try_send_mail
 from peer_research.studies import services
 from peer_research.studies.forms import InviteForm, JoinWithNewAccountForm, RolesForm
+from peer_research.templating import show_link
 
 blueprint = Blueprint("studies", __name__, url_prefix="")
-
-
-def qr_code_svg(url: str, title: str) -> Markup:
-    """Return an inline SVG QR code for a link, for printing or scanning from the screen."""
-    svg = segno.make(url, error="m").svg_inline(scale=5, border=2, title=title, omitsize=True)
-    return Markup(svg)  # noqa: S704  (segno escapes the title; the rest is generated markup)
-
-
-def show_link(template: str, *, url: str, title: str, **context):
-    """Render a page that shows a secret link once: text to copy, a QR code and print button."""
-    return render_template(template, link=url, qr_code=qr_code_svg(url, title), **context)
 
 
 def membership_or_404(membership_id: int):
@@ -227,7 +215,7 @@ def issue_password_link(membership_id: int):
         study=g.study,
     )
     link = url_for("accounts.reset_password", token=token, _external=True)
-    emailed = email_password_link(membership.user, link)
+    emailed = accounts.email_password_link(membership.user, link=link, issuer=current_user)
     db.commit()
     return show_link(
         "accounts/password_link.html",
@@ -237,21 +225,6 @@ def issue_password_link(membership_id: int):
         emailed=emailed,
         back_url=url_for("studies.list_members"),
     )
-
-
-def email_password_link(user, link: str) -> bool:
-    """E-mail a password link to its owner when mail is set up and they have an address."""
-    if not (mail_enabled() and user.email):
-        return False
-    body = _(
-        "Hello %(name)s,\n\n%(issuer)s has made a link for you to choose a new password "
-        "for peer-research. It works once, for 3 days:\n%(link)s\n\n"
-        "If you did not ask for this, tell your facilitator.\n",
-        name=user.display_name,
-        issuer=current_user.display_name,
-        link=link,
-    )
-    return try_send_mail(to=user.email, subject=_("Choose a new password"), body=body)
 
 
 @blueprint.route("/join/<token>", methods=["GET", "POST"])

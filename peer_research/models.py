@@ -7,9 +7,10 @@ from peer_research.accounts.models import PasswordReset, SignInFailure, User
 from peer_research.audit.models import AuditEvent
 from peer_research.notifications.models import Notification, NotificationChoice
 from peer_research.studies.models import Invitation, Membership, MembershipRole, Study
-from surveys.codesign.comments import Comment, CommentReaction
-from surveys.codesign.models import (
+from surveys.codesign.services import (
     AnonymousBallot,
+    Comment,
+    CommentReaction,
     Decision,
     DecisionRule,
     Poll,

@@ -14,10 +14,13 @@ What the tests enforce, on every module of `peer_research/`, `surveys/` and `con
 1. `consent` never imports `surveys`.
 2. Infrastructure modules import no domain package; only the composition root does.
 3. A view module reaches another package only through its `services` module or its
-   `__init__`; infrastructure is open to everyone.
+   `__init__`; infrastructure, and the package its own package is part of (`surveys` for
+   `surveys/translations/`), are open to it.
 4. No two packages import each other: the package graph has no cycle.
 5. View modules run no queries of their own; queries live in services.
 6. No module is over 400 lines.
+7. Packages with one door (`ONE_DOOR`: the co-design engine) are reached from outside only
+   through it.
 
 A package is the directory a module is in, except that `surveys/views/` belongs to
 `surveys` for rule 3 and is its own package for rule 4. A lower layer tells a higher one
@@ -71,6 +74,8 @@ COMPOSITION_ROOT = frozenset(
         "peer_research.models",  # every model, for Alembic
     }
 )
+# Packages that other code may reach only through one module, whatever layer it is in.
+ONE_DOOR = {"surveys.codesign": "surveys.codesign.services"}
 DOMAINS = (
     "peer_research.accounts",
     "peer_research.studies",
@@ -294,6 +299,7 @@ def test_views_reach_other_packages_only_through_services():
             package = owner_for_views(found.target)
             allowed = (
                 package == own_package
+                or own_package.startswith(f"{package}.")  # the domain a sub-package is part of
                 or found.target in INFRASTRUCTURE
                 or found.target in (package, f"{package}.services")
             )
@@ -303,6 +309,19 @@ def test_views_reach_other_packages_only_through_services():
                     f"internals of {package} (use {package}.services)"
                 )
     fail_on("Views reach into other packages", violations)
+
+
+def test_one_door_packages_are_reached_only_through_their_door():
+    violations = []
+    for name in all_modules():
+        for found in imports_of(name):
+            for package, door in ONE_DOOR.items():
+                inside = is_within(name, (package,))
+                if not inside and is_within(found.target, (package,)) and found.target != door:
+                    violations.append(
+                        f"{found.path}:{found.line}: imports {found.target} (use {door})"
+                    )
+    fail_on("Packages reached around their door", violations)
 
 
 def package_edges() -> dict[tuple[str, str], Import]:

@@ -24,6 +24,7 @@ from surveys.codesign.proposal_content import (
     questionnaire_of,
 )
 from surveys.models import Questionnaire
+from surveys.validation import check_item, circular_references
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,42 @@ def move_next_to(
     target = siblings.index(neighbour) + (0 if before_name else 1)
     for _step in range(siblings.index(name) - target):
         drafts.move_item(session, questionnaire=questionnaire, name=name, direction="up")
+
+
+def check_item_fits(definition: d.FormDefinition, item: d.Item, *, replacing: str | None) -> None:
+    """Raise the first problem the item would have in the draft."""
+    names = [i.name for i, _p in definition.walk() if i.name != replacing]
+    if item.name in names:
+        raise DomainError(
+            _("Another question already has the short name %(name)s.", name=item.name),
+            field="name",
+        )
+    trial = d.with_items(definition, (*definition.items, item))
+    problems = check_item(item, trial)
+    if problems:
+        raise DomainError(problems[0].message, field=problems[0].field or None)
+    if replacing is None:
+        cycles = circular_references(trial)
+        if cycles:
+            raise DomainError(cycles[0].message, field="relevance")
+
+
+def with_item_replaced(definition: d.FormDefinition, item: d.Item) -> d.FormDefinition:
+    """Return the definition with one item's own content replaced (children kept)."""
+
+    def swap(items: tuple[d.Item, ...]) -> tuple[d.Item, ...]:
+        out = []
+        for existing in items:
+            if existing.name == item.name:
+                existing = (
+                    d.with_items(item, existing.items) if isinstance(item, d.Section) else item
+                )
+            elif isinstance(existing, d.Section):
+                existing = d.with_items(existing, swap(existing.items))
+            out.append(existing)
+        return tuple(out)
+
+    return d.with_items(definition, swap(definition.items))
 
 
 def apply_proposal(session: Session, *, proposal: Proposal) -> None:

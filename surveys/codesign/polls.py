@@ -17,7 +17,7 @@ from peer_research.audit.services import Action, record
 from peer_research.db import utcnow
 from peer_research.errors import DomainError
 from peer_research.studies.models import Study
-from surveys.codesign import rules, signals
+from surveys.codesign import rules
 from surveys.codesign.models import (
     AnonymousBallot,
     Decision,
@@ -83,7 +83,6 @@ def _open_poll(
         study=study,
         detail={"poll_id": poll.id, "subject": subject.value, "eligible": len(poll.voters)},
     )
-    signals.poll_opened.send(session, poll=poll)
     return poll
 
 

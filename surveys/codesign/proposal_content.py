@@ -27,6 +27,16 @@ def questionnaire_of(session: Session, proposal: Proposal) -> Questionnaire:
     return session.get_one(Questionnaire, proposal.questionnaire_id)
 
 
+def get_proposal(
+    session: Session, *, questionnaire: Questionnaire, proposal_id: int
+) -> Proposal | None:
+    """Return a proposal about this questionnaire, or None."""
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None or proposal.questionnaire_id != questionnaire.id:
+        return None
+    return proposal
+
+
 def item_content(item: d.Item) -> dict[str, Any]:
     """Return an item's own content as JSON, without the items inside a section."""
     data = d.item_to_json(item)

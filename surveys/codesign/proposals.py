@@ -24,7 +24,7 @@ from surveys import services as drafts
 from surveys.codesign import signals
 from surveys.codesign.bundles import bundle_kind
 from surveys.codesign.decisions import CancelReason, cancel_polls_of
-from surveys.codesign.draft_changes import check_place
+from surveys.codesign.draft_changes import check_item_fits, check_place, with_item_replaced
 from surveys.codesign.models import ChangeKind, Proposal, ProposalState, ProposalTarget
 from surveys.codesign.proposal_content import (
     base_is_current,
@@ -76,24 +76,6 @@ def _current(session: Session, questionnaire: Questionnaire, name: str) -> tuple
     return item, drafts.draft_revisions(session, questionnaire)[name]
 
 
-def _check_item(definition: d.FormDefinition, item: d.Item, *, replacing: str | None) -> None:
-    """Raise the first problem the item would have in the draft."""
-    names = [i.name for i, _p in definition.walk() if i.name != replacing]
-    if item.name in names:
-        raise DomainError(
-            _("Another question already has the short name %(name)s.", name=item.name),
-            field="name",
-        )
-    trial = d.with_items(definition, (*definition.items, item))
-    problems = check_item(item, trial)
-    if problems:
-        raise DomainError(problems[0].message, field=problems[0].field or None)
-    if replacing is None:
-        cycles = circular_references(trial)
-        if cycles:
-            raise DomainError(cycles[0].message, field="relevance")
-
-
 # Writing proposals ----------------------------------------------------------------------
 
 
@@ -125,7 +107,7 @@ def _prepare_change(
     if kind == ChangeKind.ADD_ITEM:
         if item is None:
             raise DomainError(_("Describe the question to add."))
-        _check_item(definition, item, replacing=None)
+        check_item_fits(definition, item, replacing=None)
         check_place(
             definition,
             name=item.name,
@@ -157,9 +139,9 @@ def _prepare_change(
         if proposed == base:
             raise DomainError(_("This suggestion would not change anything."))
         if item.name != target_name:
-            _check_item(definition, item, replacing=target_name)
+            check_item_fits(definition, item, replacing=target_name)
         else:
-            trial = _replaced(definition, item)
+            trial = with_item_replaced(definition, item)
             problems = check_item(item, trial)
             if problems:
                 raise DomainError(problems[0].message, field=problems[0].field or None)
@@ -177,24 +159,6 @@ def _prepare_change(
         )
         return _Change(target_name, None, section, before_name, after_name, revision, base)
     return _Change(target_name, None, None, None, None, revision, base)
-
-
-def _replaced(definition: d.FormDefinition, item: d.Item) -> d.FormDefinition:
-    """Return the definition with one item's own content replaced (children kept)."""
-
-    def swap(items: tuple[d.Item, ...]) -> tuple[d.Item, ...]:
-        out = []
-        for existing in items:
-            if existing.name == item.name:
-                existing = (
-                    d.with_items(item, existing.items) if isinstance(item, d.Section) else item
-                )
-            elif isinstance(existing, d.Section):
-                existing = d.with_items(existing, swap(existing.items))
-            out.append(existing)
-        return tuple(out)
-
-    return d.with_items(definition, swap(definition.items))
 
 
 def create_proposal(

@@ -199,10 +199,13 @@ def _my_translation_or_404(questionnaire: Questionnaire, language: d.Language) -
     raw = request.args.get("proposal")
     if raw is None:
         return None
-    proposal = db.session.get(Proposal, int(raw)) if raw.isdigit() else None
+    proposal = (
+        codesign.get_proposal(db.session, questionnaire=questionnaire, proposal_id=int(raw))
+        if raw.isdigit()
+        else None
+    )
     if (
         proposal is None
-        or proposal.questionnaire_id != questionnaire.id
         or proposal.kind != ChangeKind.TRANSLATE
         or proposal.author_id != current_user.id
         or (proposal.proposed or {}).get("language") != language.code

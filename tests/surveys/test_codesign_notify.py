@@ -14,8 +14,8 @@ from peer_research.notifications import services as notifications
 from peer_research.notifications.models import Notification, Topic
 from peer_research.studies.models import Role
 from surveys import definition as d
-from surveys.codesign import services as codesign
 from surveys.codesign import notices, signals
+from surveys.codesign import services as codesign
 from surveys.codesign.comments import Comment
 from surveys.codesign.models import ChangeKind, Position
 from surveys.codesign.rules import DEFAULT_RULE

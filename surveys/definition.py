@@ -55,6 +55,24 @@ CHOICE_TYPES = frozenset(
     }
 )
 ANSWERLESS_TYPES = frozenset({QuestionType.NOTE})
+# The XLSForm type each question type is written as. Types that share one are told apart by
+# an appearance (`multiline`, `likert`) or, for yes/no, by its generated choice list.
+XLSFORM_TYPES = {
+    QuestionType.NOTE: "note",
+    QuestionType.TEXT: "text",
+    QuestionType.LONG_TEXT: "text",
+    QuestionType.INTEGER: "integer",
+    QuestionType.DECIMAL: "decimal",
+    QuestionType.DATE: "date",
+    QuestionType.TIME: "time",
+    QuestionType.YES_NO: "select_one",
+    QuestionType.SELECT_ONE: "select_one",
+    QuestionType.SELECT_MULTIPLE: "select_multiple",
+    QuestionType.RATING: "select_one",
+    QuestionType.RANKING: "rank",
+    QuestionType.ACKNOWLEDGE: "acknowledge",
+    QuestionType.CALCULATE: "calculate",
+}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from surveys import definition as d
+from surveys.languages import LANGUAGE_CODE
 
 QUESTION_TYPE_NAMES = {
     d.QuestionType.TEXT: _l("Short text answer"),
@@ -121,7 +122,7 @@ class QuestionnaireForm(FlaskForm):
 
     def validate_language_code(self, field: StringField) -> None:
         """Accept BCP 47-like codes only."""
-        if not re.fullmatch(r"[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*", field.data.strip()):
+        if not LANGUAGE_CODE.fullmatch(field.data.strip()):
             raise ValidationError(_l("Use a language code like en, cy or pt-BR"))
 
 

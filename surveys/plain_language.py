@@ -1,20 +1,6 @@
 """Plain language: how easy the draft's wording is to read, and words that may shut people out.
 
-Reading ease is the Flesch reading ease score, which was made for English and is only given
-for English texts:
-
-    206.835 - 1.015 x (words / sentences) - 84.6 x (syllables / words)
-
-shown clamped to 0-100 with Flesch's own bands (90+ very easy ... below 30 very hard).
-Sentences end at ".", "!", "?" or a line break; a text without an ending is one sentence.
-Words are runs of letters (with inner apostrophes); "${name}" references count as one short
-word. Syllables are counted with a common heuristic, good enough for a band but not exact:
-
-1. a word of three letters or fewer has one syllable;
-2. a silent ending is dropped: "-es" and "-e" after a consonant other than "l" ("makes",
-   "make", but not "table"), and "-ed" unless it follows "t" or "d" ("helped", not "wanted");
-3. a leading "y" is a consonant;
-4. each run of vowels (a, e, i, o, u, y) is one syllable, and every word has at least one.
+Reading ease is the Flesch score of `reading_ease.py`, given for English texts only.
 
 Jargon comes from the study's own list (`JargonTerm` rows), seeded with common research and
 social-care terms the first time the list is used. Matching ignores letter case, matches
@@ -24,7 +10,6 @@ whole words and phrases only, treats hyphens and spaces between words alike
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,7 +18,6 @@ from typing import Any, NamedTuple, Protocol
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,6 +25,40 @@ from peer_research.errors import DomainError
 from peer_research.studies.models import Study
 from surveys import definition as d
 from surveys.models import JargonTerm
+from surveys.reading_ease import (
+    Band,
+    band_of,
+    count_syllables,
+    is_english,
+    reading_ease,
+    shown_score,
+)
+
+__all__ = [
+    "DEFAULT_JARGON",
+    "MAX_SUGGESTION_LENGTH",
+    "MAX_TERM_LENGTH",
+    "SEEDED_MARKER",
+    "Band",
+    "DraftReview",
+    "HasTerm",
+    "Jargon",
+    "JargonHit",
+    "TextReview",
+    "add_jargon_term",
+    "band_of",
+    "count_syllables",
+    "ensure_jargon_list",
+    "find_jargon",
+    "is_english",
+    "jargon_terms",
+    "label_feedback",
+    "reading_ease",
+    "remove_jargon_term",
+    "review_draft",
+    "shown_score",
+    "term_key",
+]
 
 MAX_TERM_LENGTH = 100
 MAX_SUGGESTION_LENGTH = 200
@@ -70,73 +88,6 @@ DEFAULT_JARGON = (
     ("respondent", "person answering"),
     ("utilise", "use"),
 )
-
-
-class Band(enum.Enum):
-    """Flesch's reading ease bands, from easiest to hardest, with their lowest score."""
-
-    VERY_EASY = (90, _l("Very easy"))
-    EASY = (80, _l("Easy"))
-    FAIRLY_EASY = (70, _l("Fairly easy"))
-    PLAIN = (60, _l("Plain"))
-    FAIRLY_HARD = (50, _l("Fairly hard"))
-    HARD = (30, _l("Hard"))
-    VERY_HARD = (0, _l("Very hard"))
-
-    @property
-    def lowest(self) -> int:
-        """Return the lowest score in the band."""
-        return self.value[0]
-
-    @property
-    def label(self) -> str:
-        """Return the band's name for people."""
-        return str(self.value[1])
-
-    @property
-    def is_hard(self) -> bool:
-        """Tell whether the band is "Fairly hard" or harder."""
-        return self.lowest <= Band.FAIRLY_HARD.lowest
-
-
-def band_of(score: float) -> Band:
-    """Return the band a reading ease score falls in."""
-    return next((band for band in Band if score >= band.lowest), Band.VERY_HARD)
-
-
-# Reading ease ---------------------------------------------------------------------------
-
-_REFERENCE = re.compile(r"\$\{[^}]*\}")
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n+")
-_SILENT_ENDING = re.compile(r"(?:[^laeiouy]es|[^laeiouydt]ed|[^laeiouy]e)$")
-_VOWELS = re.compile(r"[aeiouy]+")
-
-
-def is_english(language: str) -> bool:
-    """Tell whether a language code is English (en, en-GB, ...)."""
-    return language.split("-")[0].casefold() == "en"
-
-
-def count_syllables(word: str) -> int:
-    """Estimate a word's syllables with the heuristic described at the top of this module."""
-    word = re.sub(r"[^a-z]", "", word.lower())
-    if len(word) <= 3:
-        return 1
-    word = _SILENT_ENDING.sub("", word)
-    word = word.removeprefix("y")
-    return max(1, len(_VOWELS.findall(word)))
-
-
-def reading_ease(text: str) -> float | None:
-    """Return the Flesch reading ease of English text, or None when it has no words."""
-    text = _REFERENCE.sub(" it ", text)
-    sentences = [part for part in _SENTENCE_END.split(text) if _WORD.search(part)]
-    words = _WORD.findall(text)
-    if not words:
-        return None
-    syllables = sum(count_syllables(word) for word in words)
-    return 206.835 - 1.015 * (len(words) / len(sentences)) - 84.6 * (syllables / len(words))
 
 
 # Jargon ---------------------------------------------------------------------------------
@@ -225,11 +176,6 @@ def label_feedback(text: str, language: str, jargon: Iterable[HasTerm]) -> dict[
     }
 
 
-def shown_score(score: float) -> int:
-    """Return a score as people see it: rounded, and kept within 0 to 100."""
-    return max(0, min(100, round(score)))
-
-
 # The study's jargon list ----------------------------------------------------------------
 
 
@@ -261,6 +207,7 @@ def ensure_jargon_list(session: Session, *, study: Study) -> bool:
 
 
 def _marker(session: Session, study: Study) -> int | None:
+    """Return the id of the row that records the list was seeded, if there is one."""
     return session.scalar(
         sa.select(JargonTerm.id).where(
             JargonTerm.study_id == study.id, JargonTerm.term == SEEDED_MARKER
@@ -269,6 +216,7 @@ def _marker(session: Session, study: Study) -> int | None:
 
 
 def _terms(session: Session, study: Study) -> list[JargonTerm]:
+    """Return the study's jargon terms, without the seeded marker."""
     return list(
         session.scalars(
             sa.select(JargonTerm).where(

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from surveys import logic
 from surveys.definition import (
     CHOICE_TYPES,
+    XLSFORM_TYPES,
     FormDefinition,
     Item,
     Question,
@@ -20,22 +21,13 @@ from surveys.definition import (
 
 NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
 
-# How each question type looks to the logic language's type checker.
+# How each question type looks to the logic language's type checker: its XLSForm type, except
+# that a ranking's answer is a list of choices as a select_multiple's is, and the checker's
+# messages call an acknowledgement a text question.
 LOGIC_TYPES = {
-    QuestionType.NOTE: "note",
-    QuestionType.TEXT: "text",
-    QuestionType.LONG_TEXT: "text",
-    QuestionType.INTEGER: "integer",
-    QuestionType.DECIMAL: "decimal",
-    QuestionType.DATE: "date",
-    QuestionType.TIME: "time",
-    QuestionType.YES_NO: "select_one",
-    QuestionType.SELECT_ONE: "select_one",
-    QuestionType.SELECT_MULTIPLE: "select_multiple",
-    QuestionType.RATING: "select_one",
+    **XLSFORM_TYPES,
     QuestionType.RANKING: "select_multiple",
     QuestionType.ACKNOWLEDGE: "text",
-    QuestionType.CALCULATE: "calculate",
 }
 
 # The expression fields of an item, whether "." (the answer itself) may be used in each.

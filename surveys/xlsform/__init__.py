@@ -49,8 +49,8 @@ cells and turn no-break spaces into spaces).
 """
 
 from .exporter import export_xlsform
+from .file_checks import MAX_BYTES, MAX_RATIO, MAX_ROWS, MAX_UNCOMPRESSED
 from .importer import ImportResult, import_xlsform
-from .reader import MAX_BYTES, MAX_RATIO, MAX_ROWS, MAX_UNCOMPRESSED
 from .report import Finding, ImportReport, Severity
 
 __all__ = [

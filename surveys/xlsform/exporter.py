@@ -19,6 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from surveys.definition import (
+    XLSFORM_TYPES,
     Choice,
     FormDefinition,
     Item,
@@ -32,22 +33,6 @@ from .conventions import YES_NO_LIST, yes_no_choices
 from .languages import heading
 
 TEXT_COLUMNS = ("label", "hint", "required_message", "constraint_message")
-XLSFORM_TYPES = {
-    QuestionType.NOTE: "note",
-    QuestionType.TEXT: "text",
-    QuestionType.LONG_TEXT: "text",
-    QuestionType.INTEGER: "integer",
-    QuestionType.DECIMAL: "decimal",
-    QuestionType.DATE: "date",
-    QuestionType.TIME: "time",
-    QuestionType.YES_NO: "select_one",
-    QuestionType.SELECT_ONE: "select_one",
-    QuestionType.SELECT_MULTIPLE: "select_multiple",
-    QuestionType.RATING: "select_one",
-    QuestionType.RANKING: "rank",
-    QuestionType.ACKNOWLEDGE: "acknowledge",
-    QuestionType.CALCULATE: "calculate",
-}
 # Appearances that carry one of our types through XLSForm (see `survey._question_appearance`).
 TYPE_APPEARANCES = {QuestionType.LONG_TEXT: "multiline", QuestionType.RATING: "likert"}
 Sheet = list[list[str]]

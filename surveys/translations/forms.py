@@ -19,6 +19,7 @@ from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from surveys import definition as d
+from surveys.languages import MAX_CODE_LENGTH, MAX_NAME_LENGTH
 from surveys.translations import texts as t
 from surveys.views.suggesting import SuggestionForm
 
@@ -32,7 +33,7 @@ class LanguageForm(SuggestionForm):
         description=_l("The name people who speak it use, like Cymraeg, Polski or Español."),
         validators=[
             InputRequired(message=_l("Enter the language's name")),
-            Length(max=t.MAX_NAME_LENGTH, message=_l("Use 60 characters or fewer")),
+            Length(max=MAX_NAME_LENGTH, message=_l("Use 60 characters or fewer")),
         ],
     )
     code = StringField(
@@ -41,7 +42,7 @@ class LanguageForm(SuggestionForm):
         description=_l("Two or three letters, like cy, ur or pl; pt-BR for a country's own."),
         validators=[
             InputRequired(message=_l("Enter the language code")),
-            Length(max=t.MAX_CODE_LENGTH, message=_l("Use a language code like cy, ur or pt-BR")),
+            Length(max=MAX_CODE_LENGTH, message=_l("Use a language code like cy, ur or pt-BR")),
         ],
     )
 

@@ -276,7 +276,9 @@ def _prepare_languages(
         raise DomainError(_("Choose one language to add or to remove."))
     current = languages_list(questionnaire)
     if add is not None:
-        language = t.check_new_language(questionnaire, code=add.code, name=add.name)
+        language = drafts.check_new_language(
+            add.code, add.name, existing=drafts.languages_of(questionnaire)
+        )
         return [*current, {"code": language.code, "name": language.name}]
     language = t.find_language(questionnaire, remove or "")
     if language is None:

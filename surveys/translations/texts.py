@@ -7,7 +7,6 @@ label, hint, messages and answer labels, and a section's title and hint.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -19,11 +18,8 @@ from peer_research.accounts.models import User
 from peer_research.errors import DomainError
 from surveys import definition as d
 from surveys import services
+from surveys.languages import check_new_language
 from surveys.models import Questionnaire
-
-LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
-MAX_CODE_LENGTH = 35
-MAX_NAME_LENGTH = 60
 
 # The translatable fields of an item, in the order the editor shows them ("choice" stands for
 # every answer label). Messages are short; the longest texts follow the editor's limits.
@@ -173,50 +169,12 @@ def find_language(questionnaire: Questionnaire, code: str) -> d.Language | None:
 # Languages ------------------------------------------------------------------------------
 
 
-def normalise_code(code: str) -> str:
-    """Return a BCP 47-like code in its usual letter case: pt-br -> pt-BR, zh-hant -> zh-Hant."""
-    language, *subtags = code.strip().split("-")
-    tidy = [language.lower()]
-    for subtag in subtags:
-        if len(subtag) == 2 and subtag.isalpha():
-            tidy.append(subtag.upper())  # a region
-        elif len(subtag) == 4 and subtag.isalpha():
-            tidy.append(subtag.title())  # a script
-        else:
-            tidy.append(subtag.lower())
-    return "-".join(tidy)
-
-
-def check_new_language(questionnaire: Questionnaire, *, code: str, name: str) -> d.Language:
-    """Return a language to add, tidied, or refuse a bad code, a bad name or one already there."""
-    code, name = (code or "").strip(), " ".join((name or "").split())
-    if not name:
-        raise DomainError(_("Enter the language's name."), field="name")
-    if len(name) > MAX_NAME_LENGTH:
-        raise DomainError(_("Use 60 characters or fewer."), field="name")
-    if len(code) > MAX_CODE_LENGTH or not LANGUAGE_CODE.fullmatch(code):
-        raise DomainError(_("Use a language code like cy, ur or pt-BR."), field="code")
-    code = normalise_code(code)
-    for existing in services.languages_of(questionnaire):
-        if existing.code.casefold() == code.casefold():
-            raise DomainError(
-                _("The questionnaire already has %(language)s.", language=existing.name),
-                field="code",
-            )
-        if existing.name.casefold() == name.casefold():
-            raise DomainError(
-                _("Another language is already called %(name)s.", name=existing.name),
-                field="name",
-            )
-    return d.Language(code, name)
-
-
 def add_language(
     session: Session, *, questionnaire: Questionnaire, code: str, name: str
 ) -> d.Language:
     """Add a language to translate the questionnaire into (after the existing ones)."""
     session.refresh(questionnaire, with_for_update=True)  # two people adding at once
-    language = check_new_language(questionnaire, code=code, name=name)
+    language = check_new_language(code, name, existing=services.languages_of(questionnaire))
     questionnaire.languages = [
         *questionnaire.languages,
         {"code": language.code, "name": language.name},

@@ -20,6 +20,7 @@ from surveys import services
 from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind, EntryKind, Proposal, ProposalState, RuleKind
 from surveys.codesign.rules import Rule
+from surveys.languages import normalise_code
 from surveys.models import DraftItem, Questionnaire
 from surveys.translations import texts as t
 from surveys.translations.forms import field_name_of
@@ -181,8 +182,8 @@ def test_missing_translations_count_every_kind_of_text():
 
 
 def test_codes_are_tidied():
-    assert t.normalise_code("PT-br") == "pt-BR"
-    assert t.normalise_code("zh-hant-tw") == "zh-Hant-TW"
+    assert normalise_code("PT-br") == "pt-BR"
+    assert normalise_code("zh-hant-tw") == "zh-Hant-TW"
 
 
 # Languages --------------------------------------------------------------------------------

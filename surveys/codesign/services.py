@@ -140,3 +140,94 @@ __all__ = [
     "updated_item",
     "withdraw_proposal",
 ]
+
+# --- What the questionnaire pages need (house-v) -------------------------------------------
+# Added at the end so the regrouping of the modules above merges cleanly; the lead moves
+# these imports up with the others when merging.
+from surveys.codesign.activity import activity_token
+from surveys.codesign.changelog import changelog, version_decisions
+from surveys.codesign.comments import MAX_BODY as MAX_COMMENT_LENGTH
+from surveys.codesign.finding import questionnaire_of
+from surveys.codesign.lookups import (
+    get_proposal,
+    get_questionnaire_poll,
+    get_study_poll,
+    open_rule_change_poll,
+    poll_opener,
+)
+from surveys.codesign.models import (
+    LIVE_STATES,
+    ChangeKind,
+    Comment,
+    Outcome,
+    Poll,
+    PollSubject,
+    Position,
+    Proposal,
+    ProposalState,
+    Reaction,
+    RuleKind,
+)
+from surveys.codesign.notify import (
+    ReminderState,
+    connect_receivers,
+    describe_poll,
+    notify_polls_closing_soon,
+    poll_path,
+    remind_voters,
+    reminder_state,
+)
+from surveys.codesign.participation import (
+    Participation,
+    group_participation,
+    polls_waiting_for,
+)
+from surveys.codesign.publishing import (
+    ask_to_publish,
+    open_publish_poll_of,
+    suggest_rule,
+)
+from surveys.codesign.rule_history import RuleHistoryEntry, rule_history_entries
+from surveys.codesign.rules import DEFAULT_CONSENT_THRESHOLD, Rule
+
+__all__ += [
+    "DEFAULT_CONSENT_THRESHOLD",
+    "LIVE_STATES",
+    "MAX_COMMENT_LENGTH",
+    "ChangeKind",
+    "Comment",
+    "Outcome",
+    "Participation",
+    "Poll",
+    "PollSubject",
+    "Position",
+    "Proposal",
+    "ProposalState",
+    "Reaction",
+    "ReminderState",
+    "Rule",
+    "RuleHistoryEntry",
+    "RuleKind",
+    "activity_token",
+    "ask_to_publish",
+    "changelog",
+    "connect_receivers",
+    "describe_poll",
+    "get_proposal",
+    "get_questionnaire_poll",
+    "get_study_poll",
+    "group_participation",
+    "notify_polls_closing_soon",
+    "open_publish_poll_of",
+    "open_rule_change_poll",
+    "poll_opener",
+    "poll_path",
+    "polls_waiting_for",
+    "questionnaire_of",
+    "remind_voters",
+    "reminder_state",
+    "rule_history_entries",
+    "suggest_rule",
+    "version_decisions",
+]
+# --- end of house-v block --------------------------------------------------------------------

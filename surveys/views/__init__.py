@@ -17,6 +17,7 @@ from surveys.views import (  # noqa: E402, F401
     plain_language,
     preview,
     questionnaires,
+    revising,
     translation_changes,
     translations,
     versions,

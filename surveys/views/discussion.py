@@ -65,6 +65,7 @@ class Discussion:
 
 
 def _discussion(questionnaire_id: int, threads: list[codesign.Thread]) -> Discussion:
+    """Return threads with what the current member may do in them."""
     return Discussion(
         questionnaire_id=questionnaire_id,
         threads=threads,

@@ -57,6 +57,7 @@ def _read_upload(upload: FileStorage | None) -> bytes:
 
 
 def _has_answers(question: d.Question) -> bool:
+    """Tell whether a question offers answers to choose from (each may have a picture)."""
     return question.type.value in ("select_one", "select_multiple", "rating", "ranking", "yes_no")
 
 
@@ -73,6 +74,7 @@ def _targets(question: d.Question, language: str) -> list[tuple[str, str, str, s
 
 
 def _pictures_url(questionnaire: Questionnaire, name: str, target: str) -> str:
+    """Return the address of a question's pictures page, at one picture."""
     return (
         url_for("surveys.edit_images", questionnaire_id=questionnaire.id, name=name)
         + f"#picture-{target or name}"

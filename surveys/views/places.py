@@ -38,6 +38,7 @@ def place_choices(
     )
 
     def offer(items: tuple[d.Item, ...], section: d.Section | None) -> None:
+        """Offer the places around these items and at the end of their section."""
         inside = (
             " " + _("(in “%(label)s”)", label=item_label(definition, section.name, language))
             if section

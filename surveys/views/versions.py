@@ -57,10 +57,12 @@ def version_changelog(questionnaire: Questionnaire, number: int | None) -> list:
 
 
 def versions_of(questionnaire: Questionnaire) -> list[QuestionnaireVersion]:
+    """Return a questionnaire's published versions, oldest first."""
     return sorted(questionnaire.versions, key=lambda version: version.number)
 
 
 def _version_or_404(questionnaire: Questionnaire, number: int) -> QuestionnaireVersion:
+    """Return a published version of the questionnaire, or answer 404."""
     version = services.get_version(db.session, questionnaire=questionnaire, number=number)
     if version is None:
         abort(404, _("That version has not been published."))
@@ -90,6 +92,7 @@ def _read_side(value: str | None, numbers: list[int]) -> int | None:
 
 
 def _side_name(number: int | None) -> str:
+    """Name one side of a comparison: the draft or a version."""
     return _("The draft") if number is None else _("Version %(number)d", number=number)
 
 

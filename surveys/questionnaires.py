@@ -84,3 +84,8 @@ def import_questionnaire(
         detail={"questionnaire_id": questionnaire.id, "title": questionnaire.title},
     )
     return questionnaire
+
+
+def get_questionnaire(session: Session, *, questionnaire_id: int) -> Questionnaire | None:
+    """Return the questionnaire with this id (None if there is none)."""
+    return session.get(Questionnaire, questionnaire_id)

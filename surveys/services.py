@@ -17,6 +17,7 @@ from surveys.drafts import (
 )
 from surveys.languages import check_new_language, languages_of
 from surveys.questionnaires import (
+    get_questionnaire,
     create_questionnaire,
     get_study_questionnaire,
     import_questionnaire,
@@ -38,6 +39,7 @@ __all__ = [
     "delete_item",
     "draft_definition",
     "draft_revisions",
+    "get_questionnaire",
     "get_study_questionnaire",
     "get_version",
     "import_questionnaire",

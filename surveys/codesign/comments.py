@@ -31,7 +31,7 @@ from surveys.codesign.models import Proposal
 from surveys.codesign.settings import require_design_member
 from surveys.models import Questionnaire
 
-MAX_BODY = 5000
+MAX_COMMENT_LENGTH = 5000
 
 
 # Records ---------------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def _clean_body(body: str | None) -> str:
     body = (body or "").strip()
     if not body:
         raise DomainError(_("Write your comment."), field="body")
-    if len(body) > MAX_BODY:
+    if len(body) > MAX_COMMENT_LENGTH:
         raise DomainError(_("Use 5,000 characters or fewer."), field="body")
     return body
 

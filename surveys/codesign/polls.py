@@ -275,3 +275,41 @@ def anonymous_reasons(session: Session, poll: Poll) -> list[str]:
 def study_of(session: Session, poll: Poll) -> Study:
     """Return the study a poll belongs to."""
     return session.get_one(Study, poll.study_id)
+
+
+def get_study_poll(session: Session, *, study: Study, poll_id: int) -> Poll | None:
+    """Return a poll of this study (None if there is none by that id)."""
+    poll = session.get(Poll, poll_id)
+    if poll is None or poll.study_id != study.id:
+        return None
+    return poll
+
+
+def get_questionnaire_poll(
+    session: Session, *, questionnaire: Questionnaire, poll_id: int
+) -> Poll | None:
+    """Return a poll about this questionnaire (None if there is none by that id)."""
+    poll = session.get(Poll, poll_id)
+    if poll is None or poll.questionnaire_id != questionnaire.id:
+        return None
+    return poll
+
+
+def open_rule_change_poll(session: Session, *, study: Study) -> Poll | None:
+    """Return the newest open poll on how the study's group decides, if there is one."""
+    query = (
+        sa.select(Poll)
+        .where(
+            Poll.study_id == study.id,
+            Poll.subject == PollSubject.RULE_CHANGE,
+            Poll.closed_at.is_(None),
+        )
+        .order_by(Poll.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def poll_opener(session: Session, *, poll: Poll) -> User | None:
+    """Return the person who opened a poll (None if nobody is recorded)."""
+    return session.get(User, poll.opened_by_id) if poll.opened_by_id else None

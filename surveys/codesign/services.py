@@ -12,6 +12,7 @@ one module per concern:
 - settings: `settings.py` (the design group and how it decides);
 - versions: `versions.py` (asking to publish, suggesting a rule, changelogs);
 - comments: `comments.py` (records and writing), `comment_threads.py` (reading);
+- participation: `participation.py` (who has suggested, commented and voted: counts only);
 - notifications: `signals.py` (every signal, its senders and receivers), `notices.py`,
   `reminders.py`; live updates: `activity.py`;
 - records: `models.py`.
@@ -29,7 +30,7 @@ from surveys.codesign.comment_threads import (
     proposal_threads,
 )
 from surveys.codesign.comments import (
-    MAX_BODY,
+    MAX_COMMENT_LENGTH,
     Comment,
     CommentReaction,
     Reaction,
@@ -70,10 +71,13 @@ from surveys.codesign.models import (
     Vote,
 )
 from surveys.codesign.notices import connect_receivers, describe_poll, poll_path
+from surveys.codesign.participation import Participation, group_participation, polls_waiting_for
 from surveys.codesign.polls import (
     anonymous_reasons,
     decision_of,
     everyone_voted,
+    get_questionnaire_poll,
+    get_study_poll,
     has_voted,
     latest_poll,
     latest_polls,
@@ -82,8 +86,10 @@ from surveys.codesign.polls import (
     not_yet_voted,
     open_proposal_poll,
     open_publish_poll,
+    open_rule_change_poll,
     open_rule_poll,
     poll_counts,
+    poll_opener,
     poll_voters,
 )
 from surveys.codesign.proposal_content import (
@@ -118,10 +124,12 @@ from surveys.codesign.rules import DEFAULT_CONSENT_THRESHOLD, Counts, Rule
 from surveys.codesign.settings import (
     DESIGN_GROUP_ROLES,
     DecisionSettings,
+    RuleHistoryEntry,
     decision_settings,
     design_group_user_ids,
     require_design_member,
     rule_history,
+    rule_history_entries,
     set_decision_rule,
 )
 from surveys.codesign.versions import (
@@ -141,7 +149,7 @@ __all__ = [
     "DESIGN_GROUP_ROLES",
     "LANGUAGES_TARGET",
     "LIVE_STATES",
-    "MAX_BODY",
+    "MAX_COMMENT_LENGTH",
     "AnonymousBallot",
     "BeforeAfter",
     "BundleKind",
@@ -157,6 +165,7 @@ __all__ = [
     "EntryKind",
     "LogEntry",
     "Outcome",
+    "Participation",
     "Place",
     "Poll",
     "PollSubject",
@@ -169,6 +178,7 @@ __all__ = [
     "ReactionCount",
     "ReminderState",
     "Rule",
+    "RuleHistoryEntry",
     "RuleKind",
     "Thread",
     "Visibility",
@@ -200,6 +210,9 @@ __all__ = [
     "everyone_voted",
     "get_comment",
     "get_proposal",
+    "get_questionnaire_poll",
+    "get_study_poll",
+    "group_participation",
     "has_voted",
     "item_comment_counts",
     "item_content",
@@ -216,11 +229,14 @@ __all__ = [
     "open_proposal_poll",
     "open_publish_poll",
     "open_publish_poll_of",
+    "open_rule_change_poll",
     "open_rule_poll",
     "place_in_draft",
     "poll_counts",
+    "poll_opener",
     "poll_path",
     "poll_voters",
+    "polls_waiting_for",
     "post_comment",
     "proposal_threads",
     "proposals_of",
@@ -235,6 +251,7 @@ __all__ = [
     "require_design_member",
     "require_editable",
     "rule_history",
+    "rule_history_entries",
     "set_decision_rule",
     "suggest_rule",
     "toggle_reaction",

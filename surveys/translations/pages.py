@@ -16,7 +16,6 @@ from surveys import definition as d
 from surveys import services
 from surveys.codesign import services as codesign
 from surveys.codesign.services import LIVE_STATES, ChangeKind, Proposal, ProposalState
-from surveys.models import Questionnaire
 from surveys.translations import changes
 from surveys.translations import texts as t
 from surveys.views import blueprint
@@ -77,9 +76,9 @@ def _translation_lines(lines: list, changes: list, before: d.Item | None, main: 
 @blueprint.app_template_global()
 def translation_changes(proposal: Proposal) -> dict:
     """Return what a translation or languages suggestion changes, for its page."""
-    from surveys.views.codesign import change_lines  # the shared before/after wording
+    from surveys.views.before_after import change_lines  # the shared before/after wording
 
-    questionnaire = db.session.get_one(Questionnaire, proposal.questionnaire_id)
+    questionnaire = codesign.questionnaire_of(db.session, proposal)
     live = proposal.state in LIVE_STATES
     found: dict = {"items": [], "languages": None, "edit_url": None, "stale": None}
     if proposal.kind == ChangeKind.SET_LANGUAGES:
@@ -123,6 +122,6 @@ def translation_changes(proposal: Proposal) -> dict:
 
 
 def _language_name(questionnaire_id: int, code: str) -> str:
-    questionnaire = db.session.get(Questionnaire, questionnaire_id)
+    questionnaire = services.get_questionnaire(db.session, questionnaire_id=questionnaire_id)
     found = t.find_language(questionnaire, code) if questionnaire else None
     return found.name if found else code

@@ -17,6 +17,7 @@ from surveys.views import (  # noqa: E402, F401
     plain_language,
     preview,
     questionnaires,
+    revising,
     versions,
     xlsform,
 )

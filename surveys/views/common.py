@@ -9,10 +9,10 @@ from flask_login import current_user
 
 from peer_research.access import members_with
 from peer_research.db import db
-from peer_research.studies.models import Role
+from peer_research.studies.services import Role
 from surveys import definition as d
 from surveys import services
-from surveys.codesign.models import ChangeKind, Proposal, ProposalState
+from surveys.codesign import services as codesign
 from surveys.definition import FormDefinition
 from surveys.models import Questionnaire
 
@@ -35,9 +35,19 @@ def questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
     return questionnaire
 
 
+def first_language(questionnaire: Questionnaire) -> str:
+    """Return the code of a questionnaire's first (default) language."""
+    return questionnaire.languages[0]["code"]
+
+
 # Kinds whose suggestions are written on the editor's pages (so "change" leads there).
 EDITOR_KINDS = frozenset(
-    {ChangeKind.ADD_ITEM, ChangeKind.CHANGE_ITEM, ChangeKind.MOVE_ITEM, ChangeKind.REMOVE_ITEM}
+    {
+        codesign.ChangeKind.ADD_ITEM,
+        codesign.ChangeKind.CHANGE_ITEM,
+        codesign.ChangeKind.MOVE_ITEM,
+        codesign.ChangeKind.REMOVE_ITEM,
+    }
 )
 
 
@@ -46,19 +56,17 @@ def items_inside(item: d.Item) -> list[d.Item]:
     return [child for child, _parents in d.FormDefinition("", (), (item,)).walk()][1:]
 
 
-def visible_to_me(proposal: Proposal) -> bool:
+def visible_to_me(proposal: codesign.Proposal) -> bool:
     """Tell whether the current member may see a proposal: drafts are their author's only."""
     return not proposal.is_private or proposal.author_id == current_user.id
 
 
-def proposal_or_404(questionnaire: Questionnaire, proposal_id: int) -> Proposal:
+def proposal_or_404(questionnaire: Questionnaire, proposal_id: int) -> codesign.Proposal:
     """Return a proposal about this questionnaire that one may see, or answer 404."""
-    proposal = db.session.get(Proposal, proposal_id)
-    if (
-        proposal is None
-        or proposal.questionnaire_id != questionnaire.id
-        or not visible_to_me(proposal)
-    ):
+    proposal = codesign.get_proposal(
+        db.session, questionnaire=questionnaire, proposal_id=proposal_id
+    )
+    if proposal is None or not visible_to_me(proposal):
         abort(404, _("That suggestion is not about this questionnaire."))
     return proposal
 
@@ -118,12 +126,12 @@ def describe_place(
 
 
 STATE_NAMES = {
-    ProposalState.DRAFT: _l("Draft"),
-    ProposalState.OPEN: _l("Open for votes"),
-    ProposalState.WITHDRAWN: _l("Withdrawn"),
-    ProposalState.ACCEPTED: _l("Agreed"),
-    ProposalState.REJECTED: _l("Not agreed"),
-    ProposalState.NEEDS_UPDATE: _l("Needs an update"),
+    codesign.ProposalState.DRAFT: _l("Draft"),
+    codesign.ProposalState.OPEN: _l("Open for votes"),
+    codesign.ProposalState.WITHDRAWN: _l("Withdrawn"),
+    codesign.ProposalState.ACCEPTED: _l("Agreed"),
+    codesign.ProposalState.REJECTED: _l("Not agreed"),
+    codesign.ProposalState.NEEDS_UPDATE: _l("Needs an update"),
 }
 
 
@@ -135,22 +143,22 @@ def content_label(content: dict | None, language: str) -> str:
 
 
 def proposal_title(
-    proposal: Proposal, language: str, *, languages: dict[str, str] | None = None
+    proposal: codesign.Proposal, language: str, *, languages: dict[str, str] | None = None
 ) -> str:
     """Return a short plain description of what a proposal does."""
-    if proposal.kind == ChangeKind.TRANSLATE:
+    if proposal.kind == codesign.ChangeKind.TRANSLATE:
         code = (proposal.proposed or {}).get("language", "")
         name = (languages or {}).get(code, code)
         return _("Translations into %(language)s", language=name)
-    if proposal.kind == ChangeKind.SET_LANGUAGES:
+    if proposal.kind == codesign.ChangeKind.SET_LANGUAGES:
         return _("Change the questionnaire's languages")
     label = (
         content_label(proposal.base_content or proposal.proposed, language) or proposal.target_name
     )
     titles = {
-        ChangeKind.ADD_ITEM: _("Add “%(label)s”", label=label),
-        ChangeKind.CHANGE_ITEM: _("Change “%(label)s”", label=label),
-        ChangeKind.MOVE_ITEM: _("Move “%(label)s”", label=label),
-        ChangeKind.REMOVE_ITEM: _("Remove “%(label)s”", label=label),
+        codesign.ChangeKind.ADD_ITEM: _("Add “%(label)s”", label=label),
+        codesign.ChangeKind.CHANGE_ITEM: _("Change “%(label)s”", label=label),
+        codesign.ChangeKind.MOVE_ITEM: _("Move “%(label)s”", label=label),
+        codesign.ChangeKind.REMOVE_ITEM: _("Remove “%(label)s”", label=label),
     }
     return titles.get(proposal.kind) or _("Change “%(label)s”", label=label)

@@ -3,92 +3,47 @@ publishing or on how the group decides (proposals have their own page)."""
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovSubmitInput,
-    GovTextArea,
-)
-from wtforms import StringField, SubmitField
-from wtforms.validators import Length, Optional
 
 from peer_research.access import ANY_MEMBER, allow
-from peer_research.accounts.models import User
 from peer_research.db import db, utcnow
 from peer_research.errors import DomainError
 from peer_research.forms import show_domain_error
 from surveys import services
 from surveys.codesign import services as codesign
-from surveys.codesign.models import (
-    Poll,
-    PollSubject,
-)
-from surveys.codesign.settings import DecisionSettings
-from surveys.codesign.versions import changelog
 from surveys.models import Questionnaire
 from surveys.validation import check_definition
 from surveys.views import blueprint
-from surveys.views.common import (
-    CO_DESIGN_GROUP,
-    questionnaire_or_404,
-)
+from surveys.views.common import CO_DESIGN_GROUP, questionnaire_or_404
+from surveys.views.decision_forms import AskToPublishForm, VoteForm
 from surveys.views.decision_rules import describe_settings
-from surveys.views.suggesting import DECIDE_WITHIN, decide_by, decide_by_field
+from surveys.views.suggesting import DECIDE_WITHIN, decide_by
 from surveys.views.versions import changes_since_last
-from surveys.views.voting import (
-    VoteForm,
-    close_due_polls,
-    poll_context,
-    send_vote,
-)
+from surveys.views.voting import close_due_polls, poll_context, send_vote
 
 QUESTIONNAIRE = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 
 SUBJECT_TITLES = {
-    PollSubject.PUBLISH: _l("Publish the draft as a new version"),
-    PollSubject.RULE_CHANGE: _l("Change how the group decides"),
+    codesign.PollSubject.PUBLISH: _l("Publish the draft as a new version"),
+    codesign.PollSubject.RULE_CHANGE: _l("Change how the group decides"),
 }
-
-# Forms ----------------------------------------------------------------------------------
-
-
-class AskToPublishForm(FlaskForm):
-    """Ask the group to publish the draft, with a reason and a day to decide by."""
-
-    reason = StringField(
-        _l("Why publish now? (optional)"),
-        widget=GovTextArea(),
-        description=_l("For example, what this version is for, or who is waiting for it."),
-        validators=[Optional(), Length(max=5000, message=_l("Use 5,000 characters or fewer"))],
-    )
-    deadline = decide_by_field()
-    submit = SubmitField(_l("Ask the group to publish"), widget=GovSubmitInput())
-
 
 # Helpers --------------------------------------------------------------------------------
 
 
 @blueprint.app_template_global()
-def open_publish_poll_for(questionnaire: Questionnaire) -> Poll | None:
+def open_publish_poll_for(questionnaire: Questionnaire) -> codesign.Poll | None:
     """Return the open poll on publishing a questionnaire (for the draft page)."""
     return codesign.open_publish_poll_of(db.session, questionnaire)
 
 
-def _poll_or_404(poll_id: int) -> Poll:
+def _poll_or_404(poll_id: int) -> codesign.Poll:
     """Return a publish or rule-change poll of this study, or answer 404."""
-    poll = db.session.get(Poll, poll_id)
-    if poll is None or poll.study_id != g.study.id:
+    poll = codesign.get_study_poll(db.session, study=g.study, poll_id=poll_id)
+    if poll is None:
         abort(404, _("That poll is not part of this study."))
     return poll
 
@@ -138,18 +93,20 @@ def ask_to_publish(questionnaire_id: int):
         problems=check_definition(draft),
         last=last,
         comparison=comparison,
-        pending=changelog(db.session, questionnaire=questionnaire, number=None),
+        pending=codesign.changelog(db.session, questionnaire=questionnaire, number=None),
         open_poll=open_poll,
         next_number=(last.number + 1) if last else 1,
     ), 400 if form.errors or form.form_errors else 200
 
 
-def _render_poll(poll: Poll, vote_form: VoteForm, status: int = 200):
+def _render_poll(poll: codesign.Poll, vote_form: VoteForm, status: int = 200):
     """Render a publish or rule-change poll: what is decided, the votes, the outcome."""
     context = poll_context(poll, vote_form)
     decision = context["decision"]
-    if poll.subject == PollSubject.PUBLISH:
-        questionnaire = db.session.get_one(Questionnaire, poll.questionnaire_id)
+    if poll.subject == codesign.PollSubject.PUBLISH:
+        questionnaire = services.get_questionnaire(
+            db.session, questionnaire_id=poll.questionnaire_id
+        )
         draft = services.draft_definition(db.session, questionnaire)
         last, comparison = changes_since_last(questionnaire, draft)
         context |= {
@@ -157,13 +114,13 @@ def _render_poll(poll: Poll, vote_form: VoteForm, status: int = 200):
             "problems": check_definition(draft) if poll.is_open else [],
             "last": last,
             "comparison": comparison if poll.is_open else None,
-            "pending": changelog(db.session, questionnaire=questionnaire, number=None)
+            "pending": codesign.changelog(db.session, questionnaire=questionnaire, number=None)
             if poll.is_open
             else [],
             "published": (decision.change or {}).get("version") if decision else None,
         }
     else:
-        proposed = DecisionSettings.from_json(poll.proposed_rule or {})
+        proposed = codesign.DecisionSettings.from_json(poll.proposed_rule or {})
         context |= {
             "proposed": describe_settings(proposed),
             "in_force": describe_settings(codesign.decision_settings(db.session, g.study)),
@@ -173,9 +130,9 @@ def _render_poll(poll: Poll, vote_form: VoteForm, status: int = 200):
         poll=poll,
         title=SUBJECT_TITLES[poll.subject],
         reason=poll.reason,
-        opened_by=db.session.get(User, poll.opened_by_id) if poll.opened_by_id else None,
+        opened_by=codesign.poll_opener(db.session, poll=poll),
         vote_form=vote_form,
-        PollSubject=PollSubject,
+        PollSubject=codesign.PollSubject,
         **context,
     ), status
 
@@ -186,7 +143,7 @@ def show_poll(poll_id: int):
     """Show a poll on publishing or on how the group decides, with the votes and outcome."""
     close_due_polls()
     poll = _poll_or_404(poll_id)
-    if poll.subject == PollSubject.PROPOSAL and poll.proposal_id is not None:
+    if poll.subject == codesign.PollSubject.PROPOSAL and poll.proposal_id is not None:
         return redirect(
             url_for(
                 "surveys.show_proposal",
@@ -202,7 +159,7 @@ def show_poll(poll_id: int):
 def vote_in_poll(poll_id: int):
     """Cast or change one's vote on publishing or on a rule; say the outcome if it closed."""
     poll = _poll_or_404(poll_id)
-    if poll.subject == PollSubject.PROPOSAL:
+    if poll.subject == codesign.PollSubject.PROPOSAL:
         abort(404, _("Vote on a suggestion from its own page."))
     form = VoteForm()
     if not (form.validate_on_submit() and send_vote(poll, form)):

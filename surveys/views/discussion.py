@@ -14,10 +14,6 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
 from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db
@@ -25,10 +21,9 @@ from peer_research.errors import DomainError
 from peer_research.forms import ConfirmForm, show_domain_error
 from surveys import services
 from surveys.codesign import services as codesign
-from surveys.codesign.comments import MAX_BODY, Comment, Reaction
-from surveys.codesign.models import Proposal
 from surveys.models import Questionnaire
 from surveys.views import blueprint
+from surveys.views.comment_forms import CommentForm, ReactForm
 from surveys.views.common import (
     CO_DESIGN_GROUP,
     is_facilitator,
@@ -42,41 +37,17 @@ COMMENT = f"{QUESTIONNAIRE}/comments/<int:comment_id>"
 
 # Each reaction shows a word; the symbol is decoration only.
 REACTION_NAMES = {
-    Reaction.AGREE: _l("Agree"),
-    Reaction.LIKE: _l("Like"),
-    Reaction.QUESTION: _l("Question"),
-    Reaction.IDEA: _l("Idea"),
+    codesign.Reaction.AGREE: _l("Agree"),
+    codesign.Reaction.LIKE: _l("Like"),
+    codesign.Reaction.QUESTION: _l("Question"),
+    codesign.Reaction.IDEA: _l("Idea"),
 }
 REACTION_SYMBOLS = {
-    Reaction.AGREE: "✓",
-    Reaction.LIKE: "♥",
-    Reaction.QUESTION: "?",
-    Reaction.IDEA: "★",  # in common fonts everywhere (emoji are not, on older tablets)
+    codesign.Reaction.AGREE: "✓",
+    codesign.Reaction.LIKE: "♥",
+    codesign.Reaction.QUESTION: "?",
+    codesign.Reaction.IDEA: "★",  # in common fonts everywhere (emoji are not, on older tablets)
 }
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if value else value
-
-
-class CommentForm(FlaskForm):
-    """Write a comment or a reply (the page gives the label and the button its words)."""
-
-    body = StringField(
-        _l("Your comment"),
-        widget=GovTextArea(),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Write your comment")),
-            Length(max=MAX_BODY, message=_l("Use 5,000 characters or fewer")),
-        ],
-    )
-
-
-class ReactForm(FlaskForm):
-    """Turn one reaction to a comment on or off (the pressed button gives its value)."""
-
-    reaction = StringField()
 
 
 @dataclass
@@ -94,6 +65,7 @@ class Discussion:
 
 
 def _discussion(questionnaire_id: int, threads: list[codesign.Thread]) -> Discussion:
+    """Return threads with what the current member may do in them."""
     return Discussion(
         questionnaire_id=questionnaire_id,
         threads=threads,
@@ -103,7 +75,7 @@ def _discussion(questionnaire_id: int, threads: list[codesign.Thread]) -> Discus
     )
 
 
-def _comment_or_404(questionnaire: Questionnaire, comment_id: int) -> Comment:
+def _comment_or_404(questionnaire: Questionnaire, comment_id: int) -> codesign.Comment:
     """Return a comment about this questionnaire, or answer 404."""
     comment = codesign.get_comment(db.session, questionnaire=questionnaire, comment_id=comment_id)
     if comment is None:
@@ -111,7 +83,7 @@ def _comment_or_404(questionnaire: Questionnaire, comment_id: int) -> Comment:
     return comment
 
 
-def _thread_url(comment: Comment) -> str:
+def _thread_url(comment: codesign.Comment) -> str:
     """Return the address of the page showing the comment's thread, at the comment."""
     anchor = f"comment-{comment.id}"
     if comment.proposal_id is not None:
@@ -129,7 +101,7 @@ def _thread_url(comment: Comment) -> str:
     )
 
 
-def _send_comment(form: CommentForm, write: Callable[[str], Comment], message: str):
+def _send_comment(form: CommentForm, write: Callable[[str], codesign.Comment], message: str):
     """Write a comment from a valid form, commit, flash and go back to its thread.
 
     Returns the redirect, or None when the form is not sent or valid, or the service
@@ -157,7 +129,7 @@ def _comment_form_page(
     button: str,
     back_url: str,
     subject: str | None = None,
-    answering: Comment | None = None,
+    answering: codesign.Comment | None = None,
 ):
     """Render the small page for writing a comment, a reply or a change to a comment."""
     return render_template(
@@ -185,7 +157,7 @@ def _suggest_url(questionnaire_id: int, name: str) -> str | None:
 
 
 @blueprint.app_template_global()
-def proposal_discussion(proposal: Proposal) -> Discussion:
+def proposal_discussion(proposal: codesign.Proposal) -> Discussion:
     """Return a suggestion's threads and an empty comment form, for its page."""
     threads = codesign.proposal_threads(db.session, proposal=proposal, viewer=current_user)
     discussion = _discussion(proposal.questionnaire_id, threads)
@@ -199,7 +171,7 @@ def comment_counts(questionnaire: Questionnaire | int) -> dict[str, int]:
     questionnaire_id = questionnaire if isinstance(questionnaire, int) else questionnaire.id
     cache = g.setdefault("comment_counts", {})
     if questionnaire_id not in cache:
-        found = db.session.get(Questionnaire, questionnaire_id)
+        found = services.get_questionnaire(db.session, questionnaire_id=questionnaire_id)
         cache[questionnaire_id] = (
             codesign.item_comment_counts(db.session, found) if found is not None else {}
         )

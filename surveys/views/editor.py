@@ -7,25 +7,21 @@ direct edits may make a change at once; it is logged as a change made without a 
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from peer_research.access import allow
 from peer_research.db import db
 from surveys import definition as d
 from surveys import services
 from surveys.codesign import services as codesign
-from surveys.codesign.models import ChangeKind, Proposal, ProposalState
 from surveys.forms import QUESTION_TYPE_NAMES
 from surveys.models import Questionnaire
 from surveys.validation import check_expression, known_names
 from surveys.views import blueprint
 from surveys.views.common import (
     CO_DESIGN_GROUP,
-    EDITOR_KINDS,
     describe_place,
-    hidden_revision,
     items_inside,
     questionnaire_or_404,
     visible_to_me,
@@ -33,15 +29,13 @@ from surveys.views.common import (
 from surveys.views.editor_forms import MoveSuggestionForm, RemoveSuggestionForm, item_form
 from surveys.views.places import already_there, parse_place, place_choices, place_value
 from surveys.views.suggesting import (
-    SuggestionForm,
     after_sending,
     may_change_now,
-    proposal_url,
     seen_revision,
-    send_suggestion,
     suggest,
     suggestion_defaults,
 )
+from surveys.views.suggestion_forms import SuggestionForm
 
 ITEMS = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 
@@ -55,7 +49,9 @@ def _draft_url(questionnaire: Questionnaire, anchor: str | None = None) -> str:
     return f"{url}#item-{anchor}" if anchor else url
 
 
-def _done(form: SuggestionForm, proposal: Proposal, questionnaire: Questionnaire, name=None):
+def after_editing(
+    form: SuggestionForm, proposal: codesign.Proposal, questionnaire: Questionnaire, name=None
+):
     """Go to the suggestion; after a change made at once, to the draft (at the item)."""
     return after_sending(form, proposal, _draft_url(questionnaire, name))
 
@@ -68,7 +64,7 @@ def _current_item(draft: d.FormDefinition, name: str) -> d.Item:
     return item
 
 
-def _live_about(questionnaire: Questionnaire, name: str) -> list[Proposal]:
+def live_about(questionnaire: Questionnaire, name: str) -> list[codesign.Proposal]:
     """Return the live suggestions about an item that the current member may see."""
     return [
         proposal
@@ -79,7 +75,7 @@ def _live_about(questionnaire: Questionnaire, name: str) -> list[Proposal]:
     ]
 
 
-def _render(template: str, form, questionnaire: Questionnaire, draft, **context):
+def render_item_page(template: str, form, questionnaire: Questionnaire, draft, **context):
     """Render one of the suggestion pages."""
     return render_template(
         template,
@@ -92,10 +88,10 @@ def _render(template: str, form, questionnaire: Questionnaire, draft, **context)
     )
 
 
-def _render_move(form, questionnaire: Questionnaire, draft, item: d.Item, **context):
+def render_move(form, questionnaire: Questionnaire, draft, item: d.Item, **context):
     """Render the page to suggest moving an item, saying where it is now."""
     now = codesign.place_in_draft(draft, item.name)
-    return _render(
+    return render_item_page(
         "surveys/move.html",
         form,
         questionnaire,
@@ -106,9 +102,9 @@ def _render_move(form, questionnaire: Questionnaire, draft, item: d.Item, **cont
     )
 
 
-def _render_remove(form, questionnaire: Questionnaire, draft, item: d.Item, **context):
+def render_remove(form, questionnaire: Questionnaire, draft, item: d.Item, **context):
     """Render the page to suggest removing an item, with what would go with it."""
-    return _render(
+    return render_item_page(
         "surveys/move.html",
         form,
         questionnaire,
@@ -120,7 +116,7 @@ def _render_remove(form, questionnaire: Questionnaire, draft, item: d.Item, **co
     )
 
 
-def _chosen_place(
+def chosen_place(
     form: MoveSuggestionForm, draft: d.FormDefinition, name: str
 ) -> codesign.Place | None:
     """Return the place chosen to move an item to; put the reason beside the list if none."""
@@ -157,11 +153,11 @@ def _suggest_addition(questionnaire_id: int, item_kind: str):
             form.place.errors = [_("Choose where it should go")]
         else:
             proposal = suggest(
-                form, questionnaire, ChangeKind.ADD_ITEM, item=item, **place.__dict__
+                form, questionnaire, codesign.ChangeKind.ADD_ITEM, item=item, **place.__dict__
             )
             if proposal is not None:
-                return _done(form, proposal, questionnaire, item.name)
-    return _render(template, form, questionnaire, draft, adding=True)
+                return after_editing(form, proposal, questionnaire, item.name)
+    return render_item_page(template, form, questionnaire, draft, adding=True)
 
 
 @blueprint.route(f"{ITEMS}/questions/new", methods=["GET", "POST"])
@@ -201,25 +197,25 @@ def edit_item(questionnaire_id: int, name: str):
         proposal = suggest(
             form,
             questionnaire,
-            ChangeKind.CHANGE_ITEM,
+            codesign.ChangeKind.CHANGE_ITEM,
             item=changed,
             target_name=name,
             base_revision=seen,
         )
         if proposal is not None:
-            return _done(form, proposal, questionnaire, changed.name)
+            return after_editing(form, proposal, questionnaire, changed.name)
         if seen != revision:
             # Show the item as it is now; the next send is written against it.
             changed_meanwhile = True
             form.revision.data = str(revision)
-    return _render(
+    return render_item_page(
         template,
         form,
         questionnaire,
         draft,
         item=item,
         changed_meanwhile=changed_meanwhile,
-        others=_live_about(questionnaire, name),
+        others=live_about(questionnaire, name),
     )
 
 
@@ -236,20 +232,20 @@ def move_item(questionnaire_id: int, name: str):
     )
     form.place.choices = place_choices(draft, item, draft.default_language.code)
     if form.validate_on_submit():
-        place = _chosen_place(form, draft, name)
+        place = chosen_place(form, draft, name)
         if place is not None:
             proposal = suggest(
                 form,
                 questionnaire,
-                ChangeKind.MOVE_ITEM,
+                codesign.ChangeKind.MOVE_ITEM,
                 target_name=name,
                 base_revision=seen_revision(form),
                 **place.__dict__,
             )
             if proposal is not None:
-                return _done(form, proposal, questionnaire, name)
+                return after_editing(form, proposal, questionnaire, name)
             form.revision.data = str(revision)
-    return _render_move(form, questionnaire, draft, item, others=_live_about(questionnaire, name))
+    return render_move(form, questionnaire, draft, item, others=live_about(questionnaire, name))
 
 
 @blueprint.route(f"{ITEMS}/items/<name>/remove", methods=["GET", "POST"])
@@ -267,127 +263,14 @@ def remove_item(questionnaire_id: int, name: str):
         proposal = suggest(
             form,
             questionnaire,
-            ChangeKind.REMOVE_ITEM,
+            codesign.ChangeKind.REMOVE_ITEM,
             target_name=name,
             base_revision=seen_revision(form),
         )
         if proposal is not None:
-            return _done(form, proposal, questionnaire)
+            return after_editing(form, proposal, questionnaire)
         form.revision.data = str(revision)
-    return _render_remove(form, questionnaire, draft, item, others=_live_about(questionnaire, name))
-
-
-# Changing one's own suggestion ----------------------------------------------------------
-
-
-def _own_editable_proposal(questionnaire: Questionnaire, proposal_id: int) -> Proposal | None:
-    """Return one's own draft (or needing-update) proposal; flash why not otherwise."""
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or proposal.questionnaire_id != questionnaire.id:
-        abort(404, _("That suggestion is not about this questionnaire."))
-    if proposal.author_id != current_user.id:
-        if proposal.state == ProposalState.DRAFT:
-            abort(404, _("That suggestion is not about this questionnaire."))
-        flash(_("Only the person who suggested this change can change it."), "error")
-        return None
-    if proposal.state not in (ProposalState.DRAFT, ProposalState.NEEDS_UPDATE):
-        flash(
-            _("An open or decided suggestion cannot be changed: withdraw it and suggest again."),
-            "error",
-        )
-        return None
-    if proposal.kind not in EDITOR_KINDS:
-        abort(404, _("This kind of suggestion is changed on its own page."))
-    return proposal
-
-
-@blueprint.route(f"{ITEMS}/suggestions/<int:proposal_id>/change", methods=["GET", "POST"])
-@allow(CO_DESIGN_GROUP)
-def change_proposal(questionnaire_id: int, proposal_id: int):
-    """Change one's own draft suggestion, or update it after the question changed."""
-    questionnaire = questionnaire_or_404(questionnaire_id)
-    proposal = _own_editable_proposal(questionnaire, proposal_id)
-    if proposal is None:
-        return redirect(
-            url_for(
-                "surveys.show_proposal", questionnaire_id=questionnaire.id, proposal_id=proposal_id
-            )
-        )
-    draft = services.draft_definition(db.session, questionnaire)
-    language = draft.default_language.code
-    name = proposal.target_name
-    adding = proposal.kind == ChangeKind.ADD_ITEM
-    current = None if adding else draft.find(name)
-    if not adding and current is None:
-        flash(
-            _(
-                "%(name)s is no longer in the draft, so this suggestion cannot be updated.",
-                name=name,
-            ),
-            "error",
-        )
-        return redirect(proposal_url(proposal))
-    revision = services.draft_revisions(db.session, questionnaire).get(name)
-    place = codesign.Place(proposal.section, proposal.before_name, proposal.after_name)
-    defaults = {**suggestion_defaults(proposal), "revision": revision}
-    posted = request.method == "POST"
-    context = {"proposal": proposal, "others": _live_about(questionnaire, name)}
-
-    def send(**change) -> Proposal | None:
-        """Rewrite the proposal with the form's reason and this change, and send it."""
-        return send_suggestion(
-            form,
-            lambda: codesign.edit_proposal(
-                db.session,
-                proposal=proposal,
-                editor=current_user,
-                reason=form.reason.data,
-                base_revision=None if adding else hidden_revision(form.revision.data),
-                **change,
-            ),
-        )
-
-    if proposal.kind in (ChangeKind.ADD_ITEM, ChangeKind.CHANGE_ITEM):
-        wanted = codesign.updated_item(db.session, proposal=proposal)
-        form_class, build, form_data, template = item_form(wanted.kind)
-        form = form_class(
-            data=None
-            if posted
-            else {**form_data(wanted, language), **defaults, "place": place_value(place)}
-        )
-        form.place.choices = place_choices(draft, None, language)
-        if form.validate_on_submit():
-            taken = {other.name for other, _parents in draft.walk() if adding or other.name != name}
-            item = build(form, language=language, existing=wanted, taken=taken)
-            if adding:
-                place = parse_place(form.place.data or place_value(place), draft) or place
-            sent = send(item=item, **(place.__dict__ if adding else {}))
-            if sent is not None:
-                return _done(form, sent, questionnaire, item.name)
-            form.revision.data = str(revision) if revision is not None else ""
-        return _render(template, form, questionnaire, draft, adding=adding, item=current, **context)
-
-    if proposal.kind == ChangeKind.MOVE_ITEM:
-        form = MoveSuggestionForm(
-            data=None if posted else {**defaults, "place": place_value(place)}
-        )
-        form.place.choices = place_choices(draft, current, language)
-        if form.validate_on_submit():
-            chosen = _chosen_place(form, draft, name)
-            if chosen is not None:
-                sent = send(**chosen.__dict__)
-                if sent is not None:
-                    return _done(form, sent, questionnaire, name)
-                form.revision.data = str(revision)
-        return _render_move(form, questionnaire, draft, current, **context)
-
-    form = RemoveSuggestionForm(data=None if posted else defaults)
-    if form.validate_on_submit():
-        sent = send()
-        if sent is not None:
-            return _done(form, sent, questionnaire)
-        form.revision.data = str(revision)
-    return _render_remove(form, questionnaire, draft, current, **context)
+    return render_remove(form, questionnaire, draft, item, others=live_about(questionnaire, name))
 
 
 # The live logic check -------------------------------------------------------------------

@@ -1,10 +1,12 @@
-"""The editor's forms, and how a question or section is built from them and shown in them."""
+"""The editor's forms (items, moving, removing, pictures), and how a question or section is
+built from them and shown in them."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput
+from wtforms import FileField, HiddenField, RadioField, SelectField
 from wtforms.validators import ValidationError
 
 from surveys import definition as d
@@ -16,7 +18,7 @@ from surveys.forms import (
     parse_choice_lines,
 )
 from surveys.views.places import place_field
-from surveys.views.suggesting import SuggestionForm
+from surveys.views.suggestion_forms import SuggestionForm
 
 
 class QuestionSuggestionForm(SuggestionForm, QuestionForm):
@@ -48,6 +50,26 @@ class MoveSuggestionForm(SuggestionForm):
 class RemoveSuggestionForm(SuggestionForm):
     """Suggest removing an item: only why."""
 
+    revision = HiddenField()
+
+
+class ImageForm(SuggestionForm):
+    """Suggest a picture for a question (target empty) or for one of its answers."""
+
+    target = RadioField(
+        _l("Where should the picture go?"),
+        widget=GovRadioInput(),
+        choices=[],
+        validate_choice=False,  # checked against the question's answers by the view
+    )
+    revision = HiddenField()
+    image = FileField(_l("Picture"), widget=GovFileInput())
+
+
+class RemoveImageForm(SuggestionForm):
+    """Suggest taking the picture off a question or one of its answers."""
+
+    target = HiddenField()
     revision = HiddenField()
 
 

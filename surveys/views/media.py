@@ -2,18 +2,15 @@
 
 Uploading keeps the file (a `MediaFile` is not part of the draft); showing it with a
 question or an answer, or taking it off, changes the draft, so it is a suggestion like any
-other (`ChangeKind.CHANGE_ITEM` through the shared suggestion form).
+other (`codesign.ChangeKind.CHANGE_ITEM` through the shared suggestion form).
 """
 
 from __future__ import annotations
 
 from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput
 from werkzeug.datastructures import FileStorage
-from wtforms import FileField, HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 
 from peer_research.access import ANY_MEMBER, allow
@@ -21,44 +18,22 @@ from peer_research.db import db
 from peer_research.errors import DomainError
 from surveys import definition as d
 from surveys import media, services
-from surveys.codesign.models import ChangeKind, Proposal
+from surveys.codesign import services as codesign
 from surveys.models import Questionnaire
 from surveys.views import blueprint
-from surveys.views.common import (
-    CO_DESIGN_GROUP,
-    questionnaire_or_404,
-)
+from surveys.views.common import CO_DESIGN_GROUP, questionnaire_or_404
+from surveys.views.editor_forms import ImageForm, RemoveImageForm
 from surveys.views.suggesting import (
-    SuggestionForm,
     after_sending,
     may_change_now,
     seen_revision,
     suggest,
     suggestion_defaults,
 )
+from surveys.views.suggestion_forms import SuggestionForm
 
 ITEMS = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 CACHE_SECONDS = 7 * 24 * 3600  # the address holds the content hash: the file never changes
-
-
-class ImageForm(SuggestionForm):
-    """Suggest a picture for a question (target empty) or for one of its answers."""
-
-    target = RadioField(
-        _l("Where should the picture go?"),
-        widget=GovRadioInput(),
-        choices=[],
-        validate_choice=False,  # checked against the question's answers by the view
-    )
-    revision = HiddenField()
-    image = FileField(_l("Picture"), widget=GovFileInput())
-
-
-class RemoveImageForm(SuggestionForm):
-    """Suggest taking the picture off a question or one of its answers."""
-
-    target = HiddenField()
-    revision = HiddenField()
 
 
 def max_bytes() -> int:
@@ -82,6 +57,7 @@ def _read_upload(upload: FileStorage | None) -> bytes:
 
 
 def _has_answers(question: d.Question) -> bool:
+    """Tell whether a question offers answers to choose from (each may have a picture)."""
     return question.type.value in ("select_one", "select_multiple", "rating", "ranking", "yes_no")
 
 
@@ -98,6 +74,7 @@ def _targets(question: d.Question, language: str) -> list[tuple[str, str, str, s
 
 
 def _pictures_url(questionnaire: Questionnaire, name: str, target: str) -> str:
+    """Return the address of a question's pictures page, at one picture."""
     return (
         url_for("surveys.edit_images", questionnaire_id=questionnaire.id, name=name)
         + f"#picture-{target or name}"
@@ -106,19 +83,19 @@ def _pictures_url(questionnaire: Questionnaire, name: str, target: str) -> str:
 
 def _suggest(
     form: SuggestionForm, questionnaire: Questionnaire, name: str, changed: d.Question
-) -> Proposal | None:
+) -> codesign.Proposal | None:
     """Send the question with its picture changed as the author's suggestion."""
     return suggest(
         form,
         questionnaire,
-        ChangeKind.CHANGE_ITEM,
+        codesign.ChangeKind.CHANGE_ITEM,
         item=changed,
         target_name=name,
         base_revision=seen_revision(form),
     )
 
 
-def _done(form: SuggestionForm, proposal: Proposal, questionnaire, name: str, target: str):
+def _done(form: SuggestionForm, proposal: codesign.Proposal, questionnaire, name: str, target: str):
     """Go to the suggestion, or (a change made at once) back to the picture."""
     return after_sending(form, proposal, _pictures_url(questionnaire, name, target))
 

@@ -14,7 +14,6 @@ from wtforms.fields.choices import SelectChoice
 
 from surveys import definition as d
 from surveys.codesign import services as codesign
-from surveys.codesign.services import Place
 from surveys.views.common import item_label
 
 
@@ -39,6 +38,7 @@ def place_choices(
     )
 
     def offer(items: tuple[d.Item, ...], section: d.Section | None) -> None:
+        """Offer the places around these items and at the end of their section."""
         inside = (
             " " + _("(in “%(label)s”)", label=item_label(definition, section.name, language))
             if section
@@ -70,7 +70,7 @@ def place_choices(
     return choices
 
 
-def place_value(place: Place) -> str:
+def place_value(place: codesign.Place) -> str:
     """Return the place select's value for a place."""
     if place.before_name:
         return f"before:{place.before_name}"
@@ -79,21 +79,21 @@ def place_value(place: Place) -> str:
     return f"end:{place.section or ''}"
 
 
-def parse_place(value: str, definition: d.FormDefinition) -> Place | None:
+def parse_place(value: str, definition: d.FormDefinition) -> codesign.Place | None:
     """Read the place select's value (None if it names nothing in the draft)."""
     kind, _sep, name = (value or "").partition(":")
     if kind == "end":
         found = definition.find(name) if name else None
-        return Place(name or None) if not name or isinstance(found, d.Section) else None
+        return codesign.Place(name or None) if not name or isinstance(found, d.Section) else None
     neighbour = codesign.place_in_draft(definition, name) if name else None
     if kind not in ("before", "after") or neighbour is None:
         return None
     if kind == "before":
-        return Place(neighbour.section, before_name=name)
-    return Place(neighbour.section, after_name=name)
+        return codesign.Place(neighbour.section, before_name=name)
+    return codesign.Place(neighbour.section, after_name=name)
 
 
-def already_there(definition: d.FormDefinition, name: str, place: Place) -> bool:
+def already_there(definition: d.FormDefinition, name: str, place: codesign.Place) -> bool:
     """Tell whether moving an item to a place would leave it where it is."""
     now = codesign.place_in_draft(definition, name)
     if now is None or now.section != place.section:

@@ -15,14 +15,13 @@ from peer_research.pdf import render_pdf
 from surveys import definition as d
 from surveys import services
 from surveys.codesign import services as codesign
-from surveys.codesign.models import PollSubject
-from surveys.codesign.versions import changelog, version_decisions
 from surveys.compare import Comparison, compare_definitions
 from surveys.models import Questionnaire, QuestionnaireVersion
 from surveys.views import blueprint
-from surveys.views.codesign import LogChange, log_change
+from surveys.views.before_after import LogChange, log_change
 from surveys.views.common import proposal_title, questionnaire_or_404
-from surveys.views.voting import OUTCOME_NAMES, POSITION_NAMES
+from surveys.views.decision_forms import POSITION_NAMES
+from surveys.views.voting import OUTCOME_NAMES
 
 QUESTIONNAIRE = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 
@@ -54,14 +53,16 @@ CHANGE_NAMES = {
 @blueprint.app_template_global()
 def version_changelog(questionnaire: Questionnaire, number: int | None) -> list:
     """Return a version's changelog (None: the draft since the last version), for pages."""
-    return changelog(db.session, questionnaire=questionnaire, number=number)
+    return codesign.changelog(db.session, questionnaire=questionnaire, number=number)
 
 
 def versions_of(questionnaire: Questionnaire) -> list[QuestionnaireVersion]:
+    """Return a questionnaire's published versions, oldest first."""
     return sorted(questionnaire.versions, key=lambda version: version.number)
 
 
 def _version_or_404(questionnaire: Questionnaire, number: int) -> QuestionnaireVersion:
+    """Return a published version of the questionnaire, or answer 404."""
     version = services.get_version(db.session, questionnaire=questionnaire, number=number)
     if version is None:
         abort(404, _("That version has not been published."))
@@ -91,6 +92,7 @@ def _read_side(value: str | None, numbers: list[int]) -> int | None:
 
 
 def _side_name(number: int | None) -> str:
+    """Name one side of a comparison: the draft or a version."""
     return _("The draft") if number is None else _("Version %(number)d", number=number)
 
 
@@ -146,7 +148,9 @@ def _log_entries(
     change described as the decision log page describes it."""
     wanted = {
         decision.id
-        for decision in version_decisions(db.session, questionnaire=questionnaire, number=number)
+        for decision in codesign.version_decisions(
+            db.session, questionnaire=questionnaire, number=number
+        )
     }
     draft = services.draft_definition(db.session, questionnaire)
     return [
@@ -169,12 +173,12 @@ def download_decisions_pdf(questionnaire_id: int, number: int):
         study=g.study,
         version=version,
         definition=services.version_definition(version),
-        lines=changelog(db.session, questionnaire=questionnaire, number=number),
+        lines=codesign.changelog(db.session, questionnaire=questionnaire, number=number),
         entries=_log_entries(questionnaire, number),
         title_of=lambda proposal: proposal_title(proposal, language),
         outcome_names=OUTCOME_NAMES,
         position_names=POSITION_NAMES,
-        PollSubject=PollSubject,
+        PollSubject=codesign.PollSubject,
         language=language,
         made_at=utcnow(),
     )

@@ -1,5 +1,5 @@
-"""Polls on pages: closing the ones whose time is up, the vote form, casting a vote, and
-what a page shows of a poll ("What the group thinks").
+"""Polls on pages: closing the ones whose time is up, casting a vote (the form is in
+`decision_forms.py`), and what a page shows of a poll ("What the group thinks").
 
 A suggestion's page (surveys/views/codesign.py) and the page of a poll on publishing or on
 how the group decides (surveys/views/decisions.py) both vote through here, so a vote reads,
@@ -12,48 +12,18 @@ from flask import current_app, flash, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import RadioField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
 
 from peer_research.db import db, utcnow
 from peer_research.errors import DomainError
 from peer_research.forms import show_domain_error
 from surveys.codesign import services as codesign
-from surveys.codesign.models import Outcome, Poll, Position
-from surveys.codesign.rules import Rule
+from surveys.views.decision_forms import POSITION_NAMES, VoteForm
 
-POSITION_NAMES = {
-    Position.AGREE: _l("Agree"),
-    Position.ABSTAIN: _l("Abstain"),
-    Position.DISAGREE: _l("Disagree"),
-    Position.BLOCK: _l("Block"),
-}
 OUTCOME_NAMES = {
-    Outcome.ACCEPTED: _l("Agreed"),
-    Outcome.REJECTED: _l("Not agreed"),
-    Outcome.CANCELLED: _l("Closed without a decision"),
+    codesign.Outcome.ACCEPTED: _l("Agreed"),
+    codesign.Outcome.REJECTED: _l("Not agreed"),
+    codesign.Outcome.CANCELLED: _l("Closed without a decision"),
 }
-
-
-class VoteForm(FlaskForm):
-    """Say what you think of a suggestion, of publishing or of a new rule."""
-
-    position = RadioField(
-        _l("What do you think?"),
-        widget=GovRadioInput(),
-        choices=[SelectChoice(position.value, POSITION_NAMES[position]) for position in Position],
-        validators=[InputRequired(message=_l("Choose agree, abstain, disagree or block"))],
-    )
-    reason = StringField(
-        _l("Your reason (optional)"),
-        widget=GovTextArea(),
-        description=_l("If you block, say why, so the group can respond."),
-        validators=[Optional(), Length(max=5000, message=_l("Use 5,000 characters or fewer"))],
-    )
-    submit = SubmitField(_l("Send my vote"), widget=GovSubmitInput())
 
 
 def close_due_polls() -> None:
@@ -67,12 +37,12 @@ def close_due_polls() -> None:
     db.commit()
 
 
-def voted_count(poll: Poll) -> int:
+def voted_count(poll: codesign.Poll) -> int:
     """Return how many people have voted (never how)."""
     return sum(1 for voter in poll.voters if voter.voted_at)
 
 
-def send_vote(poll: Poll, form: VoteForm) -> bool:
+def send_vote(poll: codesign.Poll, form: VoteForm) -> bool:
     """Cast the current member's vote from a validated form; commit and flash the outcome.
 
     On a refusal rolls back, shows the message beside the form and returns False.
@@ -105,7 +75,7 @@ def send_vote(poll: Poll, form: VoteForm) -> bool:
     return True
 
 
-def poll_context(poll: Poll, vote_form: VoteForm, *, may_vote: bool = True) -> dict:
+def poll_context(poll: codesign.Poll, vote_form: VoteForm, *, may_vote: bool = True) -> dict:
     """Return what "What the group thinks" shows of a poll, and fill in one's own vote.
 
     The page passes `poll` and `vote_form` itself (it needs them whether or not there is a
@@ -120,7 +90,7 @@ def poll_context(poll: Poll, vote_form: VoteForm, *, may_vote: bool = True) -> d
         vote_form.position.data = my_vote.position.value
         vote_form.reason.data = my_vote.reason
     return {
-        "rule": Rule(poll.rule_kind, poll.consent_threshold, poll.quorum).describe(),
+        "rule": codesign.Rule(poll.rule_kind, poll.consent_threshold, poll.quorum).describe(),
         "voted_count": sum(1 for voter in voters if voter.voted_at),
         "may_vote": may_vote
         and poll.is_open

@@ -17,8 +17,8 @@ from surveys.drafts import (
 )
 from surveys.languages import check_new_language, languages_of
 from surveys.questionnaires import (
-    get_questionnaire,
     create_questionnaire,
+    get_questionnaire,
     get_study_questionnaire,
     import_questionnaire,
     questionnaires_of,

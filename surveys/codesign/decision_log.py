@@ -1,7 +1,7 @@
 """The decision log: every change to a draft with its proposal, votes and outcome.
 
 There is no way to change the draft that bypasses it: accepted proposals and publishing
-are written by `closing.close_poll`, and a facilitator's direct edit (when the study allows
+are written by `decisions.close_poll`, and a facilitator's direct edit (when the study allows
 direct edits at all) is written by `apply_directly`, marked as such.
 """
 

@@ -2,7 +2,8 @@
 
 Only `decisions.close_poll` (an accepted poll) and `decision_log.apply_directly` (a
 facilitator's direct edit, where allowed) call `apply_proposal`, so no change bypasses the
-decision log. Where an item goes (a section and a place in words) is worked out here too.
+decision log. Where an item goes (a section and a place in words) and whether a proposed
+item fits the draft (names, logic, circular references) are worked out here too.
 """
 
 from __future__ import annotations

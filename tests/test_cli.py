@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,23 @@ def test_serve_refuses_to_start_without_configuration(monkeypatch):
     result = CliRunner().invoke(main, ["serve"])
     assert result.exit_code == 1
     assert "PEER_RESEARCH_SECRET_KEY" in result.output
+
+
+def test_commands_start_without_weasyprint_and_its_log_lines(tmp_path):
+    """Building the app and asking for help load no PDF library and print nothing of it."""
+    script = (
+        "import sys\n"
+        "from peer_research import create_app\n"
+        "from peer_research.cli import main\n"
+        f"create_app({{'TESTING': True}}, instance_path={str(tmp_path)!r})\n"
+        "assert 'weasyprint' not in sys.modules, 'WeasyPrint was imported at start-up'\n"
+        "sys.argv = ['peer-research', '--help']\n"
+        "main()\n"
+    )
+    # Our own interpreter running our own script: a fresh process sees what start-up loads.
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Usage: peer-research" in done.stdout
+    assert "weasyprint" not in (done.stdout + done.stderr).lower()

@@ -81,7 +81,8 @@ class QuestionnaireVersion(AppendOnly, Base):
         sa.ForeignKey("questionnaires.id", ondelete="CASCADE")
     )
     number: Mapped[int]
-    definition: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    # Deferred: lists of versions need their numbers and dates, never every frozen definition.
+    definition: Mapped[dict[str, Any]] = mapped_column(sa.JSON, deferred=True)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 

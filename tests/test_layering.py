@@ -52,6 +52,7 @@ INFRASTRUCTURE = frozenset(
         "peer_research.security",
         "peer_research.templating",
         "peer_research.pdf",
+        "peer_research.paging",
         "peer_research.forms",
         "peer_research.worddiff",
         "peer_research.errors",
@@ -70,6 +71,7 @@ COMPOSITION_ROOT = frozenset(
         "peer_research",  # create_app
         "peer_research.cli",
         "peer_research.demo",
+        "peer_research.sample_study",  # grows studies for the benchmark and query counts
         "peer_research.server",
         "peer_research.models",  # every model, for Alembic
     }

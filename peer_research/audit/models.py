@@ -29,7 +29,9 @@ class AuditEvent(AppendOnly, Base):
 
     # The audit log sits below every domain: it names the people's model instead of importing it.
     actor: Mapped[Any] = relationship("User", foreign_keys=[actor_id])
-    subject_user: Mapped[Any] = relationship("User", foreign_keys=[subject_user_id])
+    subject_user: Mapped[Any] = relationship(
+        "User", foreign_keys=[subject_user_id], lazy="selectin"
+    )
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.id} {self.action} at {self.at:%Y-%m-%d %H:%M:%S}>"

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from peer_research.audit.models import AuditEvent
 from peer_research.requestlog import current_request
@@ -113,12 +113,17 @@ def record(
     return event
 
 
+def _with_people(query: sa.Select) -> sa.Select:
+    """Load each event's actor and subject in the same query (a page shows their names)."""
+    return query.options(joinedload(AuditEvent.actor), joinedload(AuditEvent.subject_user))
+
+
 def study_events(
     session: Session, study: HasId, *, page: int, per_page: int = 50
 ) -> list[AuditEvent]:
     """Return one page of a study's audit events, newest first."""
     query = (
-        sa.select(AuditEvent)
+        _with_people(sa.select(AuditEvent))
         .where(AuditEvent.study_id == study.id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .offset((page - 1) * per_page)
@@ -130,7 +135,7 @@ def study_events(
 def site_events(session: Session, *, page: int, per_page: int = 50) -> list[AuditEvent]:
     """Return one page of every audit event, newest first."""
     query = (
-        sa.select(AuditEvent)
+        _with_people(sa.select(AuditEvent))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)

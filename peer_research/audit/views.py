@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, g, render_template
 
 from peer_research.access import FACILITATORS, SITE_ADMIN, allow
 from peer_research.audit.services import describe, site_events, study_events
 from peer_research.db import db
+from peer_research.paging import requested_page
 
 blueprint = Blueprint("audit", __name__)
 PER_PAGE = 50
-
-
-def requested_page() -> int:
-    """Return the page number asked for, at least 1."""
-    return max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
 
 
 @blueprint.get("/studies/<study_slug>/activity")

@@ -65,7 +65,7 @@ class Membership(Base):
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     study: Mapped[Study] = relationship(back_populates="memberships")
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(lazy="selectin")
     role_rows: Mapped[list[MembershipRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="MembershipRole.role"
     )
@@ -118,7 +118,7 @@ class Invitation(Base):
     cancelled_at: Mapped[datetime | None]
 
     study: Mapped[Study] = relationship()
-    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id], lazy="selectin")
 
     @property
     def role_set(self) -> frozenset[Role]:

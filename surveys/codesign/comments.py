@@ -78,7 +78,7 @@ class Comment(Base):
     edited_at: Mapped[datetime | None]
     removed_at: Mapped[datetime | None]
 
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(lazy="selectin")
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} by {self.author_id}>"

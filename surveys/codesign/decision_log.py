@@ -29,6 +29,7 @@ from surveys.codesign.draft_changes import (
     mark_linked_needs_update,
 )
 from surveys.codesign.models import (
+    AnonymousBallot,
     Decision,
     EntryKind,
     Outcome,
@@ -37,8 +38,8 @@ from surveys.codesign.models import (
     Position,
     Proposal,
     ProposalState,
+    Vote,
 )
-from surveys.codesign.polls import anonymous_reasons, named_votes
 from surveys.codesign.settings import decision_settings
 from surveys.models import Questionnaire
 
@@ -78,27 +79,70 @@ class LogEntry:
         return self.kind == EntryKind.DIRECT_EDIT
 
 
-def decision_log(session: Session, questionnaire: Questionnaire) -> list[LogEntry]:
-    """Return the questionnaire's decision log, oldest first."""
+def decision_log(
+    session: Session,
+    questionnaire: Questionnaire,
+    *,
+    newest_first: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[LogEntry]:
+    """Return a stretch of the questionnaire's decision log, oldest (or newest) first."""
+    order = (Decision.decided_at, Decision.id)
     query = (
         sa.select(Decision)
         .where(Decision.questionnaire_id == questionnaire.id)
-        .order_by(Decision.decided_at, Decision.id)
+        .order_by(*(column.desc() for column in order) if newest_first else order)
+        .offset(offset)
+        .limit(limit)
     )
-    return [_entry(session, decision) for decision in session.scalars(query)]
+    return log_entries(session, list(session.scalars(query)))
 
 
-def _entry(session: Session, decision: Decision) -> LogEntry:
+def log_entries(session: Session, decisions: list[Decision]) -> list[LogEntry]:
+    """Return the log entries of these decisions, with every poll's votes in two queries."""
+    polls = [decision.poll for decision in decisions if decision.poll is not None]
+    votes = _named_votes_of(session, [poll for poll in polls if not poll.anonymous])
+    reasons = _anonymous_reasons_of(session, [poll for poll in polls if poll.anonymous])
+    return [
+        _entry(decision, votes.get(decision.poll_id, ()), reasons.get(decision.poll_id, ()))
+        for decision in decisions
+    ]
+
+
+def _named_votes_of(session: Session, polls: list[Poll]) -> dict[int, tuple[VoteLine, ...]]:
+    """Return each named poll's votes as the log shows them, by poll id."""
+    if not polls:
+        return {}
+    query = (
+        sa.select(Vote.poll_id, User.display_name, Vote.position, Vote.reason)
+        .join(User, User.id == Vote.user_id)
+        .where(Vote.poll_id.in_([poll.id for poll in polls]))
+        .order_by(Vote.poll_id, User.display_name, Vote.id)
+    )
+    found: dict[int, list[VoteLine]] = {}
+    for poll_id, name, position, reason in session.execute(query):
+        found.setdefault(poll_id, []).append(VoteLine(name, position, reason))
+    return {poll_id: tuple(lines) for poll_id, lines in found.items()}
+
+
+def _anonymous_reasons_of(session: Session, polls: list[Poll]) -> dict[int, tuple[str, ...]]:
+    """Return each closed anonymous poll's reasons without names, in text order, by poll id."""
+    closed = [poll.id for poll in polls if not poll.is_open]
+    if not closed:
+        return {}
+    query = sa.select(
+        AnonymousBallot.poll_id, AnonymousBallot.position, AnonymousBallot.reason
+    ).where(AnonymousBallot.poll_id.in_(closed), AnonymousBallot.reason != "")
+    found: dict[int, list[str]] = {}
+    for poll_id, position, reason in session.execute(query):
+        found.setdefault(poll_id, []).append(f"{position.value}: {reason}")
+    return {poll_id: tuple(sorted(lines)) for poll_id, lines in found.items()}
+
+
+def _entry(decision: Decision, votes: tuple[VoteLine, ...], reasons: tuple[str, ...]) -> LogEntry:
+    """Return one decision as the log shows it."""
     poll: Poll | None = decision.poll
-    votes: tuple[VoteLine, ...] = ()
-    reasons: tuple[str, ...] = ()
-    if poll is not None and poll.anonymous:
-        reasons = tuple(anonymous_reasons(session, poll))
-    elif poll is not None:
-        votes = tuple(
-            VoteLine(vote.user.display_name, vote.position, vote.reason)
-            for vote in named_votes(session, poll)
-        )
     return LogEntry(
         decision=decision,
         kind=decision.entry_kind,

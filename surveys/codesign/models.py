@@ -135,7 +135,7 @@ class Proposal(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     opened_at: Mapped[datetime | None]
 
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(lazy="selectin")
     targets: Mapped[list[ProposalTarget]] = relationship(
         cascade="all, delete-orphan", order_by="ProposalTarget.name"
     )
@@ -309,7 +309,7 @@ class PollVoter(Base):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True, index=True)
     voted_at: Mapped[datetime | None]  # when they first voted
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(lazy="selectin")
 
     def __repr__(self) -> str:
         return f"<PollVoter poll {self.poll_id} user {self.user_id}>"
@@ -329,7 +329,7 @@ class Vote(Base):
     cast_at: Mapped[datetime] = mapped_column(default=utcnow)
     changed_at: Mapped[datetime | None]
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(lazy="selectin")
 
     def __repr__(self) -> str:
         return f"<Vote {self.id} poll {self.poll_id} user {self.user_id} {self.position}>"
@@ -388,9 +388,10 @@ class Decision(AppendOnly, Base):
     # Who closed the poll (None: the scheduler) or made the direct edit.
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-    poll: Mapped[Poll | None] = relationship()
-    proposal: Mapped[Proposal | None] = relationship(foreign_keys=[proposal_id])
-    decided_by: Mapped[User | None] = relationship()
+    # Loaded with the decisions: every list of decisions (the log, changelogs) shows them.
+    poll: Mapped[Poll | None] = relationship(lazy="selectin")
+    proposal: Mapped[Proposal | None] = relationship(foreign_keys=[proposal_id], lazy="selectin")
+    decided_by: Mapped[User | None] = relationship(lazy="selectin")
 
     def __repr__(self) -> str:
         return f"<Decision {self.id} {self.entry_kind} {self.outcome}>"

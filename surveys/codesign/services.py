@@ -46,6 +46,7 @@ from surveys.codesign.decision_log import (
     apply_directly,
     check_direct_edit_allowed,
     decision_log,
+    log_entries,
 )
 from surveys.codesign.decisions import close_due_polls, close_poll
 from surveys.codesign.draft_changes import Place, place_in_draft
@@ -221,6 +222,7 @@ __all__ = [
     "latest_polls",
     "linked_proposals",
     "live_proposals_about",
+    "log_entries",
     "my_named_vote",
     "named_votes",
     "not_yet_voted",

@@ -15,6 +15,7 @@ from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db, utcnow
 from peer_research.errors import DomainError
 from peer_research.forms import ConfirmForm, show_domain_error
+from peer_research.paging import page_of, requested_page
 from surveys import definition as d
 from surveys import services
 from surveys.changes import item_changes
@@ -53,6 +54,8 @@ from surveys.views.voting import (
 )
 
 QUESTIONNAIRE = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
+# Decisions shown on one page of the log (each can be long: votes, reasons, a word diff).
+LOG_PER_PAGE = 20
 
 # Reading ---------------------------------------------------------------------------------
 
@@ -288,14 +291,21 @@ def show_decision_log(questionnaire_id: int):
     questionnaire = questionnaire_or_404(questionnaire_id)
     close_due_polls()
     draft = services.draft_definition(db.session, questionnaire)
-    entries = [
-        (entry, log_change(entry, questionnaire, draft))
-        for entry in codesign.decision_log(db.session, questionnaire)
-    ]
+    page = requested_page()
+    found = codesign.decision_log(
+        db.session,
+        questionnaire,
+        newest_first=True,
+        offset=(page - 1) * LOG_PER_PAGE,
+        limit=LOG_PER_PAGE + 1,
+    )
+    entries, has_next = page_of(found, LOG_PER_PAGE)
     return render_template(
         "surveys/codesign/log.html",
         questionnaire=questionnaire,
-        entries=list(reversed(entries)),
+        entries=[(entry, log_change(entry, questionnaire, draft)) for entry in entries],
+        page=page,
+        has_next=has_next,
         title_of=proposal_title_of,
         outcome_names=OUTCOME_NAMES,
         position_names=POSITION_NAMES,

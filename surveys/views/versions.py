@@ -146,17 +146,11 @@ def _log_entries(
 ) -> list[tuple[codesign.LogEntry, LogChange]]:
     """Return the decision log entries of a version's stretch, oldest first, each with its
     change described as the decision log page describes it."""
-    wanted = {
-        decision.id
-        for decision in codesign.version_decisions(
-            db.session, questionnaire=questionnaire, number=number
-        )
-    }
+    decisions = codesign.version_decisions(db.session, questionnaire=questionnaire, number=number)
     draft = services.draft_definition(db.session, questionnaire)
     return [
         (entry, log_change(entry, questionnaire, draft))
-        for entry in codesign.decision_log(db.session, questionnaire)
-        if entry.decision.id in wanted
+        for entry in codesign.log_entries(db.session, decisions)
     ]
 
 

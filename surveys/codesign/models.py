@@ -32,6 +32,8 @@ class ProposalState(enum.StrEnum):
 
 
 LIVE_STATES = frozenset({ProposalState.DRAFT, ProposalState.OPEN, ProposalState.NEEDS_UPDATE})
+# States in which a proposal never put to the group is still its author's own.
+UNOPENED_PRIVATE_STATES = frozenset({ProposalState.NEEDS_UPDATE, ProposalState.WITHDRAWN})
 
 
 class ChangeKind(enum.StrEnum):
@@ -142,10 +144,18 @@ class Proposal(Base):
 
     @property
     def is_private(self) -> bool:
-        """Tell whether only its author may see it: a draft never put before the group."""
-        return self.state == ProposalState.DRAFT or (
-            self.state == ProposalState.NEEDS_UPDATE and self.opened_at is None
-        )
+        """Tell whether only its author may see it: a draft never put before the group.
+
+        A draft (even one back for an update) is private; one that needs an update or was
+        withdrawn stays private if it was never opened. An accepted direct edit is public.
+        """
+        if self.state == ProposalState.DRAFT:
+            return True
+        return self.opened_at is None and self.state in UNOPENED_PRIVATE_STATES
+
+    def visible_to(self, user_id: int) -> bool:
+        """Tell whether this person may see the proposal and everything said about it."""
+        return not self.is_private or self.author_id == user_id
 
     @property
     def target_names(self) -> list[str]:

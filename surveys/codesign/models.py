@@ -32,7 +32,6 @@ class ProposalState(enum.StrEnum):
 
 
 LIVE_STATES = frozenset({ProposalState.DRAFT, ProposalState.OPEN, ProposalState.NEEDS_UPDATE})
-# States in which a proposal never put to the group is still its author's own.
 UNOPENED_PRIVATE_STATES = frozenset({ProposalState.NEEDS_UPDATE, ProposalState.WITHDRAWN})
 
 
@@ -144,14 +143,9 @@ class Proposal(Base):
 
     @property
     def is_private(self) -> bool:
-        """Tell whether only its author may see it: a draft never put before the group.
-
-        A draft (even one back for an update) is private; one that needs an update or was
-        withdrawn stays private if it was never opened. An accepted direct edit is public.
-        """
-        if self.state == ProposalState.DRAFT:
-            return True
-        return self.opened_at is None and self.state in UNOPENED_PRIVATE_STATES
+        """Tell whether only its author may see it: a draft, or one never put to the group."""
+        unopened = self.opened_at is None and self.state in UNOPENED_PRIVATE_STATES
+        return self.state == ProposalState.DRAFT or unopened
 
     def visible_to(self, user_id: int) -> bool:
         """Tell whether this person may see the proposal and everything said about it."""

@@ -49,9 +49,14 @@ class SignInLimits:
             per_name_and_address=config["SIGN_IN_MAX_FAILURES"],
             per_address=config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
             per_account=config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
-            window=config["SIGN_IN_FAILURE_WINDOW"],
-            longest_pause=config["SIGN_IN_LONGEST_PAUSE"],
+            window=_duration(config["SIGN_IN_FAILURE_WINDOW"]),
+            longest_pause=_duration(config["SIGN_IN_LONGEST_PAUSE"]),
         )
+
+
+def _duration(value: timedelta | float) -> timedelta:
+    """Return a setting as a duration (environment variables give seconds)."""
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
 def _count(session: Session, condition: sa.ColumnElement[bool], since: datetime) -> int:

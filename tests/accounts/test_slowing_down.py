@@ -220,3 +220,11 @@ def test_signing_in_forgets_only_this_addresss_failures(app, make_user, client, 
     assert signed_in(attempt(app.test_client(), pat.username, PASSWORD, HOME))
     response = attempt(app.test_client(), pat.username, "another guess", STRANGER)
     assert "Wait" in page_text(response)
+
+
+def test_durations_from_the_environment_are_read_as_seconds(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGN_IN_LONGEST_PAUSE", 600)
+    monkeypatch.setitem(app.config, "SIGN_IN_FAILURE_WINDOW", 3600)
+    limits = services.SignInLimits.from_config(app.config)
+    assert limits.longest_pause == timedelta(minutes=10)
+    assert limits.window == timedelta(hours=1)

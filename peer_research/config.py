@@ -36,10 +36,14 @@ DEFAULTS: dict[str, Any] = {
     "MEDIA_MAX_BYTES": 1024 * 1024,
     # Strict-Transport-Security is only sent when the site is served over HTTPS.
     "HSTS_SECONDS": 31536000,
-    # Sign-in slowdown: after this many failures within the window, wait.
+    # Sign-in slowdown (accounts/throttle.py): after this many failures for one name from
+    # one address, waits begin (30 s, doubling up to the longest pause); a name or an
+    # address with this many failures from everywhere leaves each pair one free failure.
     "SIGN_IN_MAX_FAILURES": 5,
-    "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 30,
-    "SIGN_IN_FAILURE_WINDOW": timedelta(minutes=15),
+    "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 100,
+    "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": 20,
+    "SIGN_IN_FAILURE_WINDOW": timedelta(days=1),
+    "SIGN_IN_LONGEST_PAUSE": timedelta(minutes=15),
     "INVITATION_LIFETIME": timedelta(days=14),
     "PASSWORD_RESET_LIFETIME": timedelta(days=3),
     # Argon2id parameters (RFC 9106 second recommended option, memory 64 MiB).

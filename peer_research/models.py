@@ -3,7 +3,7 @@
 The one module that reaches up into the higher domains, by design.
 """
 
-from peer_research.accounts.models import PasswordReset, SignInFailure, User
+from peer_research.accounts.models import PasswordReset, SignInFailure, SignInSession, User
 from peer_research.audit.models import AuditEvent
 from peer_research.notifications.models import Notification, NotificationChoice
 from peer_research.studies.models import Invitation, Membership, MembershipRole, Study
@@ -44,6 +44,7 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireVersion",
     "SignInFailure",
+    "SignInSession",
     "Study",
     "User",
     "Vote",

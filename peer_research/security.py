@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
-from flask_login import LoginManager
+from flask import Flask, Response, current_app, g, request, session
+from flask_login import LoginManager, user_logged_in, user_logged_out
 from flask_wtf.csrf import CSRFProtect
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -45,6 +45,8 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     # How a signed-in person is loaded is the accounts package's business (accounts.init_app).
+    user_logged_in.connect(rotate_csrf_token, app)
+    user_logged_out.connect(rotate_csrf_token, app)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
@@ -58,3 +60,14 @@ def init_app(app: Flask) -> None:
             # Pages can show personal details: keep them out of shared caches and history.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def rotate_csrf_token(_app: Flask, **_extra) -> None:
+    """Forget the form token of the session before signing in or out; a new one is made.
+
+    A token someone saw (or planted) before sign-in must not validate forms afterwards.
+    Flask-WTF keeps the raw token in the session and caches it on `g` for the request.
+    """
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field, None)
+    g.pop(field, None)

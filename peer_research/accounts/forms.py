@@ -67,3 +67,12 @@ class SignOutForm(FlaskForm):
     """The sign-out button (a POST with a CSRF token)."""
 
     submit = SubmitField(_l("Sign out"), widget=GovSubmitInput())
+
+
+class SignOutEverywhereForm(FlaskForm):
+    """The "sign out everywhere" button on the account page (a POST with a CSRF token)."""
+
+    # Its own id: the account page also has the password form's submit button.
+    submit = SubmitField(
+        _l("Sign out everywhere"), widget=GovSubmitInput(), id="sign-out-everywhere"
+    )

@@ -1,4 +1,4 @@
-"""People who can sign in, and the record of failed sign-ins used to slow down guessing."""
+"""People who can sign in, their sign-in sessions, and the failed sign-ins that slow guessing."""
 
 from __future__ import annotations
 
@@ -21,8 +21,6 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     is_site_admin: Mapped[bool] = mapped_column(default=False)
-    # Bumped when the password changes, so that every older session stops working.
-    session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_signed_in_at: Mapped[datetime | None]
 
@@ -30,10 +28,15 @@ class User(Base):
     is_active = True
     is_authenticated = True
     is_anonymous = False
+    # The sign-in session this object was signed in with or loaded for ("<id>:<token>");
+    # set by accounts.sessions, never stored (only the token's hash is, in sign_in_sessions).
+    session_identity = None
 
     def get_id(self) -> str:
-        """Return the session identity: the id and the session version."""
-        return f"{self.id}:{self.session_version}"
+        """Return the session identity that the session cookie carries."""
+        if self.session_identity is None:
+            raise RuntimeError("start a sign-in session (accounts.start_session) before login_user")
+        return self.session_identity
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username!r}>"
@@ -55,6 +58,25 @@ class SignInFailure(Base):
 
     def __repr__(self) -> str:
         return f"<SignInFailure {self.username!r} from {self.address} at {self.at:%H:%M:%S}>"
+
+
+class SignInSession(Base):
+    """One signed-in browser: the hash of the random token its session cookie carries.
+
+    The row is what makes a cookie work: signing out deletes it, so a copy of the cookie
+    stops working at once, on every server; "sign out everywhere" deletes them all.
+    """
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+    def __repr__(self) -> str:
+        return f"<SignInSession {self.id} of user {self.user_id}>"
 
 
 class PasswordReset(Base):

@@ -1,27 +1,52 @@
-"""Create accounts, sign in with slowdown after failures, change and reset passwords."""
+"""Create accounts, sign in with slowdown after failures, change and reset passwords.
+
+Sign-in sessions are `sessions.py`'s business and the slowdown `throttle.py`'s; the names
+other packages need are re-exported here, the accounts package's one door.
+"""
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
-from peer_research.accounts.models import PasswordReset, SignInFailure, User
+from peer_research.accounts import throttle
+from peer_research.accounts.models import PasswordReset, User
 from peer_research.accounts.passwords import (
     hash_password,
     needs_rehash,
     password_problem,
     verify_password,
 )
+from peer_research.accounts.sessions import (
+    count_sessions,
+    end_other_sessions,
+    end_session,
+    load_user_for_session,
+    sign_out_everywhere,
+    start_session,
+)
 from peer_research.audit.services import Action, record
 from peer_research.db import utcnow
 from peer_research.errors import DomainError
 from peer_research.mail import mail_enabled, try_send_mail
 from peer_research.tokens import hash_token, new_token
+
+SignInLimits = throttle.SignInLimits
+
+__all__ = [  # the names from sessions.py and throttle.py that other modules use
+    "SignInLimits",
+    "count_sessions",
+    "end_session",
+    "load_user_for_session",
+    "sign_out_everywhere",
+    "start_session",
+]
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
 # A hash to check against when the username is unknown, so that timing does not reveal it.
@@ -33,16 +58,7 @@ class SignInRefusedError(DomainError):
 
 
 class SignInPausedError(DomainError):
-    """Too many recent failures: signing in is paused for a while."""
-
-
-@dataclass(frozen=True)
-class SignInLimits:
-    """How many failures are allowed within the window before sign-in pauses."""
-
-    per_username: int
-    per_address: int
-    window: timedelta
+    """Too many recent failures for this name from this address: wait a while."""
 
 
 def normalise_username(username: str) -> str:
@@ -119,30 +135,35 @@ def find_user_for_sign_in(session: Session, identifier: str) -> User | None:
 
 
 def sign_in(
-    session: Session, *, identifier: str, password: str, address: str, limits: SignInLimits
+    session: Session,
+    *,
+    identifier: str,
+    password: str,
+    address: str,
+    limits: SignInLimits,
+    session_lifetime: timedelta,
+    now: datetime | None = None,
 ) -> User:
-    """Check the username and password, slowing down guessing; return the user."""
+    """Check the username and password, slowing down guessing; start a sign-in session."""
+    now = now or utcnow()
     canonical = normalise_username(identifier)[:254]
-    since = utcnow() - limits.window
-    if _recent_failures(
-        session, SignInFailure.username == canonical, since
-    ) >= limits.per_username or (
-        _recent_failures(session, SignInFailure.address == address, since) >= limits.per_address
-    ):
-        record(session, Action.SIGN_IN_THROTTLED, detail={"username": canonical})
-        minutes = int(limits.window.total_seconds() // 60)
+    user = find_user_for_sign_in(session, canonical)
+    # An account's failures are kept under its username, however the person typed it.
+    key = user.username if user is not None else canonical
+    wait = throttle.pause_remaining(session, key=key, address=address, limits=limits, now=now)
+    if wait is not None:
+        record(session, Action.SIGN_IN_THROTTLED, detail={"username": key})
         raise SignInPausedError(
             _(
-                "Too many attempts to sign in. Wait %(minutes)d minutes and try again, "
-                "or ask your facilitator for a new password link.",
-                minutes=minutes,
+                "There have been too many wrong passwords for this name from here. "
+                "Wait %(wait)s and try again, or ask your facilitator to let you sign in now.",
+                wait=wait_in_words(wait),
             )
         )
-    user = find_user_for_sign_in(session, canonical)
     if user is None:
         verify_password(_dummy_hash(), password)
     if user is None or not verify_password(user.password_hash, password):
-        session.add(SignInFailure(username=canonical, address=address))
+        throttle.record_failure(session, key=key, address=address, limits=limits, now=now)
         record(session, Action.SIGN_IN_FAILED, subject=user, detail={"username": canonical})
         raise SignInRefusedError(
             _("The username or password is not right. Check them and try again."),
@@ -150,22 +171,20 @@ def sign_in(
         )
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    _clear_failures(session, canonical, user)
-    user.last_signed_in_at = utcnow()
+    throttle.forget_failures_from(session, key=key, address=address)
+    user.last_signed_in_at = now
+    start_session(session, user=user, lifetime=session_lifetime, now=now)
     record(session, Action.SIGNED_IN, actor=user)
     return user
 
 
-def _recent_failures(session: Session, condition: sa.ColumnElement[bool], since) -> int:
-    """Count failures matching the condition since the given time."""
-    query = sa.select(sa.func.count()).where(condition, SignInFailure.at >= since)
-    return session.scalar(query) or 0
-
-
-def _clear_failures(session: Session, canonical: str, user: User) -> None:
-    """Forget the failures for this account after a successful sign-in or reset."""
-    names = {canonical, user.username, *([user.email] if user.email else [])}
-    session.execute(sa.delete(SignInFailure).where(SignInFailure.username.in_(names)))
+def wait_in_words(wait: timedelta) -> str:
+    """Say how long to wait, rounded up: "30 seconds", "1 minute", "4 minutes"."""
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    if seconds < 60:
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
+    minutes = math.ceil(seconds / 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
 
 
 def _dummy_hash() -> str:
@@ -176,25 +195,23 @@ def _dummy_hash() -> str:
     return _UNKNOWN_USER_HASH[key]
 
 
-def load_user_for_session(session: Session, session_identity: str) -> User | None:
-    """Return the user for a session identity, or None if it is stale or malformed."""
-    user_id, _sep, version = session_identity.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
-        return None
-    user = session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
-        return None
-    return user
+def lift_sign_in_pause(session: Session, *, user: User, lifted_by: User, study=None) -> int:
+    """Let a person sign in again now (a facilitator's or administrator's help); audited."""
+    return throttle.lift_pause(session, user=user, lifted_by=lifted_by, study=study)
+
+
+def paused_people(session: Session, *, users, limits: SignInLimits) -> set[int]:
+    """Return the ids of the people who must wait before signing in from some address."""
+    return throttle.paused_people(session, users=users, limits=limits, now=utcnow())
 
 
 def set_password(session: Session, *, user: User, password: str) -> None:
-    """Set a new password and end every other session of this user."""
+    """Set a new password and end every other sign-in session of this user."""
     check_password(
         password, username=user.username, display_name=user.display_name, email=user.email
     )
     user.password_hash = hash_password(password)
-    user.session_version += 1
-    _clear_failures(session, user.username, user)
+    end_other_sessions(session, user=user)
     session.flush()
 
 
@@ -249,12 +266,21 @@ def find_password_reset(session: Session, token: str) -> PasswordReset:
     return reset
 
 
-def complete_password_reset(session: Session, *, reset: PasswordReset, password: str) -> User:
-    """Set the new password and use up the link."""
-    set_password(session, user=reset.user, password=password)
+def complete_password_reset(
+    session: Session, *, reset: PasswordReset, password: str, session_lifetime: timedelta
+) -> User:
+    """Set the new password, use up the link, lift any sign-in pause and sign the person in.
+
+    Every earlier sign-in session ends: whoever knew the old password is signed out.
+    """
+    user = reset.user
+    user.session_identity = None  # the browser using the link may be signed in as anyone
+    set_password(session, user=user, password=password)
     reset.used_at = utcnow()
-    record(session, Action.PASSWORD_RESET_USED, actor=reset.user, subject=reset.user)
-    return reset.user
+    record(session, Action.PASSWORD_RESET_USED, actor=user, subject=user)
+    throttle.lift_pause(session, user=user, lifted_by=user, reason="password link")
+    start_session(session, user=user, lifetime=session_lifetime)
+    return user
 
 
 def email_password_link(user: User, *, link: str, issuer: User) -> bool:

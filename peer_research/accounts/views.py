@@ -8,7 +8,12 @@ from flask_login import current_user, login_user, logout_user
 
 from peer_research.access import PUBLIC, SIGNED_IN, allow
 from peer_research.accounts import LIST_STUDIES, services
-from peer_research.accounts.forms import ChangePasswordForm, NewPasswordForm, SignInForm
+from peer_research.accounts.forms import (
+    ChangePasswordForm,
+    NewPasswordForm,
+    SignInForm,
+    SignOutEverywhereForm,
+)
 from peer_research.audit.services import Action, record
 from peer_research.db import db
 from peer_research.errors import DomainError
@@ -19,12 +24,12 @@ blueprint = Blueprint("accounts", __name__)
 
 def sign_in_limits() -> services.SignInLimits:
     """Return the configured limits on failed sign-ins."""
-    config = current_app.config
-    return services.SignInLimits(
-        per_username=config["SIGN_IN_MAX_FAILURES"],
-        per_address=config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
-        window=config["SIGN_IN_FAILURE_WINDOW"],
-    )
+    return services.SignInLimits.from_config(current_app.config)
+
+
+def session_lifetime():
+    """Return how long a sign-in session lasts (as long as the session cookie)."""
+    return current_app.config["PERMANENT_SESSION_LIFETIME"]
 
 
 @blueprint.get("/")
@@ -50,6 +55,7 @@ def sign_in():
                 password=form.password.data,
                 address=request.remote_addr or "",
                 limits=sign_in_limits(),
+                session_lifetime=session_lifetime(),
             )
         except DomainError as error:
             db.commit()  # keep the record of the failure: it is what slows down guessing
@@ -64,11 +70,25 @@ def sign_in():
 @blueprint.post("/sign-out")
 @allow(SIGNED_IN)
 def sign_out():
-    """Sign out and go back to the welcome page."""
-    record(db.session, Action.SIGNED_OUT, actor=current_user)
+    """Sign out, ending this sign-in session on the server too, and go back to the welcome page."""
+    services.end_session(db.session, user=current_user)
     db.commit()
     logout_user()
     flash(_("You have signed out."), "success")
+    return redirect(url_for("accounts.show_home"))
+
+
+@blueprint.post("/account/sign-out-everywhere")
+@allow(SIGNED_IN)
+def sign_out_everywhere():
+    """Sign out on every device and browser at once, this one included."""
+    form = SignOutEverywhereForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.sign_out_everywhere(db.session, user=current_user)
+    db.commit()
+    logout_user()
+    flash(_("You have signed out on every device and browser."), "success")
     return redirect(url_for("accounts.show_home"))
 
 
@@ -89,11 +109,15 @@ def show_account():
             db.session.rollback()
             show_domain_error(form, error)
         else:
-            db.commit()
-            login_user(current_user._get_current_object())  # keep this session, end the others
+            db.commit()  # this sign-in session stays; every other one has ended
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.show_account"))
-    return render_template("accounts/account.html", form=form)
+    return render_template(
+        "accounts/account.html",
+        form=form,
+        everywhere_form=SignOutEverywhereForm(formdata=None),
+        sessions=services.count_sessions(db.session, user=current_user),
+    )
 
 
 @blueprint.route("/password/<token>", methods=["GET", "POST"])
@@ -110,7 +134,10 @@ def reset_password(token: str):
     if form.validate_on_submit():
         try:
             user = services.complete_password_reset(
-                db.session, reset=reset, password=form.password.data
+                db.session,
+                reset=reset,
+                password=form.password.data,
+                session_lifetime=session_lifetime(),
             )
         except DomainError as error:
             db.session.rollback()

@@ -24,8 +24,10 @@ class Action(enum.StrEnum):
 
     SIGNED_IN = "signed_in"
     SIGNED_OUT = "signed_out"
+    SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
     SIGN_IN_FAILED = "sign_in_failed"
     SIGN_IN_THROTTLED = "sign_in_throttled"
+    SIGN_IN_PAUSE_LIFTED = "sign_in_pause_lifted"
     PASSWORD_CHANGED = "password_changed"
     PASSWORD_RESET_ISSUED = "password_reset_issued"
     PASSWORD_RESET_USED = "password_reset_used"
@@ -57,8 +59,10 @@ class Action(enum.StrEnum):
 ACTION_DESCRIPTIONS = {
     Action.SIGNED_IN: _l("Signed in"),
     Action.SIGNED_OUT: _l("Signed out"),
+    Action.SIGNED_OUT_EVERYWHERE: _l("Signed out on every device"),
     Action.SIGN_IN_FAILED: _l("Sign-in failed"),
     Action.SIGN_IN_THROTTLED: _l("Sign-in paused after too many attempts"),
+    Action.SIGN_IN_PAUSE_LIFTED: _l("Sign-in pause lifted"),
     Action.PASSWORD_CHANGED: _l("Password changed"),
     Action.PASSWORD_RESET_ISSUED: _l("Password reset link made"),
     Action.PASSWORD_RESET_USED: _l("Password reset link used"),

@@ -54,11 +54,22 @@ def show_study():
 def list_members():
     """List the study's members and, for facilitators, the open invitations."""
     is_facilitator = g.membership.has_any_role(FACILITATORS.study_roles)
+    memberships = services.members_of(db.session, g.study)
+    paused = (
+        accounts.paused_people(
+            db.session,
+            users=[membership.user for membership in memberships],
+            limits=accounts.SignInLimits.from_config(current_app.config),
+        )
+        if is_facilitator
+        else set()
+    )
     return render_template(
         "studies/members.html",
-        memberships=services.members_of(db.session, g.study),
+        memberships=memberships,
         invitations=services.pending_invitations(db.session, g.study) if is_facilitator else [],
         is_facilitator=is_facilitator,
+        paused=paused,
         confirm_form=ConfirmForm(),
     )
 
@@ -227,6 +238,27 @@ def issue_password_link(membership_id: int):
     )
 
 
+@blueprint.post("/studies/<study_slug>/people/<int:membership_id>/sign-in-pause")
+@allow(FACILITATORS)
+def lift_sign_in_pause(membership_id: int):
+    """Let a member sign in again now, after wrong passwords paused it (audited)."""
+    membership = membership_or_404(membership_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if membership.user.is_site_admin:
+        abort(403, _("Only a site administrator can help a site administrator sign in."))
+    accounts.lift_sign_in_pause(
+        db.session, user=membership.user, lifted_by=current_user, study=g.study
+    )
+    db.commit()
+    flash(
+        _("%(name)s can sign in again now.", name=membership.user.display_name),
+        "success",
+    )
+    return redirect(url_for("studies.list_members"))
+
+
 @blueprint.route("/join/<token>", methods=["GET", "POST"])
 @allow(PUBLIC)
 def join_study(token: str):
@@ -254,6 +286,9 @@ def join_study(token: str):
                 password=form.password.data,
             )
             services.accept_invitation(db.session, invitation=invitation, user=user)
+            accounts.start_session(
+                db.session, user=user, lifetime=current_app.config["PERMANENT_SESSION_LIFETIME"]
+            )
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)

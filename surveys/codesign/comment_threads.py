@@ -13,17 +13,23 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from peer_research.accounts.models import User
-from surveys.codesign.comments import Comment, CommentReaction, Reaction
+from surveys.codesign.comments import Comment, CommentReaction, Reaction, comment_visible_to
 from surveys.codesign.models import Proposal
 from surveys.models import Questionnaire
 
 
 def get_comment(
-    session: Session, *, questionnaire: Questionnaire, comment_id: int
+    session: Session, *, questionnaire: Questionnaire, comment_id: int, viewer: User
 ) -> Comment | None:
-    """Return a comment about this questionnaire, or None."""
+    """Return a comment about this questionnaire that the viewer may see, or None.
+
+    A comment about someone else's draft suggestion is not found, exactly as the draft
+    itself is not: every comment page answers 404 for it.
+    """
     comment = session.get(Comment, comment_id)
     if comment is None or comment.questionnaire_id != questionnaire.id:
+        return None
+    if not comment_visible_to(session, comment, viewer):
         return None
     return comment
 
@@ -81,7 +87,9 @@ def item_threads(
 
 
 def proposal_threads(session: Session, *, proposal: Proposal, viewer: User) -> list[Thread]:
-    """Return the threads about one proposal, oldest first."""
+    """Return the threads about one proposal the viewer may see, oldest first."""
+    if not proposal.visible_to(viewer.id):
+        return []
     return _threads(session, Comment.proposal_id == proposal.id, viewer)
 
 

@@ -128,12 +128,33 @@ def _require_item_in_draft(session: Session, questionnaire: Questionnaire, name:
         )
 
 
+def comment_visible_to(session: Session, comment: Comment, user: User) -> bool:
+    """Tell whether a person may see a comment: not one about someone else's draft suggestion.
+
+    Every way of reaching a comment (reading, replying, changing, removing, reacting) asks
+    this, so a private draft's discussion stays as private as the draft itself.
+    """
+    if comment.proposal_id is None:
+        return True
+    proposal = session.get(Proposal, comment.proposal_id)
+    return proposal is not None and proposal.visible_to(user.id)
+
+
 def _require_visible(proposal: Proposal, user: User) -> None:
     """Refuse a comment on someone else's draft suggestion, which only its author sees."""
-    if proposal.is_private and proposal.author_id != user.id:
-        raise DomainError(
-            _("Only its author can see this suggestion until it is put to the group.")
-        )
+    if not proposal.visible_to(user.id):
+        raise DomainError(_private_message())
+
+
+def _require_comment_visible(session: Session, comment: Comment, user: User) -> None:
+    """Refuse any action on a comment the person may not see."""
+    if not comment_visible_to(session, comment, user):
+        raise DomainError(_private_message())
+
+
+def _private_message() -> str:
+    """Return the refusal for someone else's draft suggestion, in the reader's language."""
+    return _("Only its author can see this suggestion until it is put to the group.")
 
 
 def _require_not_removed(comment: Comment) -> None:
@@ -193,10 +214,9 @@ def reply_to_comment(
     questionnaire = _questionnaire(session, parent)
     require_design_member(session, study=questionnaire.study, user=author)
     body = _clean_body(body)
+    _require_comment_visible(session, parent, author)
     if parent.item_name is not None:
         _require_item_in_draft(session, questionnaire, parent.item_name)
-    if parent.proposal_id is not None:
-        _require_visible(session.get_one(Proposal, parent.proposal_id), author)
     reply = Comment(
         questionnaire_id=parent.questionnaire_id,
         item_name=parent.item_name,
@@ -219,6 +239,7 @@ def edit_comment(
 ) -> Comment:
     """Change the words of one's own comment (shown as edited)."""
     require_design_member(session, study=_questionnaire(session, comment).study, user=editor)
+    _require_comment_visible(session, comment, editor)
     if comment.author_id != editor.id:
         raise DomainError(_("Only the person who wrote this comment can change it."))
     _require_not_removed(comment)
@@ -245,6 +266,7 @@ def remove_comment(
         raise DomainError(
             _("Only the person who wrote this comment, or a facilitator, can remove it.")
         )
+    _require_comment_visible(session, comment, removed_by)
     _require_not_removed(comment)
     comment.body = ""
     comment.removed_at = now or utcnow()
@@ -271,6 +293,7 @@ def toggle_reaction(
 ) -> bool:
     """Add the user's reaction, or take it back if they had it; return whether it is on."""
     require_design_member(session, study=_questionnaire(session, comment).study, user=user)
+    _require_comment_visible(session, comment, user)
     try:
         reaction = Reaction(reaction)
     except ValueError:

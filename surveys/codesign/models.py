@@ -32,6 +32,7 @@ class ProposalState(enum.StrEnum):
 
 
 LIVE_STATES = frozenset({ProposalState.DRAFT, ProposalState.OPEN, ProposalState.NEEDS_UPDATE})
+UNOPENED_PRIVATE_STATES = frozenset({ProposalState.NEEDS_UPDATE, ProposalState.WITHDRAWN})
 
 
 class ChangeKind(enum.StrEnum):
@@ -142,10 +143,13 @@ class Proposal(Base):
 
     @property
     def is_private(self) -> bool:
-        """Tell whether only its author may see it: a draft never put before the group."""
-        return self.state == ProposalState.DRAFT or (
-            self.state == ProposalState.NEEDS_UPDATE and self.opened_at is None
-        )
+        """Tell whether only its author may see it: a draft, or one never put to the group."""
+        unopened = self.opened_at is None and self.state in UNOPENED_PRIVATE_STATES
+        return self.state == ProposalState.DRAFT or unopened
+
+    def visible_to(self, user_id: int) -> bool:
+        """Tell whether this person may see the proposal and everything said about it."""
+        return not self.is_private or self.author_id == user_id
 
     @property
     def target_names(self) -> list[str]:

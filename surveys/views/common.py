@@ -58,7 +58,7 @@ def items_inside(item: d.Item) -> list[d.Item]:
 
 def visible_to_me(proposal: codesign.Proposal) -> bool:
     """Tell whether the current member may see a proposal: drafts are their author's only."""
-    return not proposal.is_private or proposal.author_id == current_user.id
+    return proposal.visible_to(current_user.id)
 
 
 def proposal_or_404(questionnaire: Questionnaire, proposal_id: int) -> codesign.Proposal:

@@ -76,8 +76,10 @@ def _discussion(questionnaire_id: int, threads: list[codesign.Thread]) -> Discus
 
 
 def _comment_or_404(questionnaire: Questionnaire, comment_id: int) -> codesign.Comment:
-    """Return a comment about this questionnaire, or answer 404."""
-    comment = codesign.get_comment(db.session, questionnaire=questionnaire, comment_id=comment_id)
+    """Return a comment about this questionnaire that one may see, or answer 404."""
+    comment = codesign.get_comment(
+        db.session, questionnaire=questionnaire, comment_id=comment_id, viewer=current_user
+    )
     if comment is None:
         abort(404, _("That comment is not about this questionnaire."))
     return comment

@@ -83,7 +83,10 @@ def test_sign_in_pauses_after_repeated_failures_even_from_a_new_session(
         },
     )
     assert response.status_code == 200
-    assert "Too many attempts to sign in" in page_text(response)
+    page = page_text(response)
+    assert "too many wrong passwords for this name from here" in page
+    assert "Wait 30 seconds" in page
+    assert fresh_client.get("/account").status_code == 302  # not signed in
     assert audit_actions(db_session)[-1] == "sign_in_throttled"
 
 

@@ -265,3 +265,24 @@ def test_study_pages_fit_the_screen(
     # so the page's laid-out width tells more than scrollWidth alone.
     laid_out = page.evaluate("Math.max(window.innerWidth, document.documentElement.scrollWidth)")
     assert laid_out <= width, f"{path} is laid out {laid_out}px wide on a {width}px screen"
+
+
+def test_sign_out_everywhere_from_the_account_page(
+    page: Page, check_accessibility, data, sign_in, browsing
+):
+    """The account page explains the button; pressing it signs out this and another browser."""
+    _study, person = data.study_with(Role.CO_RESEARCHER)
+    sign_in(page, person)
+    other = browsing.new_page()
+    sign_in(other, person)
+    page.goto("/account")
+    expect(heading(page, "Your account")).to_be_visible()
+    expect(page.get_by_text("You are signed in on 2 devices or browsers")).to_be_visible()
+    expect(page.get_by_text("Your password stays the same.", exact=False)).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Sign out everywhere").click()
+    expect(page.get_by_text("You have signed out on every device and browser.")).to_be_visible()
+    check_accessibility(page)
+    other.goto("/account")
+    expect(heading(other, "Sign in")).to_be_visible()
+    check_accessibility(other)

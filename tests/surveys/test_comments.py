@@ -309,15 +309,15 @@ def test_an_unknown_reaction_is_refused(db_session, group):
 def test_get_comment_only_finds_comments_of_the_questionnaire(db_session, group):
     comment = _comment(db_session, group)
     other = another_questionnaire(db_session, group, title="Other")
-    assert (
-        codesign.get_comment(db_session, questionnaire=group.questionnaire, comment_id=comment.id)
-        == comment
-    )
-    assert codesign.get_comment(db_session, questionnaire=other, comment_id=comment.id) is None
-    assert (
-        codesign.get_comment(db_session, questionnaire=group.questionnaire, comment_id=10**9)
-        is None
-    )
+
+    def find(questionnaire, comment_id):
+        return codesign.get_comment(
+            db_session, questionnaire=questionnaire, comment_id=comment_id, viewer=group.pat
+        )
+
+    assert find(group.questionnaire, comment.id) == comment
+    assert find(other, comment.id) is None
+    assert find(group.questionnaire, 10**9) is None
 
 
 def test_threads_are_read_in_a_few_queries(db_session, group):
@@ -361,3 +361,63 @@ def test_someone_elses_draft_suggestion_is_private(db_session, group):
     own = _comment(db_session, group, author=group.pat, proposal=draft)
     with pytest.raises(DomainError, match="Only its author can see this suggestion"):
         codesign.reply_to_comment(db_session, parent=own, author=group.ada, body="Hm")
+
+
+def test_a_private_drafts_comments_are_found_and_touched_by_nobody_else(db_session, group):
+    """Reading, replying, changing, removing and reacting all refuse another person."""
+    draft = codesign.create_proposal(
+        db_session,
+        questionnaire=group.questionnaire,
+        author=group.pat,
+        kind=ChangeKind.CHANGE_ITEM,
+        target_name="age",
+        item=question("age", d.QuestionType.INTEGER, label={"en": "Your age?"}),
+        reason="Not ready",
+    )
+    note = _comment(db_session, group, author=group.pat, body="Note to self", proposal=draft)
+    for other in (group.ada, group.sam):  # a co-researcher and the facilitator
+        assert (
+            codesign.get_comment(
+                db_session, questionnaire=group.questionnaire, comment_id=note.id, viewer=other
+            )
+            is None
+        )
+        assert codesign.proposal_threads(db_session, proposal=draft, viewer=other) == []
+        attempts = [
+            lambda who: codesign.reply_to_comment(db_session, parent=note, author=who, body="Hm"),
+            lambda who: codesign.edit_comment(db_session, comment=note, editor=who, body="Hm"),
+            lambda who: codesign.remove_comment(db_session, comment=note, removed_by=who),
+            lambda who: codesign.toggle_reaction(
+                db_session, comment=note, user=who, reaction=Reaction.LIKE
+            ),
+        ]
+        for attempt in attempts:
+            with pytest.raises(DomainError, match="Only"):
+                attempt(other)
+    assert note.body == "Note to self"
+    assert note.removed_at is None
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(CommentReaction)) == 0
+    [thread] = codesign.proposal_threads(db_session, proposal=draft, viewer=group.pat)
+    assert thread.first.body == "Note to self"
+
+
+def test_a_draft_withdrawn_before_it_was_opened_stays_private(db_session, group):
+    draft = codesign.create_proposal(
+        db_session,
+        questionnaire=group.questionnaire,
+        author=group.pat,
+        kind=ChangeKind.CHANGE_ITEM,
+        target_name="age",
+        item=question("age", d.QuestionType.INTEGER, label={"en": "Your age?"}),
+        reason="Not ready",
+    )
+    note = _comment(db_session, group, author=group.pat, body="Note to self", proposal=draft)
+    codesign.withdraw_proposal(db_session, proposal=draft, withdrawn_by=group.pat)
+    assert draft.is_private
+    assert not draft.visible_to(group.ada.id)
+    assert (
+        codesign.get_comment(
+            db_session, questionnaire=group.questionnaire, comment_id=note.id, viewer=group.ada
+        )
+        is None
+    )

@@ -103,10 +103,12 @@ def _connect_domains() -> None:
     """Let the domains react to each other without importing upwards (idempotent).
 
     Co-design sends signals that its notices receive (`surveys/codesign/signals.py` lists
-    them), and asks `surveys.translations` how translation suggestions read and apply.
+    them), counts each study's activity as transactions commit, and asks
+    `surveys.translations` how translation suggestions read and apply.
     """
     from surveys import translations
     from surveys.codesign import services as codesign
 
     codesign.connect_receivers()
+    codesign.watch_activity()
     translations.register_kinds()

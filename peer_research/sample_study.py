@@ -53,7 +53,7 @@ class SampleStudy:
     proposal_id: int  # a suggestion with votes and comments
     draft_proposal_id: int  # the facilitator's own draft suggestion, not yet sent
     poll_id: int  # the latest publish poll
-    comment_id: int  # one of the facilitator's own comments
+    comment_id: int  # the facilitator's own comment on the first question
     item_name: str
     version_number: int
 
@@ -92,7 +92,7 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         proposal_id=proposals[-1].id,
         draft_proposal_id=draft.id,
         poll_id=publish_poll.id if publish_poll else 0,
-        comment_id=next(c.id for c in comments if c.author_id == facilitator.id),
+        comment_id=comments[-1].id,
         item_name=_name(0),
         version_number=max((v.number for v in questionnaire.versions), default=0),
     )
@@ -222,7 +222,7 @@ def _comments(session: Session, questionnaire, people, proposals, size, start: d
     from surveys.codesign import services as codesign
 
     comments = []
-    for i in range(size.comments):
+    for i in range(size.comments - 1):
         when = start + timedelta(minutes=7 * i)
         author = people[(i + 1) % len(people)]
         body = f"Comment {i}: I think the words could be simpler for everyone."
@@ -249,7 +249,15 @@ def _comments(session: Session, questionnaire, people, proposals, size, start: d
                 now=when,
             )
         comments.append(comment)
-    return comments
+    own = codesign.post_comment(
+        session,
+        questionnaire=questionnaire,
+        author=people[0],
+        item_name=_name(0),
+        body="Thank you all: I will gather these ideas for our next meeting.",
+        now=start + timedelta(minutes=7 * size.comments),
+    )
+    return [*comments, own]
 
 
 def _draft_suggestion(session: Session, questionnaire, author: User):

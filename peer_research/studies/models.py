@@ -44,6 +44,8 @@ class Study(Base):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # How many changes the study's group has made; open pages compare it to refresh.
+    activity_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="study", cascade="all, delete-orphan", order_by="Membership.id"

@@ -1,14 +1,17 @@
-"""A fingerprint of everything the group does in a study, so open pages can refresh.
+"""A count of everything the group does in a study, so open pages can refresh.
 
-The fingerprint changes when anyone changes the draft, suggests, votes, closes a poll,
-decides, comments or reacts, or publishes. It says nothing about what happened, and
-nothing at all about positions in anonymous polls (their ballots carry no time and are
-not counted here), so it is safe to give to every member.
+Every transaction that changes the draft, a suggestion, a poll, a vote, a decision, the
+rule, a comment or reaction, or publishes, adds one to `studies.activity_count` as it
+commits; live pages compare that number with the one they were made with. Reading it costs
+nothing (the study is loaded for the access check anyway) and stays the same at any study
+size. It says nothing about what happened, and nothing at all about positions in anonymous
+polls: their ballots are not watched (the first vote marks `poll_voters.voted_at`, which
+everyone may know; changing an anonymous vote changes nothing here).
 """
 
 from __future__ import annotations
 
-import hashlib
+from itertools import chain
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -18,46 +21,73 @@ from surveys.codesign.comments import Comment, CommentReaction
 from surveys.codesign.models import Decision, DecisionRule, Poll, PollVoter, Proposal, Vote
 from surveys.models import DraftItem, Questionnaire, QuestionnaireVersion
 
+# For each watched record: which of its columns leads to the study, and through what.
+_STUDY = {Questionnaire: "study_id", Poll: "study_id", Decision: "study_id"}
+_STUDY |= {DecisionRule: "study_id"}
+_QUESTIONNAIRE = {DraftItem, QuestionnaireVersion, Proposal, Comment}
+_POLL = {PollVoter, Vote}
+_PENDING = "codesign.activity"
+_KINDS = ("study", "questionnaire", "poll", "comment")
 
-def activity_token(session: Session, study: Study) -> str:
-    """Return a short fingerprint that changes whenever the study's group acts (one query)."""
-    questionnaires = sa.select(Questionnaire.id).where(Questionnaire.study_id == study.id)
-    polls = sa.select(Poll.id).where(Poll.study_id == study.id)
-    comments = sa.select(Comment.id).where(Comment.questionnaire_id.in_(questionnaires))
 
-    def aggregate(*columns, where):
-        return [sa.select(column).where(where).scalar_subquery() for column in columns]
+def activity_token(study: Study) -> str:
+    """Return the study's activity count as live pages compare it (no query)."""
+    return str(study.activity_count)
 
-    count = sa.func.count
-    latest = sa.func.max
-    values = [
-        *aggregate(
-            count(DraftItem.id),
-            latest(DraftItem.updated_at),
-            where=DraftItem.questionnaire_id.in_(questionnaires),
-        ),
-        *aggregate(
-            count(Proposal.id),
-            latest(Proposal.updated_at),
-            where=Proposal.questionnaire_id.in_(questionnaires),
-        ),
-        *aggregate(count(PollVoter.voted_at), where=PollVoter.poll_id.in_(polls)),
-        *aggregate(count(Poll.closed_at), where=Poll.study_id == study.id),
-        *aggregate(count(Vote.id), latest(Vote.changed_at), where=Vote.poll_id.in_(polls)),
-        *aggregate(count(Decision.id), latest(Decision.id), where=Decision.study_id == study.id),
-        *aggregate(latest(DecisionRule.id), where=DecisionRule.study_id == study.id),
-        *aggregate(
-            count(Comment.id),
-            latest(Comment.edited_at),
-            latest(Comment.removed_at),
-            where=Comment.questionnaire_id.in_(questionnaires),
-        ),
-        *aggregate(count(), where=CommentReaction.comment_id.in_(comments)),
-        *aggregate(
-            count(QuestionnaireVersion.id),
-            where=QuestionnaireVersion.questionnaire_id.in_(questionnaires),
-        ),
-        *aggregate(count(Questionnaire.id), where=Questionnaire.study_id == study.id),
-    ]
-    row = tuple(session.execute(sa.select(*values)).one())
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+
+def watch_activity() -> None:
+    """Count the group's activity as transactions commit (idempotent; the app factory calls it)."""
+    if not sa.event.contains(Session, "after_flush", _note_changes):
+        sa.event.listen(Session, "after_flush", _note_changes)
+        sa.event.listen(Session, "before_commit", _count_activity)
+        sa.event.listen(Session, "after_soft_rollback", _forget_changes)
+
+
+def _note_changes(session: Session, _flush_context) -> None:
+    """Remember which studies the records just written belong to (by the nearest id)."""
+    pending = session.info.setdefault(_PENDING, {kind: set() for kind in _KINDS})
+    modified = (record for record in session.dirty if session.is_modified(record))
+    changed = chain(session.new, session.deleted, modified)
+    for record in changed:
+        kind = type(record)
+        if kind in _STUDY:
+            pending["study"].add(getattr(record, _STUDY[kind]))
+        elif kind in _QUESTIONNAIRE:
+            pending["questionnaire"].add(record.questionnaire_id)
+        elif kind in _POLL:
+            pending["poll"].add(record.poll_id)
+        elif kind is CommentReaction:
+            pending["comment"].add(record.comment_id)
+
+
+def _count_activity(session: Session) -> None:
+    """Add one to the activity count of every study the transaction changed.
+
+    The update is the transaction's last statement, so holding the study's row until the
+    commit cannot make two writers wait for each other.
+    """
+    session.flush()
+    pending = session.info.pop(_PENDING, None)
+    if not pending or not any(pending.values()):
+        return
+    comment_questionnaires = sa.select(Comment.questionnaire_id).where(
+        Comment.id.in_(pending["comment"])
+    )
+    questionnaires = sa.select(Questionnaire.study_id).where(
+        Questionnaire.id.in_(pending["questionnaire"])
+        | Questionnaire.id.in_(comment_questionnaires)
+    )
+    polls = sa.select(Poll.study_id).where(Poll.id.in_(pending["poll"]))
+    studies = Study.id.in_(pending["study"]) | Study.id.in_(questionnaires) | Study.id.in_(polls)
+    session.execute(
+        sa.update(Study)
+        .where(studies)
+        .values(activity_count=Study.activity_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _forget_changes(session: Session, _previous_transaction) -> None:
+    """Drop what a rolled-back transaction wrote: nothing of it happened."""
+    if not session.in_transaction():
+        session.info.pop(_PENDING, None)

@@ -392,7 +392,6 @@ class Decision(AppendOnly, Base):
     # Who closed the poll (None: the scheduler) or made the direct edit.
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-    # Loaded with the decisions: every list of decisions (the log, changelogs) shows them.
     poll: Mapped[Poll | None] = relationship(lazy="selectin")
     proposal: Mapped[Proposal | None] = relationship(foreign_keys=[proposal_id], lazy="selectin")
     decided_by: Mapped[User | None] = relationship(lazy="selectin")

@@ -18,7 +18,7 @@ one module per concern:
 - records: `models.py`.
 """
 
-from surveys.codesign.activity import activity_token
+from surveys.codesign.activity import activity_token, watch_activity
 from surveys.codesign.bundles import BundleKind, register_bundle_kind
 from surveys.codesign.comment_threads import (
     CommentEntry,
@@ -135,8 +135,10 @@ from surveys.codesign.settings import (
 )
 from surveys.codesign.versions import (
     ChangelogLine,
+    DecisionLogPdf,
     ask_to_publish,
     changelog,
+    decision_log_pdf,
     describe_change,
     open_publish_poll_of,
     suggest_rule,
@@ -161,6 +163,7 @@ __all__ = [
     "CommentReaction",
     "Counts",
     "Decision",
+    "DecisionLogPdf",
     "DecisionRule",
     "DecisionSettings",
     "EntryKind",
@@ -200,6 +203,7 @@ __all__ = [
     "connect_receivers",
     "create_proposal",
     "decision_log",
+    "decision_log_pdf",
     "decision_of",
     "decision_settings",
     "derive_voter_key",
@@ -259,5 +263,6 @@ __all__ = [
     "toggle_reaction",
     "updated_item",
     "version_decisions",
+    "watch_activity",
     "withdraw_proposal",
 ]

@@ -7,15 +7,18 @@ the decisions between two publishings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from peer_research.accounts.models import User
+from peer_research.db import Base, utcnow
 from peer_research.errors import DomainError
 from peer_research.studies.models import Study
 from surveys import definition as d
@@ -188,6 +191,44 @@ def changelog(
         for decision in version_decisions(session, questionnaire=questionnaire, number=number)
         if decision.applied and not _is_publish(decision) and decision.change.get("kind")
     ]
+
+
+# The PDF of a version's decisions ---------------------------------------------------------
+
+
+class DecisionLogPdf(Base):
+    """A published version's changelog and decision log as a PDF, made once and kept.
+
+    A version's stretch of the log never changes once it is published (decisions are
+    append-only and later ones belong to later versions), so the first PDF is the PDF.
+    """
+
+    __tablename__ = "decision_log_pdfs"
+
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questionnaire_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    made_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<DecisionLogPdf of version {self.version_id}>"
+
+
+def decision_log_pdf(
+    session: Session, *, version: QuestionnaireVersion, make: Callable[[], bytes]
+) -> bytes:
+    """Return the version's decision log PDF, making it (with `make`) the first time only."""
+    kept = session.get(DecisionLogPdf, version.id)
+    if kept is not None:
+        return kept.pdf
+    pdf = make()
+    try:
+        with session.begin_nested():
+            session.add(DecisionLogPdf(version_id=version.id, pdf=pdf))
+    except IntegrityError:  # someone else made it at the same moment: theirs is as good
+        pass
+    return pdf
 
 
 # Plain words -----------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from __future__ import annotations
 from flask import current_app, g, request, url_for
 
 from peer_research.access import ANY_MEMBER, allow
-from peer_research.db import db
 from surveys.codesign import services as codesign
 from surveys.views import blueprint
 
@@ -32,7 +31,7 @@ LIVE_ENDPOINTS = frozenset(
 @allow(ANY_MEMBER)
 def show_activity():
     """Answer the fingerprint of the group's activity in the study (JSON)."""
-    response = current_app.json.response({"token": codesign.activity_token(db.session, g.study)})
+    response = current_app.json.response({"token": codesign.activity_token(g.study)})
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -45,7 +44,7 @@ def live_page_context() -> dict:
     return {
         "live_update": {
             "url": url_for("surveys.show_activity", study_slug=g.study.slug),
-            "token": codesign.activity_token(db.session, g.study),
+            "token": codesign.activity_token(g.study),
             "interval": current_app.config["LIVE_UPDATE_SECONDS"],
         }
     }

@@ -157,26 +157,34 @@ def _log_entries(
 @blueprint.get(f"{QUESTIONNAIRE}/versions/<int:number>/decisions.pdf")
 @allow(ANY_MEMBER)
 def download_decisions_pdf(questionnaire_id: int, number: int):
-    """Give the PDF of a version's changelog and decision log, for records and ethics."""
+    """Give the PDF of a version's changelog and decision log, for records and ethics.
+
+    It is made the first time someone asks and kept: a published version's log is final.
+    """
     questionnaire = questionnaire_or_404(questionnaire_id)
     version = _version_or_404(questionnaire, number)
     language = questionnaire.languages[0]["code"]
-    html = render_template(
-        "surveys/decisions/decisions_pdf.html",
-        questionnaire=questionnaire,
-        study=g.study,
-        version=version,
-        definition=services.version_definition(version),
-        lines=codesign.changelog(db.session, questionnaire=questionnaire, number=number),
-        entries=_log_entries(questionnaire, number),
-        title_of=lambda proposal: proposal_title(proposal, language),
-        outcome_names=OUTCOME_NAMES,
-        position_names=POSITION_NAMES,
-        PollSubject=codesign.PollSubject,
-        language=language,
-        made_at=utcnow(),
-    )
-    pdf = render_pdf(html, static_folder=Path(current_app.static_folder or "."))
+
+    def make() -> bytes:
+        html = render_template(
+            "surveys/decisions/decisions_pdf.html",
+            questionnaire=questionnaire,
+            study=g.study,
+            version=version,
+            definition=services.version_definition(version),
+            lines=codesign.changelog(db.session, questionnaire=questionnaire, number=number),
+            entries=_log_entries(questionnaire, number),
+            title_of=lambda proposal: proposal_title(proposal, language),
+            outcome_names=OUTCOME_NAMES,
+            position_names=POSITION_NAMES,
+            PollSubject=codesign.PollSubject,
+            language=language,
+            made_at=utcnow(),
+        )
+        return render_pdf(html, static_folder=Path(current_app.static_folder or "."))
+
+    pdf = codesign.decision_log_pdf(db.session, version=version, make=make)
+    db.commit()
     filename = f"decisions-{questionnaire.id}-version-{version.number}.pdf"
     return Response(
         pdf,

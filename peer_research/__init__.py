@@ -30,6 +30,7 @@ def create_app(
     from peer_research import (
         access,
         accounts,
+        assets,
         config,
         errors,
         i18n,
@@ -67,6 +68,7 @@ def create_app(
     studies.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    assets.init_app(app)
     WTFormsHelpers(app)
     _register_blueprints(app)
     _register_template_helpers(app)

@@ -52,6 +52,7 @@ INFRASTRUCTURE = frozenset(
         "peer_research.security",
         "peer_research.templating",
         "peer_research.pdf",
+        "peer_research.assets",
         "peer_research.paging",
         "peer_research.forms",
         "peer_research.worddiff",

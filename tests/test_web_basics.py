@@ -113,3 +113,17 @@ def test_static_assets_are_served(client, path):
     response = client.get(path)
     assert response.status_code == 200
     response.close()
+
+
+def test_static_files_are_addressed_by_content_and_kept_for_a_year(app, client):
+    """Pages link versioned static files that browsers may keep; unversioned ones revalidate."""
+    page = client.get("/").get_data(as_text=True)
+    stylesheet = next(
+        part.split('"')[0] for part in page.split('href="')[1:] if "/static/css/" in part
+    )
+    assert "?v=" in stylesheet
+    with client.get(stylesheet) as versioned:
+        assert versioned.status_code == 200
+        assert versioned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    with client.get(stylesheet.split("?")[0]) as plain:
+        assert "immutable" not in plain.headers.get("Cache-Control", "")

@@ -6,11 +6,12 @@ closes (`votes.py`). Anonymous ballots have no user column and no time.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
@@ -179,15 +180,34 @@ def open_rule_poll(
 
 
 def latest_polls(session: Session, proposals: list[Proposal]) -> dict[int, Poll]:
-    """Return the newest poll of each proposal that has one, by proposal id, in one query
-    (with who may vote loaded, for "2 of 4 have voted")."""
+    """Return the newest poll of each proposal that has one, by proposal id, in one query."""
     newest = (
         sa.select(sa.func.max(Poll.id))
         .where(Poll.proposal_id.in_([proposal.id for proposal in proposals]))
         .group_by(Poll.proposal_id)
     )
-    query = sa.select(Poll).where(Poll.id.in_(newest)).options(selectinload(Poll.voters))
+    query = sa.select(Poll).where(Poll.id.in_(newest))
     return {poll.proposal_id: poll for poll in session.scalars(query)}
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """How many of those who may vote in a poll have voted (never how)."""
+
+    voted: int
+    eligible: int
+
+
+def turnout(session: Session, polls: list[Poll]) -> dict[int, Turnout]:
+    """Return each poll's turnout by poll id, counted in one query."""
+    query = (
+        sa.select(PollVoter.poll_id, sa.func.count(PollVoter.voted_at), sa.func.count())
+        .where(PollVoter.poll_id.in_([poll.id for poll in polls]))
+        .group_by(PollVoter.poll_id)
+    )
+    return {
+        poll_id: Turnout(voted, eligible) for poll_id, voted, eligible in session.execute(query)
+    }
 
 
 def latest_poll(session: Session, proposal: Proposal) -> Poll | None:

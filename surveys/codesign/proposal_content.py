@@ -60,6 +60,22 @@ def proposals_of(
     return list(session.scalars(query))
 
 
+def decided_proposals(
+    session: Session, questionnaire: Questionnaire, *, offset: int, limit: int
+) -> list[Proposal]:
+    """Return a page of the decided (or withdrawn) proposals about a questionnaire, newest
+    first, with their authors and targets loaded."""
+    query = (
+        sa.select(Proposal)
+        .where(Proposal.questionnaire_id == questionnaire.id, Proposal.state.not_in(LIVE_STATES))
+        .options(selectinload(Proposal.author), selectinload(Proposal.targets))
+        .order_by(Proposal.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
 def proposals_touching(
     session: Session, *, questionnaire: Questionnaire, name: str
 ) -> list[Proposal]:

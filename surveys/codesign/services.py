@@ -74,6 +74,7 @@ from surveys.codesign.models import (
 from surveys.codesign.notices import connect_receivers, describe_poll, poll_path
 from surveys.codesign.participation import Participation, group_participation, polls_waiting_for
 from surveys.codesign.polls import (
+    Turnout,
     anonymous_reasons,
     decision_of,
     everyone_voted,
@@ -92,11 +93,13 @@ from surveys.codesign.polls import (
     poll_counts,
     poll_opener,
     poll_voters,
+    turnout,
 )
 from surveys.codesign.proposal_content import (
     BeforeAfter,
     base_is_current,
     before_after,
+    decided_proposals,
     get_proposal,
     item_content,
     linked_proposals,
@@ -185,6 +188,7 @@ __all__ = [
     "RuleHistoryEntry",
     "RuleKind",
     "Thread",
+    "Turnout",
     "Visibility",
     "Vote",
     "VoteLine",
@@ -202,6 +206,7 @@ __all__ = [
     "close_poll",
     "connect_receivers",
     "create_proposal",
+    "decided_proposals",
     "decision_log",
     "decision_log_pdf",
     "decision_of",
@@ -261,6 +266,7 @@ __all__ = [
     "set_decision_rule",
     "suggest_rule",
     "toggle_reaction",
+    "turnout",
     "updated_item",
     "version_decisions",
     "watch_activity",

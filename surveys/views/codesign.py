@@ -50,12 +50,13 @@ from surveys.views.voting import (
     close_due_polls,
     poll_context,
     send_vote,
-    voted_count,
 )
 
 QUESTIONNAIRE = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 # Decisions shown on one page of the log (each can be long: votes, reasons, a word diff).
 LOG_PER_PAGE = 20
+# Decided suggestions shown on one page of the suggestions list.
+DECIDED_PER_PAGE = 30
 
 # Reading ---------------------------------------------------------------------------------
 
@@ -105,18 +106,25 @@ def list_proposals(questionnaire_id: int):
     """List the suggestions about a questionnaire: open, mine in draft, needing an update, done."""
     questionnaire = questionnaire_or_404(questionnaire_id)
     close_due_polls()
-    proposals = [p for p in codesign.proposals_of(db.session, questionnaire) if visible_to_me(p)]
+    live = codesign.proposals_of(db.session, questionnaire, live_only=True)
+    proposals = [proposal for proposal in live if visible_to_me(proposal)]
     polls = codesign.latest_polls(db.session, proposals)
-    voted = {proposal_id: voted_count(poll) for proposal_id, poll in polls.items() if poll.is_open}
+    page = requested_page()
+    found = codesign.decided_proposals(
+        db.session, questionnaire, offset=(page - 1) * DECIDED_PER_PAGE, limit=DECIDED_PER_PAGE + 1
+    )
+    decided, has_next = page_of(found, DECIDED_PER_PAGE)
     return render_template(
         "surveys/codesign/list.html",
         questionnaire=questionnaire,
         open_proposals=[p for p in proposals if p.state == codesign.ProposalState.OPEN],
         my_drafts=[p for p in proposals if p.state == codesign.ProposalState.DRAFT],
         needs_update=[p for p in proposals if p.state == codesign.ProposalState.NEEDS_UPDATE],
-        decided=[p for p in proposals if p.state not in codesign.LIVE_STATES],
+        decided=[proposal for proposal in decided if visible_to_me(proposal)],
+        page=page,
+        has_next=has_next,
         polls=polls,
-        voted=voted,
+        turnout=codesign.turnout(db.session, [poll for poll in polls.values() if poll.is_open]),
         title_of=proposal_title_of,
         state_names=STATE_NAMES,
         may_suggest=may_suggest(),

@@ -116,12 +116,16 @@ def _check_study_membership(rule: Rule) -> None:
 def add_study_to_urls(endpoint: str, values: dict) -> None:
     """Fill in the current study's address when building a URL inside a study."""
     study = g.get("study")
-    if (
-        study is not None
-        and "study_slug" not in values
-        and current_app.url_map.is_endpoint_expecting(endpoint, "study_slug")
-    ):
+    if study is not None and "study_slug" not in values and _takes_a_study(endpoint):
         values["study_slug"] = study.slug
+
+
+def _takes_a_study(endpoint: str) -> bool:
+    """Tell whether an endpoint's address has a study in it (remembered per endpoint)."""
+    known = current_app.extensions.setdefault("access.endpoints_with_study", {})
+    if endpoint not in known:
+        known[endpoint] = current_app.url_map.is_endpoint_expecting(endpoint, "study_slug")
+    return known[endpoint]
 
 
 def init_app(app: Flask, *, find_membership: MembershipFinder) -> None:

@@ -17,8 +17,14 @@ ONE_YEAR = 365 * 24 * 60 * 60
 
 
 @lru_cache(maxsize=512)
-def _fingerprint(path: Path, modified: float) -> str:
-    """Return a short hash of a file's content (cached until the file changes)."""
+def _fingerprint(folder: Path, filename: str) -> str | None:
+    """Return a short hash of a static file's content, or None for no such file.
+
+    Cached for the life of the process: static files change only with a new release.
+    """
+    path = (folder / filename).resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        return None
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
@@ -30,9 +36,9 @@ def init_app(app: Flask) -> None:
     def add_static_version(endpoint: str, values: dict) -> None:
         if endpoint != "static" or "v" in values:
             return
-        path = (folder / values.get("filename", "")).resolve()
-        if path.is_relative_to(folder) and path.is_file():
-            values["v"] = _fingerprint(path, path.stat().st_mtime)
+        version = _fingerprint(folder, values.get("filename", ""))
+        if version is not None:
+            values["v"] = version
 
     @app.after_request
     def cache_versioned_static_files(response: Response) -> Response:

@@ -67,7 +67,7 @@ class Membership(Base):
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     study: Mapped[Study] = relationship(back_populates="memberships")
-    user: Mapped[User] = relationship(lazy="selectin")
+    user: Mapped[User] = relationship()
     role_rows: Mapped[list[MembershipRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="MembershipRole.role"
     )

@@ -70,9 +70,16 @@ def get_membership(session: Session, *, study: Study, user: User) -> Membership 
 def find_membership(
     session: Session, *, slug: str, user: User
 ) -> tuple[Study | None, Membership | None]:
-    """Return the study at this address and the user's membership of it (each may be None)."""
-    study = get_study(session, slug)
-    return study, get_membership(session, study=study, user=user) if study else None
+    """Return the study at this address and the user's membership of it (each may be None),
+    with the member's roles, in one query: every study page asks this first."""
+    query = (
+        sa.select(Study, Membership)
+        .outerjoin(Membership, (Membership.study_id == Study.id) & (Membership.user_id == user.id))
+        .options(sa.orm.contains_eager(Membership.study), sa.orm.joinedload(Membership.role_rows))
+        .where(Study.slug == slug)
+    )
+    row = session.execute(query).unique().first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def get_study_membership(
@@ -104,6 +111,7 @@ def members_of(session: Session, study: Study) -> list[Membership]:
     query = (
         sa.select(Membership)
         .join(Membership.user)
+        .options(sa.orm.contains_eager(Membership.user))
         .where(Membership.study_id == study.id)
         .order_by(User.display_name, User.id)
     )

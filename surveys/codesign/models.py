@@ -313,7 +313,7 @@ class PollVoter(Base):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True, index=True)
     voted_at: Mapped[datetime | None]  # when they first voted
 
-    user: Mapped[User] = relationship(lazy="selectin")
+    user: Mapped[User] = relationship()
 
     def __repr__(self) -> str:
         return f"<PollVoter poll {self.poll_id} user {self.user_id}>"
@@ -333,7 +333,7 @@ class Vote(Base):
     cast_at: Mapped[datetime] = mapped_column(default=utcnow)
     changed_at: Mapped[datetime | None]
 
-    user: Mapped[User] = relationship(lazy="selectin")
+    user: Mapped[User] = relationship()
 
     def __repr__(self) -> str:
         return f"<Vote {self.id} poll {self.poll_id} user {self.user_id} {self.position}>"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from peer_research.accounts.models import User
 from peer_research.studies.models import Membership, Study
@@ -72,7 +72,8 @@ def group_participation(session: Session, *, study: Study) -> list[Participation
     waiting = _counts(session, voters.where(PollVoter.voted_at.is_(None), Poll.closed_at.is_(None)))
     memberships = session.scalars(
         sa.select(Membership)
-        .join(User, User.id == Membership.user_id)
+        .join(Membership.user)
+        .options(contains_eager(Membership.user))
         .where(Membership.study_id == study.id, Membership.user_id.in_(user_ids))
         .order_by(User.display_name, User.id)
     )

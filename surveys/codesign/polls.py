@@ -11,7 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
@@ -229,7 +229,12 @@ def everyone_voted(session: Session, poll: Poll) -> bool:
 
 def poll_voters(session: Session, poll: Poll) -> list[PollVoter]:
     """Return who may vote and whether each has voted (never how), for reminders."""
-    query = sa.select(PollVoter).where(PollVoter.poll_id == poll.id).order_by(PollVoter.user_id)
+    query = (
+        sa.select(PollVoter)
+        .where(PollVoter.poll_id == poll.id)
+        .options(selectinload(PollVoter.user))
+        .order_by(PollVoter.user_id)
+    )
     return list(session.scalars(query))
 
 
@@ -254,8 +259,14 @@ def named_votes(session: Session, poll: Poll) -> list[Vote]:
     """Return who voted how in a named poll (an anonymous poll has none to show)."""
     if poll.anonymous:
         return []
-    query = sa.select(Vote).where(Vote.poll_id == poll.id).join(Vote.user)
-    return list(session.scalars(query.order_by(User.display_name, Vote.id)))
+    query = (
+        sa.select(Vote)
+        .where(Vote.poll_id == poll.id)
+        .join(Vote.user)
+        .options(contains_eager(Vote.user))
+        .order_by(User.display_name, Vote.id)
+    )
+    return list(session.scalars(query))
 
 
 def my_named_vote(session: Session, *, poll: Poll, user: User) -> Vote | None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 
-from bench import logic_eval, study_home, xlsform_import
+from bench import logic_eval, study_growth, study_home, xlsform_import
 from bench.report import Figure
 
 BENCHMARKS: tuple[Callable[[], Iterator[Figure]], ...] = (
     study_home.run,
+    study_growth.run,
     logic_eval.run,
     xlsform_import.run,
 )

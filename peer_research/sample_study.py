@@ -13,6 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import Flask
 from sqlalchemy.orm import Session
 
 from peer_research.accounts.models import User
@@ -22,6 +23,11 @@ from peer_research.studies.models import Membership, Role
 from peer_research.studies.services import add_member, create_study
 
 LANGUAGES = (("en", "English"), ("cy", "Cymraeg"), ("pl", "Polski"))
+# Study pages that need what the sample studies do not have (pictures), or are not the
+# study's own (a site administrator's invitation page).
+NOT_STUDY_PAGES = frozenset(
+    {"surveys.show_media", "surveys.remove_image", "admin.invite_facilitator"}
+)
 # Every sample person signs in with this (they exist only in benchmark and test databases).
 PASSWORD = "sample study long enough passphrase"  # noqa: S105
 
@@ -276,3 +282,30 @@ def _draft_suggestion(session: Session, questionnaire, author: User):
         item=dataclasses.replace(current, label=label),
         target_name=current.name,
     )
+
+
+def study_pages(app: Flask, study: SampleStudy) -> dict[str, str]:
+    """Return the address of every page of the study a facilitator can open, by endpoint."""
+    values = {
+        "study_slug": study.slug,
+        "questionnaire_id": study.questionnaire_id,
+        "proposal_id": study.proposal_id,
+        "poll_id": study.poll_id,
+        "comment_id": study.comment_id,
+        "name": study.item_name,
+        "number": study.version_number,
+        "code": "cy",
+        "membership_id": study.member.id,
+    }
+    pages = {}
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or "study_slug" not in rule.arguments:
+            continue
+        if rule.endpoint in NOT_STUDY_PAGES:
+            continue
+        arguments = {name: values[name] for name in rule.arguments}
+        if rule.endpoint == "surveys.change_proposal":
+            arguments["proposal_id"] = study.draft_proposal_id
+        with app.test_request_context():
+            pages[rule.endpoint] = app.url_for(rule.endpoint, **arguments)
+    return pages

@@ -13,15 +13,10 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 
-from peer_research.sample_study import PASSWORD, SampleStudy, StudySize, grow_study
+from peer_research.sample_study import PASSWORD, SampleStudy, StudySize, grow_study, study_pages
 
 SMALL = StudySize(members=3, questions=4, suggestions=6, comments=6, versions=2)
 DOUBLE = StudySize(members=6, questions=8, suggestions=12, comments=12, versions=4)
-NOT_PAGES = {
-    "surveys.show_media",  # pictures: the sample studies have none
-    "surveys.remove_image",
-    "admin.invite_facilitator",  # a site administrator's page, not the study's
-}
 
 
 @pytest.fixture
@@ -48,33 +43,6 @@ def counting(db_session) -> Iterator[list[str]]:
         yield statements
     finally:
         sa.event.remove(connection, "before_cursor_execute", count)
-
-
-def study_pages(app, study: SampleStudy) -> dict[str, str]:
-    """Return every page of the study a facilitator can open, by endpoint."""
-    values = {
-        "study_slug": study.slug,
-        "questionnaire_id": study.questionnaire_id,
-        "proposal_id": study.proposal_id,
-        "poll_id": study.poll_id,
-        "comment_id": study.comment_id,
-        "name": study.item_name,
-        "number": study.version_number,
-        "code": "cy",
-        "membership_id": study.member.id,
-    }
-    pages = {}
-    for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or "study_slug" not in rule.arguments:
-            continue
-        if rule.endpoint in NOT_PAGES:
-            continue
-        arguments = {name: values[name] for name in rule.arguments}
-        if rule.endpoint == "surveys.change_proposal":
-            arguments["proposal_id"] = study.draft_proposal_id
-        with app.test_request_context():
-            pages[rule.endpoint] = app.url_for(rule.endpoint, **arguments)
-    return pages
 
 
 def queries_per_page(client, db_session, pages: dict[str, str]) -> dict[str, int]:

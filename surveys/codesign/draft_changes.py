@@ -25,7 +25,7 @@ from surveys.codesign.proposal_content import (
     questionnaire_of,
 )
 from surveys.models import Questionnaire
-from surveys.validation import check_item, circular_references
+from surveys.validation import check_item, circular_references, nesting_problem
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,9 @@ def check_place(
     section: str | None,
     before_name: str | None,
     after_name: str | None,
+    item: d.Item | None = None,
 ) -> None:
-    """Refuse a place that is not in the draft: the section and the neighbour must exist."""
+    """Refuse a place that is not in the draft or that nests sections too deep."""
     siblings = sibling_names(definition, section)
     if before_name and after_name:
         raise DomainError(_("Choose either before or after, not both."), field="before_name")
@@ -85,6 +86,8 @@ def check_place(
             isinstance(target, d.Section) and any(i.name == section for i, _p in _walk(target))
         ):
             raise DomainError(_("A section cannot go inside itself."), field="section")
+        if message := nesting_problem(definition, item or target, section):
+            raise DomainError(message, field="section")
 
 
 def _walk(section: d.Section):

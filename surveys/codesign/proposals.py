@@ -110,6 +110,7 @@ def _prepare_change(
         check_item_fits(definition, item, replacing=None)
         check_place(
             definition,
+            item=item,
             name=item.name,
             section=section,
             before_name=before_name,

@@ -19,6 +19,7 @@ from surveys import definition as d
 from surveys import services as drafts
 from surveys.codesign.bundles import bundle_kind
 from surveys.codesign.models import ChangeKind, Proposal
+from surveys.codesign.pictures import remove_unused_pictures
 from surveys.codesign.proposal_content import (
     base_is_current,
     live_proposals_about,
@@ -198,6 +199,8 @@ def apply_proposal(session: Session, *, proposal: Proposal) -> None:
         drafts.delete_item(
             session, questionnaire=questionnaire, name=proposal.target_name, changed_by=author
         )
+    if proposal.kind == ChangeKind.CHANGE_ITEM:  # a picture taken off or replaced
+        remove_unused_pictures(session, questionnaire=questionnaire)
 
 
 def _place(session: Session, questionnaire: Questionnaire, proposal: Proposal, name: str) -> None:

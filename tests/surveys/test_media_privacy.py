@@ -43,6 +43,12 @@ def photo_with_gps(orientation: int = 6) -> bytes:
     return buffer.getvalue()
 
 
+def current(db_session, questionnaire, app):
+    """Return the draft's question "drink" as the requests left it (not as first read)."""
+    db_session.expire_all()
+    return the_question(db_session, questionnaire, app)
+
+
 def served(client, base, stored_name: str) -> bytes:
     """Return the bytes the app serves for a picture."""
     response = client.get(f"{base}/media/{stored_name}")
@@ -56,7 +62,7 @@ def test_a_photo_is_served_without_its_gps_position_and_the_right_way_up(
     original = photo_with_gps()
     assert Image.open(io.BytesIO(original)).getexif().get_ifd(ExifTags.IFD.GPSInfo) == GPS
     assert upload(client, base, original, filename="garden.jpg").status_code == 302
-    name = the_question(db_session, drinks, app).image
+    name = current(db_session, drinks, app).image
     data = served(client, base, name)
     assert b"Exif" not in data and b"PhoneMaker" not in data
     with Image.open(io.BytesIO(data)) as shown:
@@ -74,7 +80,7 @@ def test_other_formats_lose_their_metadata_too(client, base, app, db_session, dr
     image.save(buffer, kind, exif=exif.tobytes())
     assert Image.open(io.BytesIO(buffer.getvalue())).getexif().get_ifd(ExifTags.IFD.GPSInfo)
     upload(client, base, buffer.getvalue(), filename=f"x.{kind.lower()}")
-    data = served(client, base, the_question(db_session, drinks, app).image)
+    data = served(client, base, current(db_session, drinks, app).image)
     with Image.open(io.BytesIO(data)) as shown:
         assert shown.format == kind and dict(shown.getexif()) == {}
 
@@ -104,9 +110,10 @@ def test_a_small_file_holding_a_huge_picture_is_refused(client, base, db_session
 
 def test_a_replaced_picture_is_deleted(client, base, app, db_session, drinks):
     upload(client, base, picture("PNG"))
-    first = the_question(db_session, drinks, app).image
-    upload(client, base, picture("PNG", size=(9, 9)), revision="2")
-    second = the_question(db_session, drinks, app).image
+    first = current(db_session, drinks, app).image
+    response = upload(client, base, picture("PNG", size=(9, 9)), revision="2")
+    assert response.status_code == 302, page_text(response)[-600:]
+    second = current(db_session, drinks, app).image
     assert first != second
     assert [file.stored_name for file in stored(db_session)] == [second]
     assert client.get(f"{base}/media/{first}").status_code == 404
@@ -116,12 +123,12 @@ def test_a_published_version_keeps_its_picture_for_ever(
     client, base, app, db_session, drinks, facilitator
 ):
     upload(client, base, picture("PNG"))
-    name = the_question(db_session, drinks, app).image
+    name = current(db_session, drinks, app).image
     with app.app_context():
         publish_version(db_session, questionnaire=drinks, published_by=facilitator.user)
     db_session.commit()
     assert remove(client, base).status_code == 302
-    assert the_question(db_session, drinks, app).image is None
+    assert current(db_session, drinks, app).image is None
     assert [file.stored_name for file in stored(db_session)] == [name]
     assert served(client, base, name)
 

@@ -32,6 +32,7 @@ def create_app(
         accounts,
         assets,
         config,
+        edge,
         errors,
         i18n,
         requestlog,
@@ -60,6 +61,7 @@ def create_app(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     requestlog.init_app(app)
+    edge.init_app(app)  # before access: rules look records up from the address
     db.init_app(app)
     security.init_app(app)
     # The infrastructure knows no domain: the domains it needs are plugged in here.

@@ -185,6 +185,33 @@ def with_text(texts: Translated, language: str, text: str | None) -> dict[str, s
     return merged
 
 
+# How many sections may sit one inside another. Real questionnaires use two or three; past
+# ten nobody answering can follow where they are, and deeper trees (a hostile file can send
+# hundreds) exhaust the recursion of every page that draws them. Import and editor refuse it.
+MAX_SECTION_DEPTH = 10
+
+
+def section_depth(definition: FormDefinition, section: str | None) -> int:
+    """Return how many sections deep a section is, itself counted (0: the top level)."""
+    if section is None:
+        return 0
+    return next(
+        (len(parents) + 1 for item, parents in definition.walk() if item.name == section), 0
+    )
+
+
+def nesting_height(item: Item) -> int:
+    """Return how many levels of sections an item brings with it (0 for a question)."""
+    if not isinstance(item, Section):
+        return 0
+    return 1 + max((nesting_height(child) for child in item.items), default=0)
+
+
+def fits_nesting_limit(definition: FormDefinition, item: Item, section: str | None) -> bool:
+    """Tell whether an item put into a section keeps every section within the depth limit."""
+    return section_depth(definition, section) + nesting_height(item) <= MAX_SECTION_DEPTH
+
+
 def _walk(items: tuple[Item, ...], parents: tuple[Section, ...]):
     for item in items:
         yield item, parents

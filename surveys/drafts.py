@@ -14,7 +14,7 @@ from surveys import definition as d
 from surveys import logic
 from surveys.languages import languages_of
 from surveys.models import DraftItem, Questionnaire
-from surveys.validation import check_item, dependencies
+from surveys.validation import check_item, dependencies, nesting_problem
 
 
 class DraftConflictError(DomainError):
@@ -186,6 +186,7 @@ def add_item(
     """Add a question or section at the end of the draft (or of a section)."""
     _check_new_item(session, questionnaire, item, replacing=None)
     parent = _section_row(session, questionnaire, section)
+    _check_nesting(session, questionnaire, item, section)
     _purge_deleted_name(session, questionnaire, item.name)
     row = DraftItem(
         questionnaire_id=questionnaire.id,
@@ -280,9 +281,21 @@ def move_into_section(
     parent = _section_row(session, questionnaire, section)
     if parent is not None and (parent.id == row.id or _is_inside(session, parent, row)):
         raise DomainError(_("A section cannot go inside itself."), field="section")
+    item = draft_definition(session, questionnaire).find(name) if row.kind == "section" else None
+    _check_nesting(session, questionnaire, item, section)
     row.parent_id = parent.id if parent else None
     row.position = _next_position(session, questionnaire, row.parent_id)
     session.flush()
+
+
+def _check_nesting(
+    session: Session, questionnaire: Questionnaire, item: d.Item | None, section: str | None
+) -> None:
+    """Refuse to put a section where sections would nest deeper than the limit."""
+    if isinstance(item, d.Section) and section:
+        definition = draft_definition(session, questionnaire)
+        if message := nesting_problem(definition, item, section):
+            raise DomainError(message, field="section")
 
 
 def _is_inside(session: Session, row: DraftItem, ancestor: DraftItem) -> bool:

@@ -7,6 +7,11 @@ PNG header on garbage, HTML renamed to .png and SVG (which can carry scripts) ar
 with a message a person can act on. Files are kept in the database (any app server can serve
 them), once per questionnaire (by SHA-256), and never deleted when a question stops using one:
 published versions may still show it.
+
+What is kept is not the upload but the picture drawn again (`clean_image`): turned the way
+the camera said it was held, then saved without EXIF, XMP or text (a phone's photo carries
+where it was taken). Pictures over MAX_PIXELS are refused. A file that no draft item, live
+suggestion or published version names any more is deleted (`remove_unused_media`).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from dataclasses import replace
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,11 +33,13 @@ from peer_research.accounts.models import User
 from peer_research.errors import DomainError
 from surveys import definition as d
 from surveys import services
-from surveys.models import MediaFile, Questionnaire
+from surveys.models import DraftItem, MediaFile, Questionnaire, QuestionnaireVersion
 
 DEFAULT_MAX_BYTES = 1024 * 1024  # the app's MEDIA_MAX_BYTES setting overrides it
 MAX_SIDE = 8000  # pixels: bigger pictures would overwhelm a tablet's memory when shown
-MAX_PIXELS = 40_000_000
+# 12 megapixels (4000 x 3000): a phone's full photo; more is never needed to read a picture
+# on a tablet, and a small file can hide a huge picture (a 115 KB PNG of 40 megapixels).
+MAX_PIXELS = 12_000_000
 
 # Content type -> (the format Pillow must find in the file, the stored file extension).
 IMAGE_TYPES = {
@@ -90,7 +97,11 @@ def check_image(data: bytes, *, max_bytes: int) -> str:
         )
     )
     too_big = ImageRefusedError(
-        _("The picture is too big: make it at most %(side)d pixels wide and high.", side=MAX_SIDE)
+        _(
+            "The picture is too big. Make it smaller, at most %(side)d pixels wide and high "
+            "and 12 megapixels in all (for example 4000 by 3000 pixels), and upload it again.",
+            side=MAX_SIDE,
+        )
     )
     try:
         with warnings.catch_warnings():
@@ -120,6 +131,25 @@ def check_image(data: bytes, *, max_bytes: int) -> str:
     return content_type
 
 
+def clean_image(data: bytes, content_type: str) -> bytes:
+    """Return a checked picture drawn again the right way up, with no metadata kept."""
+    image_format = IMAGE_TYPES[content_type][0]
+    with Image.open(io.BytesIO(data)) as picture:
+        upright = ImageOps.exif_transpose(picture)  # the camera's "rotate me" tag, applied
+        icc_profile = picture.info.get("icc_profile")  # colours only: nothing about anyone
+    upright.info = {}  # EXIF (GPS, camera, time), XMP, comments and text chunks go
+    options: dict = {"icc_profile": icc_profile} if icc_profile else {}
+    if image_format == "JPEG":
+        options.update(quality=90, optimize=True)
+        if upright.mode not in ("RGB", "L", "CMYK"):
+            upright = upright.convert("RGB")
+    elif image_format == "WEBP":
+        options.update(quality=90)
+    buffer = io.BytesIO()
+    upright.save(buffer, format=image_format, **options)
+    return buffer.getvalue()
+
+
 def describe_size(size: int) -> str:
     """Return a size in bytes as people say it (1 MB, 500 KB)."""
     if size >= 1024 * 1024:
@@ -145,6 +175,7 @@ def store_image(
 ) -> MediaFile:
     """Keep a checked picture for a questionnaire, or return the same picture kept before."""
     content_type = check_image(data, max_bytes=max_bytes)
+    data = clean_image(data, content_type)
     digest = hashlib.sha256(data).hexdigest()
     existing = _by_hash(session, questionnaire, digest)
     if existing is not None:
@@ -273,3 +304,44 @@ def remove_image(
         expected_revision=expected_revision,
         changed_by=changed_by,
     )
+
+
+def pictures_named_in(value: object) -> set[str]:
+    """Return every stored picture name found anywhere in a JSON value (a definition, a change)."""
+    if isinstance(value, str):
+        return {value} if STORED_NAME.match(value) else set()
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return set().union(*(pictures_named_in(item) for item in value))
+    return set()
+
+
+def remove_unused_media(
+    session: Session, *, questionnaire: Questionnaire, also_used: set[str]
+) -> int:
+    """Delete the questionnaire's pictures that no draft item (deleted ones too, which can
+    come back), published version, nor `also_used` (live suggestions) names; return how many.
+    """
+    used = set(also_used)
+    for content in session.scalars(
+        sa.select(DraftItem.content).where(DraftItem.questionnaire_id == questionnaire.id)
+    ):
+        used |= pictures_named_in(content)
+    for definition in session.scalars(
+        sa.select(QuestionnaireVersion.definition).where(
+            QuestionnaireVersion.questionnaire_id == questionnaire.id
+        )
+    ):
+        used |= pictures_named_in(definition)  # published versions keep theirs forever
+    unused = [
+        media
+        for media in session.scalars(
+            sa.select(MediaFile).where(MediaFile.questionnaire_id == questionnaire.id)
+        )
+        if media.stored_name not in used
+    ]
+    for media in unused:
+        session.delete(media)
+    session.flush()
+    return len(unused)

@@ -11,12 +11,14 @@ from flask_babel import gettext as _
 from surveys import logic
 from surveys.definition import (
     CHOICE_TYPES,
+    MAX_SECTION_DEPTH,
     XLSFORM_TYPES,
     FormDefinition,
     Item,
     Question,
     QuestionType,
     Section,
+    fits_nesting_limit,
 )
 
 NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
@@ -131,10 +133,26 @@ def check_definition(definition: FormDefinition) -> list[Problem]:
             )
         seen.add(item.name)
         problems.extend(check_item(item, definition, names))
+    if any(len(parents) >= MAX_SECTION_DEPTH for _item, parents in definition.walk()):
+        problems.append(Problem("", "section", too_deep_message()))
     if not any(True for _question in definition.questions()):
         problems.append(Problem("", "", _("Add at least one question.")))
     problems.extend(circular_references(definition))
     return problems
+
+
+def too_deep_message() -> str:
+    """Return the plain words for sections nested deeper than the limit."""
+    return _(
+        "Sections can go only %(limit)d deep, one inside another. Choose a section nearer "
+        "the top, or the top level.",
+        limit=MAX_SECTION_DEPTH,
+    )
+
+
+def nesting_problem(definition: FormDefinition, item: Item, section: str | None) -> str | None:
+    """Return what is wrong when putting an item into a section nests sections too deep."""
+    return None if fits_nesting_limit(definition, item, section) else too_deep_message()
 
 
 def dependencies(definition: FormDefinition) -> dict[str, set[str]]:

@@ -48,6 +48,7 @@ INFRASTRUCTURE = frozenset(
     {
         "peer_research.db",
         "peer_research.config",
+        "peer_research.edge",
         "peer_research.access",
         "peer_research.security",
         "peer_research.templating",

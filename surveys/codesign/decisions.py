@@ -35,6 +35,7 @@ from surveys.codesign.models import (
     Proposal,
     ProposalState,
 )
+from surveys.codesign.pictures import remove_unused_pictures
 from surveys.codesign.polls import everyone_voted, open_polls_where, positions, study_of
 from surveys.codesign.settings import DecisionSettings, set_decision_rule
 from surveys.models import Questionnaire
@@ -242,6 +243,9 @@ def _decide_proposal(session, poll, result, closed_by, statement, now) -> Decisi
             proposal.mark_needs_update(decision.id)
     else:
         proposal.reject()
+        session.flush()
+        questionnaire = session.get_one(Questionnaire, proposal.questionnaire_id)
+        remove_unused_pictures(session, questionnaire=questionnaire)  # a refused picture
     session.flush()
     return decision
 

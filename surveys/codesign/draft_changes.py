@@ -19,13 +19,14 @@ from surveys import definition as d
 from surveys import services as drafts
 from surveys.codesign.bundles import bundle_kind
 from surveys.codesign.models import ChangeKind, Proposal
+from surveys.codesign.pictures import remove_unused_pictures
 from surveys.codesign.proposal_content import (
     base_is_current,
     live_proposals_about,
     questionnaire_of,
 )
 from surveys.models import Questionnaire
-from surveys.validation import check_item, circular_references
+from surveys.validation import check_item, circular_references, nesting_problem
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,9 @@ def check_place(
     section: str | None,
     before_name: str | None,
     after_name: str | None,
+    item: d.Item | None = None,
 ) -> None:
-    """Refuse a place that is not in the draft: the section and the neighbour must exist."""
+    """Refuse a place that is not in the draft or that nests sections too deep."""
     siblings = sibling_names(definition, section)
     if before_name and after_name:
         raise DomainError(_("Choose either before or after, not both."), field="before_name")
@@ -85,6 +87,8 @@ def check_place(
             isinstance(target, d.Section) and any(i.name == section for i, _p in _walk(target))
         ):
             raise DomainError(_("A section cannot go inside itself."), field="section")
+        if message := nesting_problem(definition, item or target, section):
+            raise DomainError(message, field="section")
 
 
 def _walk(section: d.Section):
@@ -195,6 +199,8 @@ def apply_proposal(session: Session, *, proposal: Proposal) -> None:
         drafts.delete_item(
             session, questionnaire=questionnaire, name=proposal.target_name, changed_by=author
         )
+    if proposal.kind == ChangeKind.CHANGE_ITEM:  # a picture taken off or replaced
+        remove_unused_pictures(session, questionnaire=questionnaire)
 
 
 def _place(session: Session, questionnaire: Questionnaire, proposal: Proposal, name: str) -> None:

@@ -26,6 +26,7 @@ from surveys.codesign.bundles import bundle_kind
 from surveys.codesign.decisions import CancelReason, cancel_polls_of
 from surveys.codesign.draft_changes import check_item_fits, check_place, with_item_replaced
 from surveys.codesign.models import ChangeKind, Proposal, ProposalState, ProposalTarget
+from surveys.codesign.pictures import remove_unused_pictures
 from surveys.codesign.proposal_content import (
     base_is_current,
     item_content,
@@ -110,6 +111,7 @@ def _prepare_change(
         check_item_fits(definition, item, replacing=None)
         check_place(
             definition,
+            item=item,
             name=item.name,
             section=section,
             before_name=before_name,
@@ -330,6 +332,7 @@ def withdraw_proposal(
     require_author(proposal, withdrawn_by)
     proposal.withdraw()
     session.flush()
+    remove_unused_pictures(session, questionnaire=questionnaire_of(session, proposal))
     cancel_polls_of(
         session,
         proposal=proposal,

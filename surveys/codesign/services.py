@@ -73,6 +73,7 @@ from surveys.codesign.models import (
 )
 from surveys.codesign.notices import connect_receivers, describe_poll, poll_path
 from surveys.codesign.participation import Participation, group_participation, polls_waiting_for
+from surveys.codesign.pictures import remove_unused_pictures
 from surveys.codesign.polls import (
     Turnout,
     anonymous_reasons,
@@ -257,6 +258,7 @@ __all__ = [
     "remind_voters",
     "reminder_state",
     "remove_comment",
+    "remove_unused_pictures",
     "reply_to_comment",
     "require_author",
     "require_design_member",

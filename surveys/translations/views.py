@@ -20,6 +20,7 @@ from flask_login import current_user
 
 from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db
+from peer_research.edge import parse_id
 from surveys import definition as d
 from surveys import services
 from surveys.codesign import services as codesign
@@ -199,9 +200,10 @@ def _my_translation_or_404(questionnaire: Questionnaire, language: d.Language) -
     raw = request.args.get("proposal")
     if raw is None:
         return None
+    proposal_id = parse_id(raw)
     proposal = (
-        codesign.get_proposal(db.session, questionnaire=questionnaire, proposal_id=int(raw))
-        if raw.isdigit()
+        codesign.get_proposal(db.session, questionnaire=questionnaire, proposal_id=proposal_id)
+        if proposal_id is not None
         else None
     )
     if (

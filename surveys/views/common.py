@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from peer_research.access import members_with
 from peer_research.db import db
+from peer_research.edge import parse_id
 from peer_research.studies.services import Role
 from surveys import definition as d
 from surveys import services
@@ -88,7 +89,7 @@ def is_facilitator() -> bool:
 
 def hidden_revision(value: str | None) -> int | None:
     """Read the draft revision a page was opened at from its hidden field (None if mangled)."""
-    return int(value) if value and value.isdigit() else None
+    return parse_id(value, minimum=0)
 
 
 def item_label(definition: FormDefinition, name: str | None, language: str) -> str:

@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db
+from peer_research.edge import parse_id
 from peer_research.errors import DomainError
 from peer_research.forms import ConfirmForm, show_domain_error
 from surveys import plain_language as pl
@@ -87,7 +88,7 @@ def list_jargon():
 
 def _back_link() -> str | None:
     """Return the plain-language review the person came from, if they came from one."""
-    questionnaire_id = request.args.get("questionnaire", type=int)
+    questionnaire_id = parse_id(request.args.get("questionnaire"))
     if questionnaire_id is None:
         return None
     return url_for("surveys.show_plain_language", questionnaire_id=questionnaire_id)

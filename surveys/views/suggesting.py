@@ -30,6 +30,7 @@ from surveys.views.common import hidden_revision, is_facilitator
 from surveys.views.suggestion_forms import SuggestionForm
 
 DECIDE_WITHIN = timedelta(days=7)
+PLACE_PARTS = ("section", "before_name", "after_name")
 
 
 def suggestion_defaults(proposal: codesign.Proposal | None = None) -> dict:
@@ -79,6 +80,8 @@ def send_suggestion(
             message = _("Saved as a draft. Only you can see it until you put it to the group.")
     except DomainError as error:
         db.session.rollback()
+        if error.field in PLACE_PARTS and "place" in form:
+            error.field = "place"  # one list on the page chooses the section and neighbour
         show_domain_error(form, error)
         return None
     db.commit()

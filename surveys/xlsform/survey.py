@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from surveys.definition import Item, Question, QuestionType, Section
+from surveys.definition import MAX_SECTION_DEPTH, Item, Question, QuestionType, Section
 
 from .choices import ChoiceList, check_choice_list, pick_image
 from .context import SurveyContext, texts, unsupported
@@ -45,6 +45,7 @@ class Frame:
     row: Row | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     items: list[Item] = field(default_factory=list)
+    too_deep: bool = False  # nested past the limit: reported, and its items are not kept
 
 
 def build_items(rows: tuple[Row, ...], context: SurveyContext) -> tuple[Item, ...]:
@@ -113,6 +114,15 @@ def _begin(row: Row, kind: Kind, stack: list[Frame], context: SurveyContext) -> 
         )
         stack.append(Frame("loop", row))
         return
+    if len(stack) > MAX_SECTION_DEPTH:
+        if not stack[-1].too_deep:  # one line for the first section past the limit
+            context.report.error(
+                f"This {kind.begin} is {len(stack)} sections deep. Sections can go only "
+                f"{MAX_SECTION_DEPTH} deep, one inside another: move it nearer the top.",
+                **context.where(row, "type"),
+            )
+        stack.append(Frame(kind.begin, row, too_deep=True))
+        return
     name = register_name(row, id(stack[-1]), context)
     fields = {
         "name": name,
@@ -148,7 +158,7 @@ def _end(row: Row, kind: Kind, stack: list[Frame], context: SurveyContext) -> No
             **context.where(row, "type"),
         )
     stack.pop()
-    if frame.kind == "loop":
+    if frame.kind == "loop" or frame.too_deep:
         return
     section = Section(items=tuple(frame.items), **frame.fields)
     check_label(frame.row, section, None, context)

@@ -403,7 +403,7 @@ def test_questions_that_are_not_in_this_draft_get_404(
     assert stored(db_session) == []
 
 
-def test_remove_a_picture_keeps_the_file(client, base, app, db_session, drinks):
+def test_remove_a_picture_deletes_the_file_nothing_uses(client, base, app, db_session, drinks):
     upload(client, base, picture("PNG"), target="tea")
     page = client.get(f"{base}/items/drink/images/remove?target=tea")
     assert "Suggest taking the picture off “Tea”" in page_text(page)
@@ -411,7 +411,7 @@ def test_remove_a_picture_keeps_the_file(client, base, app, db_session, drinks):
     assert response.status_code == 302
     assert "Changed" in page_text(client.get(response.headers["Location"]))
     assert the_question(db_session, drinks, app).choices[0].image is None
-    assert len(stored(db_session)) == 1  # a published version may still show it
+    assert stored(db_session) == []  # no draft, suggestion or version shows it any more
 
 
 def test_suggest_taking_a_picture_off(client, base, app, db_session, drinks):

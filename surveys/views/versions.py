@@ -105,7 +105,12 @@ def compare_versions(questionnaire_id: int):
     numbers = [version.number for version in versions]
     default_from = str(numbers[-1]) if numbers else "draft"
     asked = {"from": request.args.get("from"), "to": request.args.get("to")}
-    chosen = {"from": asked["from"] or default_from, "to": asked["to"] or "draft"}
+    # Only a missing choice takes the default: an empty one (or one that was only a NUL
+    # byte, stripped at the edge) is a bad address and says so.
+    chosen = {
+        "from": default_from if asked["from"] is None else asked["from"],
+        "to": "draft" if asked["to"] is None else asked["to"],
+    }
     errors: dict[str, str] = {}
     sides: dict[str, int | None] = {}
     for key, value in chosen.items():

@@ -103,8 +103,8 @@ def reset_password(token: str):
     try:
         reset = services.find_password_reset(db.session, token)
     except DomainError as error:
-        record(db.session, Action.PASSWORD_RESET_REFUSED, detail={"reason": error.message})
-        db.commit()
+        with db.writing() as session:
+            record(session, Action.PASSWORD_RESET_REFUSED, detail={"reason": error.message})
         abort(410, error.message)
     form = NewPasswordForm()
     if form.validate_on_submit():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -140,12 +141,32 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
+    # SQLite's own waiting is polling with sleeps, not a queue: with many threads a writer
+    # can lose every round. The threads of one process therefore queue on a lock first,
+    # so at most one writer per process polls SQLite for the write lock.
+    write_turn = threading.Lock()
+
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection: sa.Connection) -> None:
         # A deferred transaction that has read cannot wait for the write lock: SQLite
         # refuses its first write at once ("database is locked"). A transaction that may
         # write takes the lock as it begins, so it waits its turn (busy_timeout) instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if request_may_write() else "BEGIN")
+        if not request_may_write():
+            connection.exec_driver_sql("BEGIN")
+            return
+        if write_turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            connection.info["write_turn"] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            end_write_turn(connection)
+            raise
+
+    @sa.event.listens_for(engine, "commit")
+    @sa.event.listens_for(engine, "rollback")
+    def end_write_turn(connection: sa.Connection) -> None:
+        if connection.info.pop("write_turn", False):
+            write_turn.release()
 
 
 _WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE")
@@ -207,6 +228,14 @@ class Database:
         """Say that the rest of this request only reads (an error page), so on SQLite its
         transactions begin without the write lock and never wait for it."""
         g.db_only_reading = True
+
+    def start_writing(self) -> None:
+        """End the request's reading so far (nothing is written yet): its next transaction
+        may write, and on SQLite takes the write lock as it begins. The view commits."""
+        session = self.session
+        if session.in_transaction() and not g.get("db_writing"):
+            session.commit()
+        g.db_writing = True
 
     @contextmanager
     def writing(self) -> Iterator[Session]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -119,9 +120,19 @@ def find_user_for_sign_in(session: Session, identifier: str) -> User | None:
 
 
 def sign_in(
-    session: Session, *, identifier: str, password: str, address: str, limits: SignInLimits
+    session: Session,
+    *,
+    identifier: str,
+    password: str,
+    address: str,
+    limits: SignInLimits,
+    before_writing: Callable[[], None] = lambda: None,
 ) -> User:
-    """Check the username and password, slowing down guessing; return the user."""
+    """Check the username and password, slowing down guessing; return the user.
+
+    `before_writing` is called after the checks (the password hash is the slow part)
+    and before the first write, so a caller can keep the checks out of a write lock.
+    """
     canonical = normalise_username(identifier)[:254]
     since = utcnow() - limits.window
     if _recent_failures(
@@ -129,6 +140,7 @@ def sign_in(
     ) >= limits.per_username or (
         _recent_failures(session, SignInFailure.address == address, since) >= limits.per_address
     ):
+        before_writing()
         record(session, Action.SIGN_IN_THROTTLED, detail={"username": canonical})
         minutes = int(limits.window.total_seconds() // 60)
         raise SignInPausedError(
@@ -141,7 +153,9 @@ def sign_in(
     user = find_user_for_sign_in(session, canonical)
     if user is None:
         verify_password(_dummy_hash(), password)
-    if user is None or not verify_password(user.password_hash, password):
+    right = user is not None and verify_password(user.password_hash, password)
+    before_writing()
+    if user is None or not right:
         session.add(SignInFailure(username=canonical, address=address))
         record(session, Action.SIGN_IN_FAILED, subject=user, detail={"username": canonical})
         raise SignInRefusedError(

@@ -43,6 +43,8 @@ def sign_in():
     """Sign in with a username or e-mail address and a password."""
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        # The password check reads and takes a moment: it holds no write lock (SQLite).
+        db.only_reading()
         try:
             user = services.sign_in(
                 db.session,
@@ -50,6 +52,7 @@ def sign_in():
                 password=form.password.data,
                 address=request.remote_addr or "",
                 limits=sign_in_limits(),
+                before_writing=db.start_writing,
             )
         except DomainError as error:
             db.commit()  # keep the record of the failure: it is what slows down guessing

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 
-from bench import logic_eval, study_growth, study_home, xlsform_import
+from bench import concurrent_writes, logic_eval, study_growth, study_home, xlsform_import
 from bench.report import Figure
 
 BENCHMARKS: tuple[Callable[[], Iterator[Figure]], ...] = (
@@ -13,6 +13,7 @@ BENCHMARKS: tuple[Callable[[], Iterator[Figure]], ...] = (
     study_growth.run,
     logic_eval.run,
     xlsform_import.run,
+    concurrent_writes.run,
 )
 
 

@@ -36,10 +36,14 @@ class Browser:
         return {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
 
     def request(
-        self, method: str, path: str, form: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, str]:
         """Send one request (a form POST when form is given); return the status and body."""
-        headers = self.cookie_header()
+        headers = {**self.cookie_header(), **(headers or {})}
         body = None
         if form is not None:
             body = urlencode(form)

@@ -36,14 +36,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def gunicorn_command(app_spec: str, port: int) -> list[str]:
+def gunicorn_command(app_spec: str, port: int, workers: int = WORKERS) -> list[str]:
     """Return the gunicorn command line shared by every benchmarked app."""
     return [
         sys.executable,
         "-m",
         "gunicorn",
         "--workers",
-        str(WORKERS),
+        str(workers),
         "--worker-class",
         "gthread",
         "--threads",
@@ -95,13 +95,18 @@ def stop(process: subprocess.Popen) -> None:
 
 @contextmanager
 def gunicorn(
-    app_spec: str, *, ready_path: str, log_path: Path, env: Mapping[str, str] | None = None
+    app_spec: str,
+    *,
+    ready_path: str,
+    log_path: Path,
+    env: Mapping[str, str] | None = None,
+    workers: int = WORKERS,
 ) -> Iterator[Server]:
     """Serve app_spec with gunicorn for the duration of the block."""
     port = free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            gunicorn_command(app_spec, port),
+            gunicorn_command(app_spec, port, workers),
             env={**os.environ, **(env or {})},
             stdin=subprocess.DEVNULL,
             stdout=log,

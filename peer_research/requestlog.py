@@ -82,19 +82,27 @@ def init_app(app: Flask) -> None:
         g.request_info = RequestInfo(request_id=request_id, address=request.remote_addr or "")
         g.request_token = current_request.set(g.request_info)
 
+    def log_answer(status: int) -> None:
+        """Write the request's line, once."""
+        if "request_started" not in g or g.get("request_logged"):
+            return
+        g.request_logged = True
+        elapsed_ms = (time.perf_counter() - g.request_started) * 1000
+        access_log.info("%s %s %s %.1fms", request.method, request.path, status, elapsed_ms)
+
     @app.after_request
     def finish_request(response: Response) -> Response:
         info = g.get("request_info")
         if info is not None:
             response.headers["X-Request-ID"] = info.request_id
-            elapsed_ms = (time.perf_counter() - g.request_started) * 1000
-            access_log.info(
-                "%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms
-            )
+            log_answer(response.status_code)
         return response
 
     @app.teardown_request
     def forget_request(_exc: BaseException | None) -> None:
+        # An error that even the error page could not handle skips after_request; the
+        # server answers 500 for it, so that is what the log says.
+        log_answer(500)
         token = g.pop("request_token", None)
         if token is not None:
             current_request.reset(token)

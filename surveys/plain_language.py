@@ -51,6 +51,7 @@ __all__ = [
     "ensure_jargon_list",
     "find_jargon",
     "is_english",
+    "jargon_list_seeded",
     "jargon_terms",
     "label_feedback",
     "reading_ease",
@@ -204,6 +205,11 @@ def ensure_jargon_list(session: Session, *, study: Study) -> bool:
             continue
     session.flush()
     return True
+
+
+def jargon_list_seeded(session: Session, *, study: Study) -> bool:
+    """Tell whether a study's jargon list has been seeded (reading it then writes nothing)."""
+    return _marker(session, study) is not None
 
 
 def _marker(session: Session, study: Study) -> int | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -143,8 +144,13 @@ def sign_in(
     limits: SignInLimits,
     session_lifetime: timedelta,
     now: datetime | None = None,
+    before_writing: Callable[[], None] = lambda: None,
 ) -> User:
-    """Check the username and password, slowing down guessing; start a sign-in session."""
+    """Check the username and password, slowing down guessing; start a sign-in session.
+
+    `before_writing` is called after the checks (the password hash is the slow part) and
+    before the first write, so a caller can keep the checks out of a write lock.
+    """
     now = now or utcnow()
     canonical = normalise_username(identifier)[:254]
     user = find_user_for_sign_in(session, canonical)
@@ -152,6 +158,7 @@ def sign_in(
     key = user.username if user is not None else canonical
     wait = throttle.pause_remaining(session, key=key, address=address, limits=limits, now=now)
     if wait is not None:
+        before_writing()
         record(session, Action.SIGN_IN_THROTTLED, detail={"username": key})
         raise SignInPausedError(
             _(
@@ -162,7 +169,9 @@ def sign_in(
         )
     if user is None:
         verify_password(_dummy_hash(), password)
-    if user is None or not verify_password(user.password_hash, password):
+    right = user is not None and verify_password(user.password_hash, password)
+    before_writing()
+    if user is None or not right:
         throttle.record_failure(session, key=key, address=address, limits=limits, now=now)
         record(session, Action.SIGN_IN_FAILED, subject=user, detail={"username": canonical})
         raise SignInRefusedError(

@@ -48,6 +48,8 @@ def sign_in():
     """Sign in with a username or e-mail address and a password."""
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        # The password check reads and takes a moment: it holds no write lock (SQLite).
+        db.only_reading()
         try:
             user = services.sign_in(
                 db.session,
@@ -56,6 +58,7 @@ def sign_in():
                 address=request.remote_addr or "",
                 limits=sign_in_limits(),
                 session_lifetime=session_lifetime(),
+                before_writing=db.start_writing,
             )
         except DomainError as error:
             db.commit()  # keep the record of the failure: it is what slows down guessing
@@ -127,8 +130,8 @@ def reset_password(token: str):
     try:
         reset = services.find_password_reset(db.session, token)
     except DomainError as error:
-        record(db.session, Action.PASSWORD_RESET_REFUSED, detail={"reason": error.message})
-        db.commit()
+        with db.writing() as session:
+            record(session, Action.PASSWORD_RESET_REFUSED, detail={"reason": error.message})
         abort(410, error.message)
     form = NewPasswordForm()
     if form.validate_on_submit():

@@ -41,16 +41,16 @@ def send_committed_emails(response):
     ids = services.committed_email_ids(session)
     if not ids:
         return response
-    # A session of its own, so that nothing the view left uncommitted is committed here.
-    sending = db.app_database.session_factory()
+    # Nothing the view left uncommitted is committed here, and its transaction ends before
+    # the sending one begins (on SQLite two writers in one request would wait on each other).
+    session.rollback()
     try:
-        services.send_pending_emails(sending, mailer=mailer(request.url_root), notification_ids=ids)
-        sending.commit()
+        with db.writing() as sending:
+            services.send_pending_emails(
+                sending, mailer=mailer(request.url_root), notification_ids=ids
+            )
     except Exception:  # e-mail is a courtesy: it must never break the page
         log.exception("could not send notification e-mails")
-        sending.rollback()
-    finally:
-        sending.close()
     return response
 
 
@@ -94,8 +94,8 @@ def open_notification(notification_id: int):
     )
     if notification is None:
         abort(404, _("That notification is not yours, or it no longer exists."))
-    services.mark_read(db.session, notification=notification)
-    db.commit()
+    with db.writing() as session:
+        services.mark_read(session, notification=notification)
     return redirect(request.script_root + notification.link)
 
 

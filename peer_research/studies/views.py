@@ -266,8 +266,8 @@ def join_study(token: str):
     try:
         invitation = services.find_invitation(db.session, token)
     except services.InvitationUnusableError as error:
-        services.refuse_invitation(db.session, error)
-        db.commit()
+        with db.writing() as session:
+            services.refuse_invitation(session, error)
         abort(410, error.message)
     if current_user.is_authenticated:
         return _join_as_signed_in_user(invitation)

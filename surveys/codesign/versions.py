@@ -7,7 +7,6 @@ the decisions between two publishings.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -215,20 +214,19 @@ class DecisionLogPdf(Base):
         return f"<DecisionLogPdf of version {self.version_id}>"
 
 
-def decision_log_pdf(
-    session: Session, *, version: QuestionnaireVersion, make: Callable[[], bytes]
-) -> bytes:
-    """Return the version's decision log PDF, making it (with `make`) the first time only."""
+def kept_decision_log_pdf(session: Session, *, version: QuestionnaireVersion) -> bytes | None:
+    """Return the version's decision log PDF if it has been made before."""
     kept = session.get(DecisionLogPdf, version.id)
-    if kept is not None:
-        return kept.pdf
-    pdf = make()
+    return kept.pdf if kept is not None else None
+
+
+def keep_decision_log_pdf(session: Session, *, version: QuestionnaireVersion, pdf: bytes) -> None:
+    """Keep a version's decision log PDF (if two were made at once, the first one stays)."""
     try:
         with session.begin_nested():
             session.add(DecisionLogPdf(version_id=version.id, pdf=pdf))
-    except IntegrityError:  # someone else made it at the same moment: theirs is as good
+    except IntegrityError:  # someone else kept theirs at the same moment: it is as good
         pass
-    return pdf
 
 
 # Plain words -----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from peer_research.db import db
 from peer_research.edge import parse_id
 from peer_research.studies.services import Role
 from surveys import definition as d
-from surveys import services
+from surveys import plain_language, services
 from surveys.codesign import services as codesign
 from surveys.definition import FormDefinition
 from surveys.models import Questionnaire
@@ -34,6 +34,14 @@ def questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
     if questionnaire is None:
         abort(404, _("That questionnaire is not part of this study."))
     return questionnaire
+
+
+def study_jargon() -> list[plain_language.JargonTerm]:
+    """Return the study's jargon list, seeding it in a writing transaction the first time."""
+    if not plain_language.jargon_list_seeded(db.session, study=g.study):
+        with db.writing() as session:
+            plain_language.ensure_jargon_list(session, study=g.study)
+    return plain_language.jargon_terms(db.session, study=g.study)
 
 
 def first_language(questionnaire: Questionnaire) -> str:

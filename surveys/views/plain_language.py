@@ -18,7 +18,7 @@ from peer_research.forms import ConfirmForm, show_domain_error
 from surveys import plain_language as pl
 from surveys import services
 from surveys.views import blueprint
-from surveys.views.common import DESIGN_GROUP, may_edit, questionnaire_or_404
+from surveys.views.common import DESIGN_GROUP, may_edit, questionnaire_or_404, study_jargon
 
 JARGON = "/studies/<study_slug>/jargon"
 
@@ -58,8 +58,7 @@ def show_plain_language(questionnaire_id: int):
         (lang for lang in draft.languages if lang.code.casefold() == wanted),
         draft.default_language,
     )
-    jargon = pl.jargon_terms(db.session, study=g.study)
-    db.commit()  # the list is seeded the first time it is used
+    jargon = study_jargon()
     return render_template(
         "surveys/plain_language.html",
         questionnaire=questionnaire,
@@ -75,8 +74,7 @@ def show_plain_language(questionnaire_id: int):
 @allow(ANY_MEMBER)
 def list_jargon():
     """Show the study's jargon list: words that may shut people out, and plainer ways."""
-    terms = pl.jargon_terms(db.session, study=g.study)
-    db.commit()  # the list is seeded the first time it is used
+    terms = study_jargon()
     return render_template(
         "surveys/jargon.html",
         terms=terms,

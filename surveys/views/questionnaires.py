@@ -13,7 +13,7 @@ from peer_research.forms import show_domain_error
 from surveys import definition as d
 from surveys import services
 from surveys.forms import QUESTION_TYPE_NAMES, QuestionnaireForm
-from surveys.plain_language import jargon_terms, label_feedback
+from surveys.plain_language import label_feedback
 from surveys.validation import check_definition
 from surveys.views import blueprint
 from surveys.views.common import (
@@ -22,6 +22,7 @@ from surveys.views.common import (
     may_edit,
     may_suggest,
     questionnaire_or_404,
+    study_jargon,
 )
 
 
@@ -70,8 +71,7 @@ def show_draft(questionnaire_id: int):
     questionnaire = questionnaire_or_404(questionnaire_id)
     draft = services.draft_definition(db.session, questionnaire)
     language = draft.default_language.code
-    terms = jargon_terms(db.session, study=g.study)
-    db.commit()  # the study's jargon list is seeded the first time it is used
+    terms = study_jargon()
     feedback = {
         item.name: label_feedback(item.label.get(language, ""), language, terms)
         for item, _parents in draft.walk()

@@ -188,8 +188,11 @@ def download_decisions_pdf(questionnaire_id: int, number: int):
         )
         return render_pdf(html, static_folder=Path(current_app.static_folder or "."))
 
-    pdf = codesign.decision_log_pdf(db.session, version=version, make=make)
-    db.commit()
+    pdf = codesign.kept_decision_log_pdf(db.session, version=version)
+    if pdf is None:
+        pdf = make()
+        with db.writing():
+            codesign.keep_decision_log_pdf(db.session, version=version, pdf=pdf)
     filename = f"decisions-{questionnaire.id}-version-{version.number}.pdf"
     return Response(
         pdf,

@@ -29,12 +29,13 @@ OUTCOME_NAMES = {
 def close_due_polls() -> None:
     """Close the polls whose time is up and send "closes soon" notices; commit.
 
-    Pages that show polls call this first, so deadlines work without a scheduler.
+    Pages that show polls call this first, so deadlines work without a scheduler. Most
+    are GET pages, so the writes run in a writing transaction of their own.
     """
     now = utcnow()
-    codesign.close_due_polls(db.session, now)
-    codesign.notify_polls_closing_soon(db.session, now, study=g.study)
-    db.commit()
+    with db.writing() as session:
+        codesign.close_due_polls(session, now)
+        codesign.notify_polls_closing_soon(session, now, study=g.study)
 
 
 def voted_count(poll: codesign.Poll) -> int:

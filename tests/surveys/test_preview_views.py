@@ -114,7 +114,7 @@ def test_logic_travels_with_each_question_for_the_script(client, auth, facilitat
     assert re.search(r'data-field="drinks_tea" data-type="yes_no"[^>]* data-required', body)
     # ${age} in a hint becomes a placeholder the script fills in.
     assert '<span class="app-output" data-output="age"></span>' in body
-    assert 'src="/static/js/interview.js"' in body and 'src="/static/js/read_aloud.js"' in body
+    assert 'src="/static/js/interview.js?v=' in body and 'src="/static/js/read_aloud.js?v=' in body
 
 
 def test_questions_are_grouped_with_labels_hints_and_error_slots(client, auth, facilitator, filled):
@@ -138,7 +138,9 @@ def test_questions_are_grouped_with_labels_hints_and_error_slots(client, auth, f
 def test_easy_read_rating_shows_faces_beside_the_words(client, auth, facilitator, filled):
     auth.sign_in(facilitator.user)
     body = client.get(preview_url(facilitator, filled)).get_data(as_text=True)
-    faces = re.findall(r'<img class="app-face" src="/static/img/faces/(face-\d).svg" alt=""', body)
+    faces = re.findall(
+        r'<img class="app-face" src="/static/img/faces/(face-\d).svg\?v=[0-9a-f]{12}" alt=""', body
+    )
     assert faces == ["face-1", "face-2", "face-3", "face-4", "face-5"]
     assert "Point 1" in page_text(client.get(preview_url(facilitator, filled)))
 

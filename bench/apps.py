@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from flask import Flask
 
@@ -24,3 +25,11 @@ def make_hello() -> Flask:
         return "hello"
 
     return app
+
+
+def seeding_app(url: str, secret_key: str, instance: Path, **settings) -> Flask:
+    """Build peer-research on a benchmark database, for seeding it or timing it in process."""
+    from peer_research import create_app
+
+    config = {"DATABASE_URL": url, "SECRET_KEY": secret_key, "LOG_LEVEL": "WARNING"}
+    return create_app({**config, **settings}, instance_path=str(instance))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import math
 import os
 import secrets
 import tempfile
@@ -27,11 +26,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.apps import seeding_app
 from bench.client import Browser, CsrfTokenParser
+from bench.load import p95_ms
 from bench.report import Figure, compare
 from bench.server import Server, gunicorn
 from bench.study_home import reset_postgresql
-from peer_research import create_app
 from peer_research.db import create_db_engine, db, utcnow
 from peer_research.demo import DEMO_STUDY_SLUG, seed_demo
 from peer_research.migrate import upgrade
@@ -89,10 +89,7 @@ class Round:
     @property
     def p95_ms(self) -> float:
         """Return the 95th percentile time of an accepted write, in milliseconds."""
-        if not self.latencies:
-            return math.nan
-        ordered = sorted(self.latencies)
-        return ordered[math.ceil(0.95 * len(ordered)) - 1] * 1000
+        return p95_ms(self.latencies)
 
 
 def username(number: int) -> str:
@@ -108,10 +105,7 @@ def prepare_database(url: str, secret_key: str, instance: Path) -> Target:
     from surveys.codesign import services as codesign
 
     upgrade(url)
-    app = create_app(
-        {"DATABASE_URL": url, "SECRET_KEY": secret_key, "LOG_LEVEL": "WARNING"},
-        instance_path=str(instance),
-    )
+    app = seeding_app(url, secret_key, instance)
     with app.app_context():
         session = db.session
         seed_demo(session)

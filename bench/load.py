@@ -21,6 +21,14 @@ def measure_seconds() -> float:
     return float(os.environ.get("BENCH_SECONDS", "5"))
 
 
+def p95_ms(latencies: list[float]) -> float:
+    """Return the 95th percentile of latencies in seconds, in milliseconds (nan if none)."""
+    if not latencies:
+        return math.nan
+    ordered = sorted(latencies)
+    return ordered[math.ceil(0.95 * len(ordered)) - 1] * 1000
+
+
 @dataclass
 class LoadResult:
     """What the clients saw during the measured period."""
@@ -42,10 +50,7 @@ class LoadResult:
     @property
     def p95_ms(self) -> float:
         """Return the 95th percentile latency of successful requests, in milliseconds."""
-        if not self.latencies:
-            return math.nan
-        ordered = sorted(self.latencies)
-        return ordered[math.ceil(0.95 * len(ordered)) - 1] * 1000
+        return p95_ms(self.latencies)
 
 
 def fetch(connection: http.client.HTTPConnection, path: str, headers: Mapping[str, str]) -> int:

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.apps import seeding_app
 from bench.client import Browser
 from bench.load import run_load
 from bench.report import Figure, compare, error_figure
 from bench.server import gunicorn
 from bench.study_home import measure_hello, reset_postgresql
-from peer_research import create_app
 from peer_research.db import db
 from peer_research.migrate import upgrade
 from peer_research.sample_study import (
@@ -42,10 +42,7 @@ TIMED_REQUESTS = 5
 def grow_studies(url: str, secret_key: str, instance: Path) -> tuple[SampleStudy, SampleStudy]:
     """Migrate the database and grow the large study and its tenth."""
     upgrade(url)
-    app = create_app(
-        {"DATABASE_URL": url, "SECRET_KEY": secret_key, "LOG_LEVEL": "WARNING"},
-        instance_path=str(instance),
-    )
+    app = seeding_app(url, secret_key, instance)
     with app.app_context():
         large = grow_study(db.session, slug="large", size=LARGE)
         tenth = grow_study(db.session, slug="tenth", size=TENTH)
@@ -79,15 +76,7 @@ def time_pages(app, study: SampleStudy) -> dict[str, tuple[float, int]]:
 def page_figures(url: str, secret_key: str, instance: Path, database: str) -> Iterator[Figure]:
     """Time every page of both studies in process; yield time and query figures."""
     large, tenth = grow_studies(url, secret_key, instance)
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "SECRET_KEY": secret_key,
-            "LOG_LEVEL": "WARNING",
-            "WTF_CSRF_ENABLED": False,  # the in-process client signs in without a form
-        },
-        instance_path=str(instance),
-    )
+    app = seeding_app(url, secret_key, instance, WTF_CSRF_ENABLED=False)  # signs in without a form
     big, small = time_pages(app, large), time_pages(app, tenth)
     for endpoint in sorted(big):
         name = f"page_{endpoint.replace('.', '_')}_{database}"

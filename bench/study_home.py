@@ -14,11 +14,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.apps import seeding_app
 from bench.client import Browser
 from bench.load import LoadResult, run_load
 from bench.report import Figure, compare, error_figure
 from bench.server import Server, gunicorn
-from peer_research import create_app
 from peer_research.db import create_db_engine, db
 from peer_research.demo import DEMO_PEOPLE, DEMO_STUDY_SLUG, seed_demo
 from peer_research.migrate import upgrade
@@ -47,10 +47,7 @@ def reset_postgresql(url: str) -> None:
 def prepare_database(url: str, secret_key: str, instance: Path) -> None:
     """Migrate the database and add the demo study and people."""
     upgrade(url)
-    app = create_app(
-        {"DATABASE_URL": url, "SECRET_KEY": secret_key, "LOG_LEVEL": "WARNING"},
-        instance_path=str(instance),
-    )
+    app = seeding_app(url, secret_key, instance)
     with app.app_context():
         seed_demo(db.session)
         db.commit()

@@ -21,9 +21,8 @@ from surveys.codesign.comments import Comment, CommentReaction
 from surveys.codesign.models import Decision, DecisionRule, Poll, PollVoter, Proposal, Vote
 from surveys.models import DraftItem, Questionnaire, QuestionnaireVersion
 
-# For each watched record: which of its columns leads to the study, and through what.
-_STUDY = {Questionnaire: "study_id", Poll: "study_id", Decision: "study_id"}
-_STUDY |= {DecisionRule: "study_id"}
+# The watched records, by what leads from each to its study.
+_STUDY = {Questionnaire, Poll, Decision, DecisionRule}  # they name the study themselves
 _QUESTIONNAIRE = {DraftItem, QuestionnaireVersion, Proposal, Comment}
 _POLL = {PollVoter, Vote}
 _PENDING = "codesign.activity"
@@ -51,7 +50,7 @@ def _note_changes(session: Session, _flush_context) -> None:
     for record in changed:
         kind = type(record)
         if kind in _STUDY:
-            pending["study"].add(getattr(record, _STUDY[kind]))
+            pending["study"].add(record.study_id)
         elif kind in _QUESTIONNAIRE:
             pending["questionnaire"].add(record.questionnaire_id)
         elif kind in _POLL:

@@ -29,7 +29,6 @@ from surveys.codesign.draft_changes import (
     mark_linked_needs_update,
 )
 from surveys.codesign.models import (
-    AnonymousBallot,
     Decision,
     EntryKind,
     Outcome,
@@ -40,6 +39,7 @@ from surveys.codesign.models import (
     ProposalState,
     Vote,
 )
+from surveys.codesign.polls import anonymous_reasons_of
 from surveys.codesign.settings import decision_settings
 from surveys.models import Questionnaire
 
@@ -103,7 +103,7 @@ def log_entries(session: Session, decisions: list[Decision]) -> list[LogEntry]:
     """Return the log entries of these decisions, with every poll's votes in two queries."""
     polls = [decision.poll for decision in decisions if decision.poll is not None]
     votes = _named_votes_of(session, [poll for poll in polls if not poll.anonymous])
-    reasons = _anonymous_reasons_of(session, [poll for poll in polls if poll.anonymous])
+    reasons = anonymous_reasons_of(session, polls)
     return [
         _entry(decision, votes.get(decision.poll_id, ()), reasons.get(decision.poll_id, ()))
         for decision in decisions
@@ -124,20 +124,6 @@ def _named_votes_of(session: Session, polls: list[Poll]) -> dict[int, tuple[Vote
     for poll_id, name, position, reason in session.execute(query):
         found.setdefault(poll_id, []).append(VoteLine(name, position, reason))
     return {poll_id: tuple(lines) for poll_id, lines in found.items()}
-
-
-def _anonymous_reasons_of(session: Session, polls: list[Poll]) -> dict[int, tuple[str, ...]]:
-    """Return each closed anonymous poll's reasons without names, in text order, by poll id."""
-    closed = [poll.id for poll in polls if not poll.is_open]
-    if not closed:
-        return {}
-    query = sa.select(
-        AnonymousBallot.poll_id, AnonymousBallot.position, AnonymousBallot.reason
-    ).where(AnonymousBallot.poll_id.in_(closed), AnonymousBallot.reason != "")
-    found: dict[int, list[str]] = {}
-    for poll_id, position, reason in session.execute(query):
-        found.setdefault(poll_id, []).append(f"{position.value}: {reason}")
-    return {poll_id: tuple(sorted(lines)) for poll_id, lines in found.items()}
 
 
 def _entry(decision: Decision, votes: tuple[VoteLine, ...], reasons: tuple[str, ...]) -> LogEntry:

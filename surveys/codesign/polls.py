@@ -295,12 +295,22 @@ def poll_counts(session: Session, poll: Poll) -> rules.Counts | None:
 
 def anonymous_reasons(session: Session, poll: Poll) -> list[str]:
     """Return the reasons given in a closed anonymous poll, without names, in text order."""
-    if not poll.anonymous or poll.is_open:
-        return []
-    query = sa.select(AnonymousBallot.position, AnonymousBallot.reason).where(
-        AnonymousBallot.poll_id == poll.id, AnonymousBallot.reason != ""
-    )
-    return sorted(f"{position.value}: {reason}" for position, reason in session.execute(query))
+    return list(anonymous_reasons_of(session, [poll]).get(poll.id, ()))
+
+
+def anonymous_reasons_of(session: Session, polls: list[Poll]) -> dict[int, tuple[str, ...]]:
+    """Return each closed anonymous poll's reasons without names, in text order, by poll id
+    (one query for all of them; open or named polls have none to show)."""
+    closed = [poll.id for poll in polls if poll.anonymous and not poll.is_open]
+    if not closed:
+        return {}
+    query = sa.select(
+        AnonymousBallot.poll_id, AnonymousBallot.position, AnonymousBallot.reason
+    ).where(AnonymousBallot.poll_id.in_(closed), AnonymousBallot.reason != "")
+    found: dict[int, list[str]] = {}
+    for poll_id, position, reason in session.execute(query):
+        found.setdefault(poll_id, []).append(f"{position.value}: {reason}")
+    return {poll_id: tuple(sorted(lines)) for poll_id, lines in found.items()}
 
 
 def study_of(session: Session, poll: Poll) -> Study:

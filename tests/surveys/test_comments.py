@@ -346,8 +346,9 @@ def test_threads_are_read_in_a_few_queries(db_session, group):
     assert len(statements) <= 4
 
 
-def test_someone_elses_draft_suggestion_is_private(db_session, group):
-    draft = codesign.create_proposal(
+def _pats_private_draft(db_session, group):
+    """Return Pat's draft suggestion, not yet put to the group (only Pat can see it)."""
+    return codesign.create_proposal(
         db_session,
         questionnaire=group.questionnaire,
         author=group.pat,
@@ -356,6 +357,10 @@ def test_someone_elses_draft_suggestion_is_private(db_session, group):
         item=question("age", d.QuestionType.INTEGER, label={"en": "Your age?"}),
         reason="Not ready",
     )
+
+
+def test_someone_elses_draft_suggestion_is_private(db_session, group):
+    draft = _pats_private_draft(db_session, group)
     with pytest.raises(DomainError, match="Only its author can see this suggestion"):
         _comment(db_session, group, proposal=draft)
     own = _comment(db_session, group, author=group.pat, proposal=draft)
@@ -365,15 +370,7 @@ def test_someone_elses_draft_suggestion_is_private(db_session, group):
 
 def test_a_private_drafts_comments_are_found_and_touched_by_nobody_else(db_session, group):
     """Reading, replying, changing, removing and reacting all refuse another person."""
-    draft = codesign.create_proposal(
-        db_session,
-        questionnaire=group.questionnaire,
-        author=group.pat,
-        kind=ChangeKind.CHANGE_ITEM,
-        target_name="age",
-        item=question("age", d.QuestionType.INTEGER, label={"en": "Your age?"}),
-        reason="Not ready",
-    )
+    draft = _pats_private_draft(db_session, group)
     note = _comment(db_session, group, author=group.pat, body="Note to self", proposal=draft)
     for other in (group.ada, group.sam):  # a co-researcher and the facilitator
         assert (
@@ -402,15 +399,7 @@ def test_a_private_drafts_comments_are_found_and_touched_by_nobody_else(db_sessi
 
 
 def test_a_draft_withdrawn_before_it_was_opened_stays_private(db_session, group):
-    draft = codesign.create_proposal(
-        db_session,
-        questionnaire=group.questionnaire,
-        author=group.pat,
-        kind=ChangeKind.CHANGE_ITEM,
-        target_name="age",
-        item=question("age", d.QuestionType.INTEGER, label={"en": "Your age?"}),
-        reason="Not ready",
-    )
+    draft = _pats_private_draft(db_session, group)
     note = _comment(db_session, group, author=group.pat, body="Note to self", proposal=draft)
     codesign.withdraw_proposal(db_session, proposal=draft, withdrawn_by=group.pat)
     assert draft.is_private

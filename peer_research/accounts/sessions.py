@@ -22,6 +22,17 @@ from peer_research.tokens import hash_token, new_token
 
 _IDENTITY = re.compile(r"^([0-9]{1,18}):([A-Za-z0-9_-]{20,100})$")
 
+# Asked on every request: built once, with the values bound per call.
+_USER_OF_LIVE_SESSION = (
+    sa.select(User)
+    .join(SignInSession, SignInSession.user_id == User.id)
+    .where(
+        User.id == sa.bindparam("user_id"),
+        SignInSession.token_hash == sa.bindparam("token_hash"),
+        SignInSession.expires_at > sa.bindparam("now"),
+    )
+)
+
 
 def start_session(
     session: Session, *, user: User, lifetime: timedelta, now: datetime | None = None
@@ -54,13 +65,8 @@ def load_user_for_session(
         return None
     user_id, token = int(match[1]), match[2]
     user = session.scalar(
-        sa.select(User)
-        .join(SignInSession, SignInSession.user_id == User.id)
-        .where(
-            User.id == user_id,
-            SignInSession.token_hash == hash_token(token),
-            SignInSession.expires_at > (now or utcnow()),
-        )
+        _USER_OF_LIVE_SESSION,
+        {"user_id": user_id, "token_hash": hash_token(token), "now": now or utcnow()},
     )
     if user is not None:
         user.session_identity = session_identity

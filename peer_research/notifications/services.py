@@ -130,7 +130,7 @@ def _choice_join(query: sa.Select) -> sa.Select:
     )
 
 
-def _shown_in_app(query: sa.Select, user_id: int) -> sa.Select:
+def _shown_in_app(query: sa.Select, user_id: int | sa.BindParameter) -> sa.Select:
     """Keep a person's notifications from studies they are in, for topics shown in the app.
 
     Choices apply to what is shown now: turning a topic off hides its notifications, and
@@ -144,6 +144,12 @@ def _shown_in_app(query: sa.Select, user_id: int) -> sa.Select:
         Notification.user_id == user_id,
         sa.func.coalesce(NotificationChoice.in_app, _default_for("in_app")),
     )
+
+
+# Shown in the header of every page: built once, with the person bound per call.
+_UNREAD_COUNT = _shown_in_app(
+    sa.select(sa.func.count(Notification.id)), sa.bindparam("user_id")
+).where(Notification.read_at.is_(None))
 
 
 # Notifying -------------------------------------------------------------------------------
@@ -246,8 +252,7 @@ def notifications_for(session: Session, *, user: User, limit: int = 100) -> list
 
 def unread_count(session: Session, *, user: User) -> int:
     """Return how many notifications a person has not read (one COUNT query)."""
-    query = _shown_in_app(sa.select(sa.func.count(Notification.id)), user.id)
-    return session.scalar(query.where(Notification.read_at.is_(None))) or 0
+    return session.scalar(_UNREAD_COUNT, {"user_id": user.id}) or 0
 
 
 def get_notification(session: Session, *, user: User, notification_id: int) -> Notification | None:

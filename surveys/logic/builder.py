@@ -1,11 +1,11 @@
-"""The condition builder's model: rules made of simple conditions, written in the logic language.
+"""The condition builder: rules made of simple conditions, written in the logic language.
 
 A rule is a list of conditions joined by "all of" (`and`) or "any of" (`or`). Each condition
 names a question (or `.`, the answer being checked, in a constraint), a comparison that fits
-the kind of question, and values. :func:`expression_of` writes a rule in the logic language,
-so the server's and the tablet's evaluators stay the one source of truth; :func:`rule_of`
-reads an expression back into a rule when it has one of the shapes the builder writes, and
-returns None ("the builder cannot show this") otherwise.
+the kind of question, and values (:mod:`surveys.logic.conditions`). :func:`expression_of`
+writes a rule in the logic language, so the server's and the tablet's evaluators stay the one
+source of truth; :func:`rule_of` reads an expression back into a rule when it has one of the
+shapes the builder writes, and returns None ("the builder cannot show this") otherwise.
 
 Some rules can be written in two ways ("any of: is Yes, is Maybe" and "is any of Yes, Maybe"
 give the same expression); :func:`canonical` says which one the builder reads back.
@@ -13,84 +13,45 @@ give the same expression); :func:`canonical` says which one the builder reads ba
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import replace
 
 from .ast import Binary, Call, Current, Negate, Node, Number, Reference, String
+from .conditions import (
+    ANSWERED,
+    COMPARISONS,
+    CURRENT,
+    VALUE_COUNTS,
+    Condition,
+    ConditionError,
+    Rule,
+    Subject,
+    order_key,
+    value_problem,
+)
 from .errors import LogicSyntaxError
 from .parser import parse
 from .printer import to_source
 
-CURRENT = "."  # the subject of a constraint: the answer being checked
-
-# The kinds of question the builder knows, and the comparisons that fit each.
-ANSWERED = ("answered", "not_answered")
-CHOICE_COMPARISONS = ("is", "is_not", "any_of", "none_of", *ANSWERED)
-ORDER_COMPARISONS = ("equals", "more_than", "less_than", "at_least", "at_most", "between")
-COMPARISONS = {
-    "one_choice": CHOICE_COMPARISONS,
-    "many_choices": CHOICE_COMPARISONS,
-    "number": (*ORDER_COMPARISONS, *ANSWERED),
-    "date": (*ORDER_COMPARISONS, *ANSWERED),
-    "time": (*ORDER_COMPARISONS, *ANSWERED),
-    "text": ("is", "is_not", "contains", *ANSWERED),
-    "answer": ANSWERED,
-}
-# How many values each comparison takes (None: one or more).
-VALUE_COUNTS = {
-    "is": 1, "is_not": 1, "any_of": None, "none_of": None, "answered": 0, "not_answered": 0,
-    "equals": 1, "more_than": 1, "less_than": 1, "at_least": 1, "at_most": 1, "between": 2,
-    "contains": 1,
-}  # fmt: skip
 _ORDER_OPERATORS = {
     "equals": "=", "more_than": ">", "less_than": "<", "at_least": ">=", "at_most": "<=",
 }  # fmt: skip
 _OPERATOR_COMPARISONS = {operator: name for name, operator in _ORDER_OPERATORS.items()}
 _COMBINE_OPERATORS = {"all": "and", "any": "or"}
-NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
-MAX_VALUE_LENGTH = 500
 
-
-@dataclass(frozen=True)
-class Subject:
-    """A question a condition can be about: its name, kind, and choice names (if any)."""
-
-    name: str
-    kind: str
-    choices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Condition:
-    """One condition: a question (by name, or `.`), a comparison and its values."""
-
-    subject: str
-    comparison: str
-    values: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Conditions joined by "all" (every one must be true) or "any" (one is enough)."""
-
-    combine: str = "all"
-    conditions: tuple[Condition, ...] = ()
-
-
-class ConditionError(ValueError):
-    """A condition that cannot be written: which one (0-based), which part, and why."""
-
-    def __init__(self, index: int, part: str, message: str) -> None:
-        """Keep where the problem is, for the form to show it beside the part."""
-        super().__init__(message)
-        self.index = index
-        self.part = part
-        self.message = message
-
+__all__ = [
+    "COMPARISONS",
+    "CURRENT",
+    "VALUE_COUNTS",
+    "Condition",
+    "ConditionError",
+    "Rule",
+    "Subject",
+    "canonical",
+    "expression_of",
+    "rule_of",
+    "value_problem",
+]
 
 # Writing ---------------------------------------------------------------------------------
 
@@ -190,44 +151,11 @@ def _checked_values(condition: Condition, subject: Subject, index: int) -> tuple
         problem = value_problem(value, subject)
         if problem:
             raise ConditionError(index, "value", problem)
-    if condition.comparison == "between" and _order_key(values[0], subject.kind) > _order_key(
+    if condition.comparison == "between" and order_key(values[0], subject.kind) > order_key(
         values[1], subject.kind
     ):
         raise ConditionError(index, "value", "Put the smaller value first.")
     return values
-
-
-def value_problem(value: str, subject: Subject) -> str | None:
-    """Return why a value does not fit a question, or None when it does."""
-    if len(value) > MAX_VALUE_LENGTH:
-        return f"Use {MAX_VALUE_LENGTH} characters or fewer."
-    if subject.kind in ("one_choice", "many_choices"):
-        return None if value in subject.choices else "Choose one of the question's answers."
-    if subject.kind == "number" and not NUMBER.fullmatch(value):
-        return "Enter a number, like 18 or 2.5."
-    if subject.kind == "date" and not _is_date(value):
-        return "Enter a real date, like 2030-03-08."
-    if subject.kind == "time" and not TIME.fullmatch(value):
-        return "Enter a time on the 24-hour clock, like 09:30 or 17:00."
-    if "'" in value and '"' in value:
-        return "Use either ' or \" in the text, not both."
-    return None
-
-
-def _is_date(value: str) -> bool:
-    """Tell whether text is a real date written YYYY-MM-DD."""
-    if not DATE.fullmatch(value):
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _order_key(value: str, kind: str) -> float | str:
-    """Return what values of a kind are ordered by."""
-    return float(value) if kind == "number" else value
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -400,7 +328,7 @@ def _makes_between(
         return False
     kind = subjects[condition.subject].kind
     try:
-        low, high = (_order_key(c.values[0], kind) for c in (previous, condition))
+        low, high = (order_key(c.values[0], kind) for c in (previous, condition))
     except (ValueError, IndexError):
         return False
     return low <= high

@@ -55,7 +55,9 @@ APPEARANCES = [
     ("multiline", _l("Large text box")),
 ]
 
-LOGIC_HINT = _l("Optional. Uses the same rules as XLSForm, for example ${age} >= 18.")
+LOGIC_HINT = _l(
+    "Write other questions by their technical name, like ${age}: for example ${age} >= 18."
+)
 CHOICE_LINE = re.compile(r"^\s*(?:(?P<name>[A-Za-z0-9_.-]+)\s*=\s*)?(?P<label>.*?)\s*$")
 
 
@@ -83,11 +85,11 @@ def _logic(label, description=LOGIC_HINT):
 
 def _short_name():
     return StringField(
-        _l("Short name"),
+        _l("Technical name"),
         widget=GovTextInput(),
         description=_l(
-            "Used in logic and in exports, like age or support_used. Leave empty to make one "
-            "from the question."
+            "A name for computers, used in rules and in spreadsheets of the answers, like age "
+            "or support_used. Leave it empty and we make one from the words."
         ),
         validators=[Optional(), Length(max=100, message=_l("Use 100 characters or fewer"))],
     )

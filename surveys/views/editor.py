@@ -28,6 +28,7 @@ from surveys.views.common import (
 )
 from surveys.views.editor_forms import MoveSuggestionForm, RemoveSuggestionForm, item_form
 from surveys.views.places import already_there, parse_place, place_choices, place_value
+from surveys.views.question_page import KIND_VALUES, item_page, position_of, render_kind_step
 from surveys.views.suggesting import (
     after_sending,
     may_change_now,
@@ -142,22 +143,27 @@ def _suggest_addition(questionnaire_id: int, item_kind: str):
         abort(404, _("That section is no longer in the draft."))
     initial = {**suggestion_defaults(), "place": place_value(codesign.Place(section))}
     if item_kind == "question":
-        initial["type"] = request.args.get("type", "text")
+        if request.method == "GET" and request.args.get("type") not in KIND_VALUES:
+            return render_kind_step(questionnaire, draft, section)
+        initial["type"] = request.args["type"] if request.method == "GET" else "text"
     form = form_class(data=None if request.method == "POST" else initial)
     form.place.choices = place_choices(draft, None, draft.default_language.code)
-    if form.validate_on_submit():
+    chosen = parse_place(form.place.data or place_value(codesign.Place(section)), draft)
+    page = item_page(
+        item_kind, form, draft, existing=None, position=position_of(draft, chosen, None)
+    )
+    if page.valid():
         taken = {item.name for item, _parents in draft.walk()}
         item = build(form, language=draft.default_language.code, existing=None, taken=taken)
-        place = parse_place(form.place.data or place_value(codesign.Place(section)), draft)
-        if place is None:
+        if chosen is None:
             form.place.errors = [_("Choose where it should go")]
         else:
             proposal = suggest(
-                form, questionnaire, codesign.ChangeKind.ADD_ITEM, item=item, **place.__dict__
+                form, questionnaire, codesign.ChangeKind.ADD_ITEM, item=item, **chosen.__dict__
             )
             if proposal is not None:
                 return after_editing(form, proposal, questionnaire, item.name)
-    return render_item_page(template, form, questionnaire, draft, adding=True)
+    return render_item_page(template, form, questionnaire, draft, adding=True, **page.context())
 
 
 @blueprint.route(f"{ITEMS}/questions/new", methods=["GET", "POST"])
@@ -189,8 +195,9 @@ def edit_item(questionnaire_id: int, name: str):
     form_class, build, form_data, template = item_form(item.kind)
     initial = {**form_data(item, language), "revision": revision, **suggestion_defaults()}
     form = form_class(data=None if request.method == "POST" else initial)
+    page = item_page(item.kind, form, draft, existing=item, position=position_of(draft, None, name))
     changed_meanwhile = False
-    if form.validate_on_submit():
+    if page.valid():
         taken = {other.name for other, _parents in draft.walk() if other.name != name}
         changed = build(form, language=language, existing=item, taken=taken)
         seen = seen_revision(form)
@@ -216,6 +223,7 @@ def edit_item(questionnaire_id: int, name: str):
         item=item,
         changed_meanwhile=changed_meanwhile,
         others=live_about(questionnaire, name),
+        **page.context(),
     )
 
 

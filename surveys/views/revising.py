@@ -30,6 +30,7 @@ from surveys.views.editor import (
 )
 from surveys.views.editor_forms import MoveSuggestionForm, RemoveSuggestionForm, item_form
 from surveys.views.places import parse_place, place_choices, place_value
+from surveys.views.question_page import item_page, position_of
 from surveys.views.suggesting import proposal_url, send_suggestion, suggestion_defaults
 
 
@@ -113,7 +114,15 @@ def change_proposal(questionnaire_id: int, proposal_id: int):
             else {**form_data(wanted, language), **defaults, "place": place_value(place)}
         )
         form.place.choices = place_choices(draft, None, language)
-        if form.validate_on_submit():
+        chosen = parse_place(form.place.data or place_value(place), draft) if adding else None
+        page = item_page(
+            wanted.kind,
+            form,
+            draft,
+            existing=wanted,
+            position=position_of(draft, chosen or place, None if adding else name),
+        )
+        if page.valid():
             taken = {other.name for other, _parents in draft.walk() if adding or other.name != name}
             item = build(form, language=language, existing=wanted, taken=taken)
             if adding:
@@ -123,7 +132,14 @@ def change_proposal(questionnaire_id: int, proposal_id: int):
                 return after_editing(form, sent, questionnaire, item.name)
             form.revision.data = str(revision) if revision is not None else ""
         return render_item_page(
-            template, form, questionnaire, draft, adding=adding, item=current, **context
+            template,
+            form,
+            questionnaire,
+            draft,
+            adding=adding,
+            item=current,
+            **context,
+            **page.context(),
         )
 
     if proposal.kind == codesign.ChangeKind.MOVE_ITEM:

@@ -104,7 +104,7 @@ def test_one_person_group_adds_a_question_by_suggestion(
     client, signed_in, questionnaire, db_session
 ):
     """A suggestion opens a poll; when everyone (here: one person) agrees, it is in the draft."""
-    form = page_text(client.get(f"{signed_in}/{questionnaire.id}/questions/new"))
+    form = page_text(client.get(f"{signed_in}/{questionnaire.id}/questions/new?type=text"))
     assert "Suggest adding a question" in form and "Why?" in form and "Decide by" in form
     assert "Make this change now" not in form  # the study does not allow direct changes
     response = add(
@@ -144,7 +144,7 @@ def test_facilitator_adds_directly_when_the_study_allows_it(
 ):
     """A direct change lands in the draft at once and in the log, marked as made without a vote."""
     assert "Make this change now" in page_text(
-        client.get(f"{signed_in}/{questionnaire.id}/questions/new")
+        client.get(f"{signed_in}/{questionnaire.id}/questions/new?type=text")
     )
     response = add(client, signed_in, questionnaire, label="Your age", name="age", type="integer")
     assert response.status_code == 302
@@ -432,7 +432,7 @@ def test_a_new_question_can_be_suggested_at_any_place(
     client, signed_in, questionnaire, direct_edits
 ):
     add(client, signed_in, questionnaire, label="Second", name="second")
-    form = page_text(client.get(f"{signed_in}/{questionnaire.id}/questions/new"))
+    form = page_text(client.get(f"{signed_in}/{questionnaire.id}/questions/new?type=text"))
     assert "Where should it go?" in form and "Before “Second”" in form
     add(client, signed_in, questionnaire, label="First", name="first", place="before:second")
     page = page_text(client.get(draft_url(signed_in, questionnaire)))
@@ -443,7 +443,9 @@ def test_a_new_question_can_be_suggested_at_any_place(
 
 def test_every_group_of_choices_on_the_question_form_is_named(client, signed_in, questionnaire):
     """Screen readers announce each radio group by its legend, so none may be empty."""
-    body = client.get(f"{signed_in}/{questionnaire.id}/questions/new").get_data(as_text=True)
+    body = client.get(f"{signed_in}/{questionnaire.id}/questions/new?type=select_one").get_data(
+        as_text=True
+    )
     legends = re.findall(
         r'<legend class="govuk-fieldset__legend[^"]*">\s*(.*?)\s*</legend>', body, re.S
     )

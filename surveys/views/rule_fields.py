@@ -124,15 +124,23 @@ class Choices:
     later: set[str]  # questions that come after this one
 
     def as_json(self) -> str:
-        """Return what the page's script needs to redraw a row: kinds, choices, comparisons."""
-        kinds = {subject.kind for subject in self.subjects.values()}
+        """Return what the page's script needs to redraw a row: kinds, choices, comparisons,
+        the kind each type of question is, and the words of the value fields."""
         return json.dumps(
             {
                 "subjects": {
                     name: {"kind": subject.kind, "choices": self.choice_labels.get(name, [])}
                     for name, subject in self.subjects.items()
                 },
-                "comparisons": {kind: comparison_options(kind) for kind in kinds},
+                "comparisons": {kind: comparison_options(kind) for kind in COMPARISONS},
+                "kinds": {kind.value: builder_kind for kind, builder_kind in KIND_OF_TYPE.items()},
+                "words": {
+                    "answers": _("Answers"),
+                    "value": _("Value"),
+                    "between": _("And (for “is between”)"),
+                    "number": _("A number, like 18 or 2.5."),
+                    "time": _("On the 24-hour clock, like 17:00."),
+                },
             }
         )
 

@@ -51,6 +51,16 @@ cannot be worked out (an unknown function, a bad pattern).
 from __future__ import annotations
 
 from .ast import Binary, Call, Current, Negate, Node, Number, Reference, String
+from .builder import (
+    COMPARISONS,
+    CURRENT,
+    Condition,
+    ConditionError,
+    Rule,
+    Subject,
+    expression_of,
+    rule_of,
+)
 from .check import LogicProblem, check
 from .cycles import describe_cycle, find_cycles
 from .errors import LogicEvaluationError, LogicSyntaxError
@@ -78,8 +88,12 @@ def references(expression: str | Node) -> set[str]:
 
 
 __all__ = [
+    "COMPARISONS",
+    "CURRENT",
     "Binary",
     "Call",
+    "Condition",
+    "ConditionError",
     "Current",
     "LogicEvaluationError",
     "LogicProblem",
@@ -88,14 +102,18 @@ __all__ = [
     "Node",
     "Number",
     "Reference",
+    "Rule",
     "String",
+    "Subject",
     "Value",
     "check",
     "describe_cycle",
     "evaluate",
+    "expression_of",
     "find_cycles",
     "parse",
     "references",
+    "rule_of",
     "to_boolean",
     "to_number",
     "to_source",

@@ -25,7 +25,7 @@ from werkzeug.datastructures import MultiDict
 
 from surveys import definition as d
 from surveys import logic
-from surveys.logic.builder import (
+from surveys.logic import (
     COMPARISONS,
     CURRENT,
     Condition,

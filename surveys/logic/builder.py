@@ -146,7 +146,8 @@ def _checked_values(condition: Condition, subject: Subject, index: int) -> tuple
             message = "Enter both values."
         raise ConditionError(index, "value", message)
     if wanted is not None and len(values) > wanted:
-        raise ConditionError(index, "value", "Choose only one answer.")
+        message = "Choose only one answer." if subject.choices else "Enter only one value."
+        raise ConditionError(index, "value", message)
     for value in values:
         problem = value_problem(value, subject)
         if problem:

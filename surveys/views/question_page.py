@@ -33,7 +33,8 @@ PARTS = {
     "required": ANSWERED,
     "required_if": ANSWERED,
     "privacy": frozenset(T) - {T.NOTE},
-    "constraint": ANSWERED - {T.ACKNOWLEDGE},
+    # Choices already limit the answers, except how many are ticked.
+    "constraint": ANSWERED - {T.ACKNOWLEDGE, T.YES_NO, T.SELECT_ONE, T.RATING, T.RANKING},
     "appearance": {T.TEXT, T.LONG_TEXT, T.SELECT_ONE, T.SELECT_MULTIPLE, T.RATING},
     "default": ANSWERED - {T.ACKNOWLEDGE},
 }

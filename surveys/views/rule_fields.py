@@ -86,6 +86,7 @@ PLAIN_PROBLEMS = {
     "Enter a value.": _l("Enter a value."),
     "Enter both values.": _l("Enter both values."),
     "Enter only one value.": _l("Enter only one value."),
+    "Choose only one answer.": _l("Tick only one answer."),
     "Enter a number, like 18 or 2.5.": _l("Enter a number, like 18 or 2.5."),
     "Enter a real date, like 2030-03-08.": _l("Enter a real date."),
     "Enter a time on the 24-hour clock, like 09:30 or 17:00.": _l(
@@ -93,6 +94,8 @@ PLAIN_PROBLEMS = {
     ),
     "Choose one of the question's answers.": _l("Choose one of the question's answers."),
     "Put the smaller value first.": _l("Put the smaller value first."),
+    "Use 500 characters or fewer.": _l("Use 500 characters or fewer."),
+    "Use either ' or \" in the text, not both.": _l("Use either ' or \" in the text, not both."),
 }
 
 
@@ -192,7 +195,7 @@ def question_choices(
         subjects[CURRENT] = Subject(
             CURRENT, KIND_OF_TYPE[this.type], tuple(c.name for c in this.choices)
         )
-        labels[CURRENT] = _("This answer")
+        labels = {CURRENT: _("This answer"), **labels}  # first in the list
         choice_labels[CURRENT] = [
             (choice.name, choice.label.get(language) or choice.name) for choice in this.choices
         ]

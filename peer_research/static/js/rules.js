@@ -98,6 +98,7 @@ function startBuilder (builder) {
   for (const row of builder.querySelectorAll('[data-rule-row]')) {
     row.querySelector('[data-rule-subject]').addEventListener('change', () => redraw(row, data))
     row.querySelector('[data-rule-comparison]').addEventListener('change', () => showValues(row))
+    showValues(row)
   }
 }
 

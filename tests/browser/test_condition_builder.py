@@ -140,3 +140,31 @@ def test_a_mistake_is_shown_beside_the_condition(new_page, check_accessibility, 
     expect(page.get_by_text("Enter a number, like 18 or 2.5.").first).to_be_visible()
     expect(page.get_by_role("link", name="Check the conditions below.")).to_be_visible()
     check_accessibility(page)
+
+
+def test_the_form_follows_the_kind_and_the_comparison(new_page, check_accessibility, data, sign_in):
+    """With JavaScript, what does not fit is hidden at once, without sending the form."""
+    group = data.design_group(("Ada Brook", Role.CO_RESEARCHER))
+    _add_help_question(data, group)
+    page = new_page(viewport=SCREENS["phone"])
+    sign_in(page, group.people[0])
+    page.goto(f"{group.base}/questions/new?type=select_one")
+    check_accessibility(page)
+    expect(page.get_by_role("button", name="Update the conditions").first).to_be_hidden()
+    kind_button = page.get_by_role("button", name="Show the parts for this kind of question")
+    expect(kind_button).to_be_hidden()
+    page.locator("#rules > summary").click()
+    rule = page.locator("#relevance")
+    rule.locator("#relevance-0-subject").select_option(label="Do you get help at home?")
+    rule.get_by_label("How to compare").select_option(label="is not answered")
+    expect(rule.get_by_text("Answers", exact=True)).to_be_hidden()  # nothing to choose
+    rule.get_by_label("How to compare").select_option(label="is not")
+    expect(rule.get_by_label("No", exact=True)).to_be_visible()
+
+    page.get_by_label("Kind of question").select_option("integer")
+    expect(page.get_by_label("Answers to choose from")).to_be_hidden()
+    constraint = page.locator("#constraint")
+    constraint.locator("#constraint-0-subject").select_option(label="This answer")
+    constraint.get_by_label("How to compare").select_option(label="is between")
+    expect(constraint.get_by_label("And (for “is between”)")).to_be_visible()
+    check_accessibility(page)

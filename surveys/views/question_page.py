@@ -13,9 +13,9 @@ from flask_wtf import FlaskForm
 from surveys import definition as d
 from surveys.codesign import services as codesign
 from surveys.forms import LOGIC_HINT, QUESTION_TYPE_NAMES, parse_choice_lines
+from surveys.views.rule_checks import apply_rules
 from surveys.views.rule_fields import (
     RuleField,
-    apply_rules,
     comparison_options,
     question_choices,
     read_rules,

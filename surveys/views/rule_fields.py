@@ -24,7 +24,6 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
 from surveys import definition as d
-from surveys import logic
 from surveys.logic import (
     COMPARISONS,
     CURRENT,
@@ -35,6 +34,7 @@ from surveys.logic import (
     expression_of,
     rule_of,
 )
+from surveys.validation import dependencies
 
 MAX_ROWS = 20
 RULES = {
@@ -125,6 +125,8 @@ class Choices:
     labels: dict[str, str]  # question name -> label ("." -> "This answer")
     choice_labels: dict[str, list[tuple[str, str]]]  # question -> (choice name, label)
     later: set[str]  # questions that come after this one
+    own: str = ""  # this question's name, when it is in the draft already
+    depends: dict[str, set[str]] = field(default_factory=dict)  # what each item's logic uses
 
     def as_json(self) -> str:
         """Return what the page's script needs to redraw a row: kinds, choices, comparisons,
@@ -199,7 +201,8 @@ def question_choices(
         choice_labels[CURRENT] = [
             (choice.name, choice.label.get(language) or choice.name) for choice in this.choices
         ]
-    return Choices(subjects, labels, choice_labels, later)
+    own = this.name if this is not None and draft.find(this.name) is not None else ""
+    return Choices(subjects, labels, choice_labels, later, own, dependencies(draft))
 
 
 def without_current(choices: Choices) -> Choices:
@@ -209,6 +212,8 @@ def without_current(choices: Choices) -> Choices:
         choices.labels,
         choices.choice_labels,
         choices.later,
+        choices.own,
+        choices.depends,
     )
 
 
@@ -342,39 +347,6 @@ def rule_field_expression(rule_field: RuleField) -> str | None:
             )
         row.errors[problem.part] = str(message)
         return None
-
-
-def apply_rules(form: FlaskForm, rules: list[RuleField]) -> bool:
-    """Write each rule into its form field; return False if any needs fixing first."""
-    ready = True
-    for rule_field in rules:
-        if rule_field.mode == "builder":
-            expression = rule_field_expression(rule_field)
-            if expression is None:
-                ready = False
-                rule_field.errors.append(_("Check the conditions below."))
-                continue
-            form[rule_field.name].data = expression
-        problem = _later_reference(form[rule_field.name].data or "", rule_field.choices.later)
-        if problem:
-            ready = False
-            rule_field.errors.append(problem)
-    return ready
-
-
-def _later_reference(expression: str, later: set[str]) -> str | None:
-    """Say which question a rule uses that comes after this one, if any."""
-    try:
-        names = sorted(logic.references(expression) & later)
-    except logic.LogicSyntaxError:
-        return None  # the expression checks say what is wrong
-    if not names:
-        return None
-    return _(
-        "%(name)s comes after this question, so its answer is not known yet. Use a "
-        "question that comes before.",
-        name="${" + names[0] + "}",
-    )
 
 
 def show_rule_errors(form: FlaskForm, rules: list[RuleField]) -> None:

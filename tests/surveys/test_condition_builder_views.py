@@ -3,6 +3,7 @@ buttons that add and remove conditions, and the rule the suggestion carries."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -294,3 +295,76 @@ def test_the_form_shows_only_what_fits_the_kind(client, draft, kind, shown, not_
     parts = _shown_parts(body)
     assert shown <= parts and not (not_shown & parts)
     assert "Technical name" in body and "Short name" not in body
+
+
+def _edit(client, url, **data):
+    """Post the change form of the question "gets_help" as a direct change."""
+    form = {"type": "yes_no", "label": "Do you get help at home?", "name": "gets_help"}
+    return client.post(
+        url, data={**form, "privacy": "none", "appearance": "", "reason": "r", **CHANGE_NOW, **data}
+    )
+
+
+def test_a_rule_cannot_use_the_question_itself(client, signed_in, questionnaire, draft):
+    url = f"{signed_in}/{questionnaire.id}/items/gets_help/edit"
+    page = page_text(_edit(client, url, relevance="${gets_help} = 'yes'"))
+    assert "A rule cannot use this question's own answer this way" in page
+
+
+def test_logic_that_goes_round_in_a_circle_is_refused(
+    app, client, signed_in, questionnaire, draft, db_session, facilitator
+):
+    """ "age" is asked only if "town" is answered (as an imported form may say); "town" may
+    not then depend on "age"."""
+    with app.app_context():
+        definition = drafts.draft_definition(db_session, questionnaire)
+        drafts.update_item(
+            db_session,
+            questionnaire=questionnaire,
+            name="age",
+            item=dataclasses.replace(definition.find("age"), relevance="${town} != ''"),
+            expected_revision=drafts.draft_revisions(db_session, questionnaire)["age"],
+            changed_by=facilitator.user,
+        )
+    db_session.commit()
+    town = {"type": "text", "label": "Where do you live?", "name": "town"}
+    response = client.post(
+        f"{signed_in}/{questionnaire.id}/items/town/edit",
+        data={**town, "privacy": "none", "appearance": "", "reason": "r", **CHANGE_NOW}
+        | rows(r0=("age", "at_least", ["18"])),
+    )
+    assert "This rule goes round in a circle: ${age} uses ${town}, which uses ${age}" in (
+        page_text(response)
+    )
+    assert drafts.draft_definition(db_session, questionnaire).find("town").relevance == ""
+
+
+def test_needed_only_if(client, draft, questionnaire, db_session):
+    """ "An answer is needed only if" is built the same way."""
+    data = {
+        "required_if-mode": "builder",
+        "required_if-rows": "1",
+        "required_if-0-subject": "helpers",
+        "required_if-0-shown": "helpers",
+        "required_if-0-comparison": "is",
+        "required_if-0-value": ["carers"],
+    }
+    response = send(client, draft, **data)
+    assert response.status_code == 302, page_text(response)
+    assert added(db_session, questionnaire).required_if == "selected(${helpers}, 'carers')"
+
+
+def test_changing_ones_own_draft_suggestion_shows_its_conditions(
+    client, signed_in, questionnaire, draft, db_session
+):
+    saved = send(
+        client,
+        draft,
+        change_now="",
+        save_draft="Save as a draft",
+        **rows(r0=("helpers", "none_of", ["family", "friends"])),
+    )
+    assert saved.status_code == 302, page_text(saved)
+    page = client.get(f"{saved.headers['Location']}/change").get_data(as_text=True)
+    assert '<option value="none_of" selected>is none of</option>' in page
+    assert re.search(r'name="relevance-0-value" type="checkbox" value="friends" checked', page)

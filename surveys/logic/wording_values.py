@@ -140,6 +140,8 @@ class ValueReader:
         if isinstance(subject, Call) and subject.name == "selected-at":
             subject = subject.args[0]
         info = self.info(subject)
+        if isinstance(node, String) and info is None and isinstance(subject, Current):
+            self.rough()  # the question's own choices are unknown: its value may be a code
         if isinstance(node, String) and info is not None and info.choices:
             label = info.choices.get(node.value.strip())
             if label is not None:

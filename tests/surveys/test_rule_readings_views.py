@@ -8,6 +8,7 @@ import io
 import re
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask import render_template_string
@@ -16,8 +17,10 @@ from pypdf import PdfReader
 from peer_research.db import utcnow
 from peer_research.pdf import render_pdf
 from surveys import definition as d
+from surveys.changes import item_changes
 from surveys.codesign import services as codesign
 from surveys.codesign.models import ChangeKind
+from surveys.views.before_after import change_lines
 
 from builders import everyone_votes, question
 from builders import page_html as _page
@@ -237,3 +240,29 @@ def test_the_pdf_stylesheet_never_prints_screen_reader_only_text(app):
     text = _pdf_text(render_pdf(html, static_folder=Path(app.static_folder)))
     assert "Seen" in text
     assert "only heard" not in text
+
+
+def test_change_lines_read_a_new_questions_own_choices_and_name_pictures_by_label(app):
+    choices = (d.Choice("cat", {"en": "A cat"}), d.Choice("none", {"en": "None of these"}))
+    before = question("pets", d.QuestionType.SELECT_MULTIPLE, choices=choices)
+    after = question(
+        "pets",
+        d.QuestionType.SELECT_MULTIPLE,
+        choices=(d.Choice("cat", {"en": "A cat"}, image="cat.png"), choices[1]),
+        constraint="not(selected(., 'none'))",
+    )
+    questionnaire = SimpleNamespace(languages=[{"code": "en", "name": "English"}])
+    draft = d.FormDefinition("Pets", (d.Language("en", "English"),), (HELP,))
+    with app.test_request_context():
+        lines = change_lines(
+            item_changes(before, after, "en"),
+            questionnaire,
+            definition=draft,
+            items=(before, after),
+        )
+    by_title = {line.title: line for line in lines}
+    assert by_title["Picture for the answer “A cat”"].after == "cat.png"
+    rule = by_title["Which answers are accepted"]
+    assert rule.group == "rule" and not rule.show_code
+    assert rule.after == "The answer must not include “None of these”."
+    assert rule.after_code == "not(selected(., 'none'))"

@@ -87,6 +87,9 @@ class Compound:
     def text(self, *, inner: bool = False) -> str:
         """Say the conditions; inside another compound, mark where this one starts."""
         texts = [_text(part, inner=True) for part in self.parts]
+        if not inner and any(isinstance(part, Compound) for part in self.parts):
+            # "both A and B, or C": the comma shows where the inner part ends
+            return join_marked(texts, self.op)
         if not inner:
             return join(texts, self.op)
         if self.op == "or":
@@ -119,6 +122,12 @@ def join(parts: list[str], joiner: str) -> str:
     if len(parts) == 1:
         return parts[0]
     last = _("%(rest)s and %(last)s") if joiner == "and" else _("%(rest)s or %(last)s")
+    return last % {"rest": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
+def join_marked(parts: list[str], joiner: str) -> str:
+    """Join parts that hold "and"/"or" of their own: "a and b, or c"."""
+    last = _("%(rest)s, and %(last)s") if joiner == "and" else _("%(rest)s, or %(last)s")
     return last % {"rest": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
@@ -223,8 +232,8 @@ def _combine(op: str, parts: list[Condition]) -> Condition:
 def answered(given: bool, *, question: bool = True) -> Predicate:
     """Say that an answer is given (or a value is not empty), or not."""
     if question:
-        yes = (_("is answered"), _("be answered"))
-        no = (_("is not answered"), _("be left empty"))
+        yes = (_("is answered"), _("not be empty"))
+        no = (_("is not answered"), _("be empty"))
     else:
         yes = (_("is not empty"), _("not be empty"))
         no = (_("is empty"), _("be empty"))

@@ -127,6 +127,8 @@ class ValueReader:
                 return _("a question that is not in this questionnaire")
             if not info.label.strip():
                 self.rough()
+                if info.type == "calculate":
+                    return _("a hidden calculation")
                 return _("a question with no words")
             return quoted(info.label)
         return self.value(node)
@@ -155,6 +157,8 @@ class ValueReader:
         if isinstance(node, Reference | Current):
             if isinstance(node, Current):
                 return _("the answer")
+            if self.type_of(node) == "calculate":  # worked out, not answered
+                return _("the value of %(question)s", question=self.question_name(node))
             return _("the answer to %(question)s", question=self.question_name(node))
         if isinstance(node, Number):
             return number_words(node)

@@ -45,9 +45,13 @@ class FieldChange:
     @property
     def choice(self) -> str | None:
         """Return the short name of the answer choice this change is about, if any."""
+        if self.field.startswith(CHOICE_PICTURE):
+            return self.field.removeprefix(CHOICE_PICTURE)
         return self.field.removeprefix("choice:") if self.group == "choice" else None
 
 
+# A choice's picture is the field "choice picture:<choice name>".
+CHOICE_PICTURE = "choice picture:"
 # Texts in every language, then logic and settings compared as plain values.
 TEXT_FIELDS = ("label", "hint", "required_message", "constraint_message")
 VALUE_FIELDS = (
@@ -91,7 +95,8 @@ def item_changes(
                 )
             )
         changes.extend(_choice_changes(before_item, after_item, code))
-    changes.extend(_choice_order_change(before_item, after_item))
+    changes.extend(_choice_order_change(before_item, after_item, language))
+    changes.extend(_choice_picture_changes(before_item, after_item))
     for name in VALUE_FIELDS:
         old, new = _value(before_item, name), _value(after_item, name)
         if old != new:
@@ -142,16 +147,42 @@ def _choice_changes(
 
 
 def _choice_order_change(
-    before_item: d.Item | None, after_item: d.Item | None
+    before_item: d.Item | None, after_item: d.Item | None, language: str
 ) -> list[FieldChange]:
-    """Return a change when the choices both versions share come in another order."""
-    old, new = list(_choices(before_item)), list(_choices(after_item))
+    """Return a change when the choices both versions share come in another order.
+
+    The order is written with the choices' labels (in `language`), never their short names.
+    """
+    old, new = _choices(before_item), _choices(after_item)
     shared_old = [name for name in old if name in new]
     shared_new = [name for name in new if name in old]
     if shared_old == shared_new:
         return []
-    before, after = ", ".join(shared_old), ", ".join(shared_new)
+    before = ", ".join(_choice_label(old[name], language) for name in shared_old)
+    after = ", ".join(_choice_label(new[name], language) for name in shared_new)
     return [FieldChange("choices order", before, after, word_diff(before, after))]
+
+
+def _choice_picture_changes(
+    before_item: d.Item | None, after_item: d.Item | None
+) -> list[FieldChange]:
+    """Return the choices whose picture was added, removed or replaced (by file name)."""
+    old, new = _choices(before_item), _choices(after_item)
+    order = list(old) + [name for name in new if name not in old]
+    changes = []
+    for name in order:
+        before = (old[name].image if name in old else None) or ""
+        after = (new[name].image if name in new else None) or ""
+        if before != after:
+            changes.append(
+                FieldChange(f"{CHOICE_PICTURE}{name}", before, after, word_diff(before, after))
+            )
+    return changes
+
+
+def _choice_label(choice: d.Choice, language: str) -> str:
+    """Return a choice's label in a language, else in any language it has, else its name."""
+    return choice.label.get(language) or next(iter(choice.label.values()), "") or choice.name
 
 
 def _value(item: d.Item | None, name: str) -> str:

@@ -44,8 +44,9 @@ pass ``today=`` to :func:`evaluate` (the server passes the interview's date).
 **API.** :func:`parse` (raises :class:`LogicSyntaxError` with ``position``, ``expected`` and
 ``message``), :func:`to_source` (canonical text; ``parse(to_source(tree)) == tree``),
 :func:`evaluate`, :func:`references`, :func:`check` (a list of :class:`LogicProblem`) and
-:func:`find_cycles`. :class:`LogicEvaluationError` is raised when an expression that parses
-cannot be worked out (an unknown function, a bad pattern).
+:func:`find_cycles`; :func:`read_rule` says a rule in plain words from the questionnaire's
+labels (:mod:`surveys.logic.reading`). :class:`LogicEvaluationError` is raised when an
+expression that parses cannot be worked out (an unknown function, a bad pattern).
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ from .errors import LogicEvaluationError, LogicSyntaxError
 from .evaluate import evaluate
 from .parser import parse
 from .printer import to_source
+from .reading import QuestionInfo, Reading, question_lookup, read_rule, reading_language
+from .reading import Role as RuleRole
 from .values import Value, to_boolean, to_number, to_string
 
 
@@ -101,8 +104,11 @@ __all__ = [
     "Negate",
     "Node",
     "Number",
+    "QuestionInfo",
+    "Reading",
     "Reference",
     "Rule",
+    "RuleRole",
     "String",
     "Subject",
     "Value",
@@ -112,6 +118,9 @@ __all__ = [
     "expression_of",
     "find_cycles",
     "parse",
+    "question_lookup",
+    "read_rule",
+    "reading_language",
     "references",
     "rule_of",
     "to_boolean",

@@ -3,7 +3,7 @@ a change, with plain titles, languages named and settings in words."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,11 +11,12 @@ from flask_babel import lazy_gettext as _l
 from peer_research.db import db
 from peer_research.worddiff import word_diff
 from surveys import definition as d
-from surveys.changes import FieldChange, item_changes
+from surveys.changes import CHOICE_PICTURE, FieldChange, item_changes
 from surveys.codesign import services as codesign
 from surveys.forms import APPEARANCES, PRIVACY_NAMES, QUESTION_TYPE_NAMES
 from surveys.models import Questionnaire
 from surveys.views.common import EDITOR_KINDS, describe_place, first_language
+from surveys.views.rules import role_of, rule_reading
 
 # What each field of a question or section is called on the before/after views.
 FIELD_NAMES = {
@@ -25,15 +26,16 @@ FIELD_NAMES = {
     "constraint_message": _l("Message when the rule is not met"),
     "choices order": _l("Order of the answers"),
     "name": _l("Short name"),
+    "kind": _l("Question or section"),
     "type": _l("Kind of question"),
     "required": _l("An answer is needed to go on"),
-    "required_if": _l("Only needed when"),
-    "relevance": _l("Only asked when"),
-    "constraint": _l("The answer must meet this rule"),
-    "calculation": _l("Calculation"),
+    "required_if": _l("When it must be answered"),
+    "relevance": _l("When it is asked"),
+    "constraint": _l("Which answers are accepted"),
+    "calculation": _l("How it is worked out"),
     "default": _l("Answer filled in to start with"),
     "repeat": _l("Asked more than once"),
-    "repeat_count": _l("How many times"),
+    "repeat_count": _l("How many times it is asked"),
     "other_option": _l("“Other, please say” with a box to write in"),
     "appearance": _l("How it looks"),
     "read_only": _l("Cannot be changed by the interviewer"),
@@ -49,15 +51,25 @@ STATUS_NAMES = {
 
 @dataclass(frozen=True)
 class ChangeLine:
-    """One changed field as the pages show it: a title, what happened, and the word diff."""
+    """One changed field as the pages show it: a title, what happened, and the word diff.
+
+    A rule (group "rule") is shown in plain words: `before`, `after` and `diff` are its
+    readings, and the expressions behind them are in `before_code`, `after_code` and
+    `code_diff` for the technical view; `show_code` says the words are only a fallback, so
+    the code must be shown at once.
+    """
 
     title: str
     status: str  # "added", "removed" or "changed"
     status_text: str | None  # said in words after the title (never by colour alone)
-    group: str  # "text", "choice", "order", "logic" or "setting"
+    group: str  # "text", "choice", "order", "rule", "logic" or "setting"
     before: str
     after: str
     diff: list
+    before_code: str = ""
+    after_code: str = ""
+    code_diff: list = field(default_factory=list)
+    show_code: bool = False
 
 
 def _shown_value(field: str, value: str) -> str:
@@ -70,14 +82,26 @@ def _shown_value(field: str, value: str) -> str:
         "type": {kind.value: str(label) for kind, label in QUESTION_TYPE_NAMES.items()},
         "privacy": {kind.value: str(label) for kind, label in PRIVACY_NAMES.items()},
         "appearance": {code: str(label) for code, label in APPEARANCES},
+        "kind": {"question": _("Question"), "section": _("Section")},
     }.get(field, {})
     return names.get(value, value)
 
 
 def change_lines(
-    changes: list[FieldChange], questionnaire: Questionnaire, *, section: bool = False
+    changes: list[FieldChange],
+    questionnaire: Questionnaire,
+    *,
+    section: bool = False,
+    definition: d.FormDefinition | None = None,
+    before_definition: d.FormDefinition | None = None,
+    items: tuple[d.Item | None, d.Item | None] = (None, None),
 ) -> list[ChangeLine]:
-    """Turn field changes into lines with plain titles, languages named, settings in words."""
+    """Turn field changes into lines with plain titles, languages named, settings in words.
+
+    Rules are read in plain words from the labels of `definition` (and, for the earlier
+    side, of `before_definition` when it differs, as when comparing versions); `items` are
+    the item before and after, whose own choices a constraint's `.` refers to.
+    """
     languages = {entry["code"]: entry["name"] for entry in questionnaire.languages}
     several = len(languages) > 1
     lines = []
@@ -87,6 +111,10 @@ def change_lines(
             title = _("An answer to choose from")
         elif change.field == "label" and section:
             title = _("Section title")
+        elif change.field == "relevance" and section:
+            title = _("When the section is asked")
+        elif change.field.startswith(CHOICE_PICTURE):
+            title = _("Picture for the answer “%(answer)s”", answer=_choice_words(change, items))
         else:
             title = str(FIELD_NAMES.get(change.field, change.field))
         if change.language and (several or change.language not in languages):
@@ -100,18 +128,63 @@ def change_lines(
             after = _shown_value(change.field, change.after)
             diff = word_diff(before, after)
             status_text = None
-        lines.append(
-            ChangeLine(
-                title=title,
-                status=change.status,
-                status_text=str(status_text) if status_text else None,
-                group=group,
-                before=before,
-                after=after,
-                diff=diff,
-            )
+        line = ChangeLine(
+            title=title,
+            status=change.status,
+            status_text=str(status_text) if status_text else None,
+            group=group,
+            before=before,
+            after=after,
+            diff=diff,
         )
+        if role_of(change.field, section=section) is not None:
+            sides = (before_definition or definition, definition)
+            line = _rule_line(line, change, sides, items)
+        lines.append(line)
     return lines
+
+
+def _choice_words(change: FieldChange, items: tuple[d.Item | None, d.Item | None]) -> str:
+    """Name the choice a change is about by its label (the later item's, else the earlier's)."""
+    for item in reversed(items):
+        for choice in getattr(item, "choices", ()):
+            if choice.name == change.choice:
+                return choice.label.get(_main_language(item)) or next(
+                    iter(choice.label.values()), ""
+                )
+    return _("an answer")
+
+
+def _main_language(item: d.Item) -> str:
+    """Return the first language an item's label is written in."""
+    return next(iter(item.label), "")
+
+
+def _rule_line(
+    line: ChangeLine,
+    change: FieldChange,
+    definitions: tuple[d.FormDefinition | None, d.FormDefinition | None],
+    items: tuple[d.Item | None, d.Item | None],
+) -> ChangeLine:
+    """Say a changed rule in plain words on both sides, keeping the code for the technical view."""
+    readings = [
+        rule_reading(code, change.field, definition, item)
+        for code, definition, item in zip(
+            (change.before, change.after), definitions, items, strict=True
+        )
+    ]
+    before, after = (reading.text if reading else "" for reading in readings)
+    return replace(
+        line,
+        group="rule",
+        before=before,
+        after=after,
+        diff=word_diff(before, after),
+        before_code=change.before,
+        after_code=change.after,
+        code_diff=change.diff,
+        show_code=any(reading is not None and not reading.complete for reading in readings),
+    )
 
 
 def item_of(content: dict | None) -> d.Item | None:
@@ -156,7 +229,7 @@ def log_change(
         if entry.proposal is None or kind is None:
             return LogChange(kind, None, [], None)  # publishing, a rule change
         view = codesign.before_after(db.session, proposal=entry.proposal, language=language)
-        lines = change_lines(view.changes, questionnaire)
+        lines = change_lines(view.changes, questionnaire, definition=draft)
         heading = _("What changed") if applied else _("What was suggested")
         return LogChange(kind, heading if lines else None, lines, None)
     before, after = item_of(change.get("before")), item_of(change.get("after"))
@@ -166,7 +239,13 @@ def log_change(
         return LogChange(
             kind,
             heading,
-            change_lines(item_changes(None, after, language), questionnaire, section=section),
+            change_lines(
+                item_changes(None, after, language),
+                questionnaire,
+                section=section,
+                definition=draft,
+                items=(None, after),
+            ),
             destination_words(draft, change, language),
         )
     if kind == codesign.ChangeKind.REMOVE_ITEM.value:
@@ -174,7 +253,13 @@ def log_change(
         return LogChange(
             kind,
             heading,
-            change_lines(item_changes(before, None, language), questionnaire, section=section),
+            change_lines(
+                item_changes(before, None, language),
+                questionnaire,
+                section=section,
+                definition=draft,
+                items=(before, None),
+            ),
             None,
         )
     if kind == codesign.ChangeKind.MOVE_ITEM.value:
@@ -182,6 +267,36 @@ def log_change(
         return LogChange(kind, heading, [], destination_words(draft, change, language))
     if before is not None or after is not None:
         heading = _("What changed") if applied else _("What was suggested")
-        lines = change_lines(item_changes(before, after, language), questionnaire, section=section)
+        lines = change_lines(
+            item_changes(before, after, language),
+            questionnaire,
+            section=section,
+            definition=draft,
+            items=(before, after),
+        )
         return LogChange(kind, heading if lines else None, lines, None)
     return LogChange(kind, None, [], None)
+
+
+def recorded_change_lines(
+    change: dict, questionnaire: Questionnaire, definition: d.FormDefinition | None
+) -> list[ChangeLine]:
+    """Say every part a recorded change to an item changed (none for other kinds of change).
+
+    For changelogs: the wording, each choice, "Other, please say", help texts, messages,
+    pictures, settings, and rules in plain words read from `definition`'s labels.
+    """
+    if change.get("kind") != codesign.ChangeKind.CHANGE_ITEM.value:
+        return []
+    try:
+        before, after = item_of(change.get("before")), item_of(change.get("after"))
+        changes = item_changes(before, after, first_language(questionnaire))
+    except (KeyError, TypeError, ValueError):  # an old or unusual record: the line says enough
+        return []
+    return change_lines(
+        changes,
+        questionnaire,
+        section=is_section(change.get("before"), change.get("after")),
+        definition=definition,
+        items=(before, after),
+    )

@@ -143,7 +143,13 @@ def _proposal_context(questionnaire: Questionnaire, proposal: codesign.Proposal)
         "after_name": proposal.after_name,
     }
     context: dict = {
-        "lines": change_lines(view.changes, questionnaire, section=section),
+        "lines": change_lines(
+            view.changes,
+            questionnaire,
+            section=section,
+            definition=draft,
+            items=(view.before, view.after),
+        ),
         "is_section": section,
         "place_words": None,
         "now_words": None,
@@ -170,14 +176,14 @@ def _proposal_context(questionnaire: Questionnaire, proposal: codesign.Proposal)
     ):
         current = draft.find(proposal.target_name)
         if current is not None:
+            base = item_of(proposal.base_content)
+            now = item_of(codesign.item_content(current))
             context["base_lines"] = change_lines(
-                item_changes(
-                    item_of(proposal.base_content),
-                    item_of(codesign.item_content(current)),
-                    language,
-                ),
+                item_changes(base, now, language),
                 questionnaire,
                 section=section,
+                definition=draft,
+                items=(base, now),
             )
     return context
 

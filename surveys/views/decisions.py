@@ -91,6 +91,7 @@ def ask_to_publish(questionnaire_id: int):
         questionnaire=questionnaire,
         form=form,
         problems=check_definition(draft),
+        draft=draft,
         last=last,
         comparison=comparison,
         pending=codesign.changelog(db.session, questionnaire=questionnaire, number=None),
@@ -112,6 +113,7 @@ def _render_poll(poll: codesign.Poll, vote_form: VoteForm, status: int = 200):
         context |= {
             "questionnaire": questionnaire,
             "problems": check_definition(draft) if poll.is_open else [],
+            "draft": draft,
             "last": last,
             "comparison": comparison if poll.is_open else None,
             "pending": codesign.changelog(db.session, questionnaire=questionnaire, number=None)

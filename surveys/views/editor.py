@@ -83,6 +83,7 @@ def render_item_page(template: str, form, questionnaire: Questionnaire, draft, *
         form=form,
         questionnaire=questionnaire,
         language=draft.default_language,
+        definition=draft,  # rules read in plain words from the draft's labels
         may_change_now=may_change_now(),
         type_names=QUESTION_TYPE_NAMES,
         **{"adding": False, "item": None, "proposal": None, **context},

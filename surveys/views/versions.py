@@ -7,7 +7,6 @@ from pathlib import Path
 
 from flask import Response, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from peer_research.access import ANY_MEMBER, allow
 from peer_research.db import db, utcnow
@@ -18,42 +17,34 @@ from surveys.codesign import services as codesign
 from surveys.compare import Comparison, compare_definitions
 from surveys.models import Questionnaire, QuestionnaireVersion
 from surveys.views import blueprint
-from surveys.views.before_after import LogChange, log_change
+from surveys.views.before_after import (
+    ChangeLine,
+    LogChange,
+    change_lines,
+    log_change,
+    recorded_change_lines,
+)
 from surveys.views.common import proposal_title, questionnaire_or_404
 from surveys.views.decision_forms import POSITION_NAMES
 from surveys.views.voting import OUTCOME_NAMES
 
 QUESTIONNAIRE = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 
-CHANGE_NAMES = {
-    "label": _l("Question"),
-    "hint": _l("Help text"),
-    "required_message": _l("Message when the answer is missing"),
-    "constraint_message": _l("Message when the answer breaks the rule"),
-    "name": _l("Short name"),
-    "type": _l("Kind of question"),
-    "kind": _l("Question or section"),
-    "required": _l("Must be answered"),
-    "required_if": _l("Must be answered when"),
-    "relevance": _l("Only asked when"),
-    "constraint": _l("The answer must meet this rule"),
-    "calculation": _l("Calculation"),
-    "default": _l("Answer filled in at the start"),
-    "repeat": _l("Section repeats"),
-    "repeat_count": _l("How many times it repeats"),
-    "other_option": _l("Offers “Other, please say”"),
-    "appearance": _l("Appearance"),
-    "read_only": _l("Cannot be changed by the person answering"),
-    "privacy": _l("How identifying the answer is"),
-    "image": _l("Picture"),
-    "choices order": _l("Order of the choices"),
-}
-
 
 @blueprint.app_template_global()
 def version_changelog(questionnaire: Questionnaire, number: int | None) -> list:
     """Return a version's changelog (None: the draft since the last version), for pages."""
     return codesign.changelog(db.session, questionnaire=questionnaire, number=number)
+
+
+@blueprint.app_template_global()
+def changelog_parts(
+    line: codesign.ChangelogLine,
+    questionnaire: Questionnaire,
+    definition: d.FormDefinition | None,
+) -> list[ChangeLine]:
+    """Return every part one changelog line's change changed, in plain words, for pages."""
+    return recorded_change_lines(line.decision.change or {}, questionnaire, definition)
 
 
 def versions_of(questionnaire: Questionnaire) -> list[QuestionnaireVersion]:
@@ -122,6 +113,7 @@ def compare_versions(questionnaire_id: int):
                 numbers=", ".join(str(number) for number in numbers) or _("none yet"),
             )
     comparison: Comparison | None = None
+    details: dict[str, list[ChangeLine]] = {}
     if not errors:
         definitions = {
             key: services.draft_definition(db.session, questionnaire)
@@ -130,6 +122,7 @@ def compare_versions(questionnaire_id: int):
             for key, number in sides.items()
         }
         comparison = compare_definitions(definitions["from"], definitions["to"])
+        details = _details(questionnaire, comparison, definitions["from"], definitions["to"])
     return render_template(
         "surveys/decisions/compare.html",
         questionnaire=questionnaire,
@@ -139,8 +132,33 @@ def compare_versions(questionnaire_id: int):
         comparison=comparison,
         from_name=_side_name(sides.get("from")) if not errors else "",
         to_name=_side_name(sides.get("to")) if not errors else "",
-        change_names=CHANGE_NAMES,
+        details=details,
     ), 400 if errors else 200
+
+
+def _details(
+    questionnaire: Questionnaire,
+    comparison: Comparison,
+    before: d.FormDefinition,
+    after: d.FormDefinition,
+) -> dict[str, list[ChangeLine]]:
+    """Say, for each changed item, every change beyond its main wording, in plain words:
+    choices added or removed, "Other, please say", rules, settings, other languages."""
+    details = {}
+    for row in comparison.changed_rows:
+        changes = list(row.other) + [
+            change for change in row.reworded if change.language != comparison.language
+        ]
+        if changes:
+            details[row.name] = change_lines(
+                changes,
+                questionnaire,
+                section=row.item.kind == "section",
+                definition=after,
+                before_definition=before,
+                items=(row.before, row.after),
+            )
+    return details
 
 
 # Changelog and PDF ----------------------------------------------------------------------

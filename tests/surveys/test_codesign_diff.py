@@ -64,7 +64,7 @@ def test_item_changes_lists_wording_choices_logic_and_translations():
         ("choice:nobody", "en", "Nobody", ""),
         ("choice:carers", "en", "", "Paid carers"),
         ("label", "cy", "Pwy sy'n ymweld?", "Pwy sy'n dod i'ch gweld?"),
-        ("choices order", None, "family, friends", "friends, family"),
+        ("choices order", None, "Family, Friends", "Friends or neighbours, Family"),
         ("relevance", None, "", "${age} > 60"),
     ]
     assert changes[0].diff == [

@@ -131,3 +131,28 @@ def test_empty_versions():
     comparison = compare_definitions(form(), form(question("a")))
     assert _names(comparison.added) == ["a"]
     assert compare_definitions(form(), form()).same
+
+
+def test_every_changed_part_counts_other_please_say_help_text_and_choice_pictures():
+    choices = (d.Choice("cat", {"en": "A cat"}), d.Choice("dog", {"en": "A dog"}))
+    before = form(question("pets", d.QuestionType.SELECT_ONE, choices=choices))
+    pictured = (d.Choice("cat", {"en": "A cat"}, image="cat.png"), choices[1])
+    after = form(
+        question(
+            "pets",
+            d.QuestionType.SELECT_ONE,
+            choices=pictured,
+            other_option=True,
+            hint={"en": "Any animal"},
+        )
+    )
+    row = compare_definitions(before, after).rows[0]
+    assert row.changed
+    assert [(change.field, change.before, change.after) for change in row.other] == [
+        ("choice picture:cat", "", "cat.png"),
+        ("other_option", "", "yes"),
+    ]
+    assert row.other[0].choice == "cat"
+    assert [(change.field, change.status) for change in row.reworded] == [("hint", "added")]
+    only_picture = form(question("pets", d.QuestionType.SELECT_ONE, choices=pictured))
+    assert not compare_definitions(before, only_picture).same

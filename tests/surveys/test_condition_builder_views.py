@@ -252,6 +252,8 @@ def test_a_rule_the_builder_cannot_show_stays_text(client, draft, questionnaire,
     url = draft.replace("questions/new?type=text", "items/score/edit")
     body = client.get(url).get_data(as_text=True)
     assert "which the condition builder cannot show" in body
+    # The plain-words reading sits beside the expression.
+    assert "In plain words:" in body and "How old are you?" in body.split("In plain words:")[1]
     assert 'name="relevance" type="text" spellcheck="false" value="${age} + 1 &gt; 18"' in body
 
 

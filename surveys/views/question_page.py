@@ -4,6 +4,7 @@ changing one, and changing one's own suggestion."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from flask import render_template, request
@@ -104,13 +105,14 @@ class QuestionPage:
     ) -> QuestionPage:
         """Read the form's rules (as posted, or from its data) for a question at `position`."""
         language = draft.default_language.code
-        this = d.Question(
-            name=existing.name if existing else "",
+        choices = parse_choice_lines(
+            form.choices.data or "", language, existing.choices if existing else ()
+        )
+        # The question as it is being written: its kind and answers now, its rules as they were.
+        this = dataclasses.replace(
+            existing or d.Question(name="", type=kind_of(form), label={}),
             type=kind_of(form),
-            label={},
-            choices=parse_choice_lines(
-                form.choices.data or "", language, existing.choices if existing else ()
-            ),
+            choices=choices,
         )
         choices = question_choices(draft, before=position, language=language, this=this)
         posted = request.form if request.method == "POST" else None

@@ -22,12 +22,21 @@ def apply_rules(form: FlaskForm, rules: list[RuleField]) -> bool:
                 rule_field.errors.append(_("Check the conditions below."))
                 continue
             form[rule_field.name].data = expression
+        if not _changed(form, rule_field):
+            continue  # a rule left as it was is not held against a change of wording
         choices = rule_field.choices
         problem = _later_reference(form[rule_field.name].data or "", choices.later, choices.own)
         if problem:
             ready = False
             rule_field.errors.append(problem)
-    return ready and _no_cycle(form, rules)
+    changed = any(_changed(form, rule_field) for rule_field in rules)
+    return ready and (not changed or _no_cycle(form, rules))
+
+
+def _changed(form: FlaskForm, rule_field: RuleField) -> bool:
+    """Tell whether a rule differs from what the question had."""
+    old = rule_field.choices.old_rules.get(rule_field.name, "")
+    return (form[rule_field.name].data or "").strip() != old.strip()
 
 
 def _references(expression: str) -> set[str]:

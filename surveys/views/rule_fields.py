@@ -127,6 +127,7 @@ class Choices:
     later: set[str]  # questions that come after this one
     own: str = ""  # this question's name, when it is in the draft already
     depends: dict[str, set[str]] = field(default_factory=dict)  # what each item's logic uses
+    old_rules: dict[str, str] = field(default_factory=dict)  # the rules as they were
 
     def as_json(self) -> str:
         """Return what the page's script needs to redraw a row: kinds, choices, comparisons,
@@ -202,7 +203,8 @@ def question_choices(
             (choice.name, choice.label.get(language) or choice.name) for choice in this.choices
         ]
     own = this.name if this is not None and draft.find(this.name) is not None else ""
-    return Choices(subjects, labels, choice_labels, later, own, dependencies(draft))
+    old_rules = {name: getattr(this, name) for name in RULES} if this is not None else {}
+    return Choices(subjects, labels, choice_labels, later, own, dependencies(draft), old_rules)
 
 
 def without_current(choices: Choices) -> Choices:
@@ -214,6 +216,7 @@ def without_current(choices: Choices) -> Choices:
         choices.later,
         choices.own,
         choices.depends,
+        choices.old_rules,
     )
 
 

@@ -339,6 +339,22 @@ def test_logic_that_goes_round_in_a_circle_is_refused(
         page_text(response)
     )
     assert drafts.draft_definition(db_session, questionnaire).find("town").relevance == ""
+    # Changing the words of "age" is not held up by its rule, which stays as it was.
+    reworded = client.post(
+        f"{signed_in}/{questionnaire.id}/items/age/edit",
+        data={
+            "type": "integer",
+            "label": "What is your age?",
+            "name": "age",
+            "privacy": "none",
+            "appearance": "",
+            "reason": "Kinder",
+            "relevance": "${town} != ''",
+            "revision": str(drafts.draft_revisions(db_session, questionnaire)["age"]),
+            **CHANGE_NOW,
+        },
+    )
+    assert reworded.status_code == 302, page_text(reworded)
 
 
 def test_needed_only_if(client, draft, questionnaire, db_session):

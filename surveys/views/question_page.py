@@ -186,7 +186,7 @@ def render_kind_step(questionnaire, draft: d.FormDefinition, section: str | None
 
 def _in_use(rule: RuleField) -> bool:
     """Tell whether a rule has something in it, or something to fix (then it is shown open)."""
-    if rule.errors or any(row.errors for row in rule.rows):
+    if rule.touched or rule.errors or any(row.errors for row in rule.rows):
         return True
     if rule.mode == "text":
         return True

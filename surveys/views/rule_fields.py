@@ -164,6 +164,7 @@ class RuleField:
     errors: list[str] = field(default_factory=list)
     showable: bool = True  # the text can be shown in the builder
     text: str | None = None  # the expression to put in the text box, when switching to it
+    touched: bool = False  # one of its buttons was pressed: show it open
 
     def kind_of(self, row: Row) -> str | None:
         """Return the kind of the row's question, or None when none is chosen."""
@@ -266,6 +267,7 @@ def fields_from_post(posted: MultiDict, choices: Choices) -> tuple[list[RuleFiel
         ]
         action = posted.get(f"{name}-action", "")
         pressed = pressed or bool(action)
+        rule_field.touched = bool(action)
         _act(rule_field, action, posted.get(name, ""))
         rules.append(rule_field)
     return rules, pressed

@@ -267,6 +267,9 @@ def test_switching_to_text_and_back(client, draft):
         **{"relevance-mode": "text", "relevance": "${age} >= 18", "relevance-action": "builder"},
     ).get_data(as_text=True)
     assert '<option value="at_least" selected>is at least</option>' in back
+    assert '<details class="govuk-details" id="rules" open>' in back  # where the button was
+    closed = client.get(draft).get_data(as_text=True)
+    assert '<details class="govuk-details" id="rules">' in closed  # nothing in it yet
 
 
 def test_the_kind_of_question_is_chosen_first(client, draft):

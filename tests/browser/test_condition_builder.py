@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+import test_logic_js as tablet
 from playwright.sync_api import Page, expect
 
 from peer_research.db import db
@@ -13,6 +14,7 @@ from peer_research.studies.models import Role
 from surveys import definition as d
 from surveys.codesign import services as codesign
 from surveys.codesign.models import Proposal
+from surveys.logic.builder import COMPARISONS, VALUE_COUNTS, Condition, Rule, Subject, expression_of
 from surveys.services import add_item
 
 pytestmark = pytest.mark.browser
@@ -168,3 +170,57 @@ def test_the_form_follows_the_kind_and_the_comparison(new_page, check_accessibil
     constraint.get_by_label("How to compare").select_option(label="is between")
     expect(constraint.get_by_label("And (for “is between”)")).to_be_visible()
     check_accessibility(page)
+
+
+# Every comparison the builder writes, worked out by the tablet's evaluator as by the server's
+# (in the page the logic.js tests use).
+logic_page = tablet.logic_page
+BUILDER_SUBJECTS = {
+    "help": Subject("help", "one_choice", ("yes", "no")),
+    "helpers": Subject("helpers", "many_choices", ("family", "friends", "carers")),
+    "age": Subject("age", "number"),
+    "started": Subject("started", "date"),
+    "wake": Subject("wake", "time"),
+    "town": Subject("town", "text"),
+    ".": Subject(".", "number"),
+}
+BUILDER_VALUES = {
+    "one_choice": ("yes", "no"),
+    "many_choices": ("family", "carers"),
+    "number": ("-2.5", "18"),
+    "date": ("2020-01-31", "2024-02-29"),
+    "time": ("07:00", "21:30"),
+    "text": ("Leeds", "it's"),
+}
+BUILDER_ANSWERS = [
+    {},
+    {"help": "yes", "helpers": ["family", "friends"], "age": 18, "started": "2022-06-01",
+     "wake": "06:45", "town": "Leeds"},
+    {"help": "no", "helpers": "carers", "age": "17.5", "started": "2020-01-31",
+     "wake": "21:30", "town": "It's Leeds"},
+]  # fmt: skip
+
+
+def _builder_cases() -> list[dict]:
+    """Return each comparison of each kind as a rule, against each set of answers."""
+    cases = []
+    for subject in BUILDER_SUBJECTS.values():
+        for comparison in COMPARISONS[subject.kind]:
+            count = VALUE_COUNTS[comparison]
+            values = BUILDER_VALUES.get(subject.kind, ())[: 2 if count in (None, 2) else count]
+            rule = Rule("all", (Condition(subject.name, comparison, values),))
+            expression = expression_of(rule, BUILDER_SUBJECTS)
+            for answers in BUILDER_ANSWERS:
+                cases.append(
+                    {"expression": expression, "answers": answers, "current": answers.get("age")}
+                )
+    return cases
+
+
+def test_the_tablet_reads_the_builder_s_rules_as_the_server_does(logic_page) -> None:
+    """The builder writes the logic language; both evaluators stay the one source of truth."""
+    cases = _builder_cases()
+    results = tablet.run(logic_page, cases)
+    expected = [tablet.python_outcome(case, detailed=True) for case in cases]
+    lines = tablet.disagreements(cases, results, expected, detailed=True)
+    assert not lines, tablet.report(lines, len(cases))

@@ -5,7 +5,8 @@ one module per concern:
 
 - proposals: `proposals.py` (writing), `proposal_content.py` (finding and reading them),
   `draft_changes.py` (making an accepted change to the draft), `bundles.py` (kinds that
-  change many items at once, handled by the package that owns them);
+  change many items at once, handled by the package that owns them), `several.py` and
+  `several_draft.py` (one suggestion of several changes: writing it, checking and making it);
 - polls and decisions: `polls.py` (opening and reading polls), `votes.py` (casting
   votes), `decisions.py` (closing a poll into a decision), `decision_log.py` (the log and
   direct edits), `rules.py` (pure tallying);
@@ -19,6 +20,7 @@ one module per concern:
 """
 
 from surveys.codesign.activity import activity_token, watch_activity
+from surveys.codesign.builder_models import FirstDraftBuilder
 from surveys.codesign.bundles import BundleKind, register_bundle_kind
 from surveys.codesign.comment_threads import (
     CommentEntry,
@@ -54,6 +56,7 @@ from surveys.codesign.models import (
     BUNDLE_KINDS,
     LANGUAGES_TARGET,
     LIVE_STATES,
+    SEVERAL_TARGET,
     AnonymousBallot,
     ChangeKind,
     Decision,
@@ -137,6 +140,15 @@ from surveys.codesign.settings import (
     rule_history_entries,
     set_decision_rule,
 )
+from surveys.codesign.several import (
+    MAX_PARTS,
+    change_reason,
+    put_part,
+    rebase_part,
+    remove_part,
+    start_several,
+)
+from surveys.codesign.several_draft import Part, part_changes, parts_of, stale_part
 from surveys.codesign.versions import (
     ChangelogLine,
     DecisionLogPdf,
@@ -158,6 +170,8 @@ __all__ = [
     "LANGUAGES_TARGET",
     "LIVE_STATES",
     "MAX_COMMENT_LENGTH",
+    "MAX_PARTS",
+    "SEVERAL_TARGET",
     "AnonymousBallot",
     "BeforeAfter",
     "BundleKind",
@@ -172,8 +186,10 @@ __all__ = [
     "DecisionRule",
     "DecisionSettings",
     "EntryKind",
+    "FirstDraftBuilder",
     "LogEntry",
     "Outcome",
+    "Part",
     "Participation",
     "Place",
     "Poll",
@@ -201,6 +217,7 @@ __all__ = [
     "base_is_current",
     "before_after",
     "cast_vote",
+    "change_reason",
     "changelog",
     "check_direct_edit_allowed",
     "clean_reason",
@@ -245,6 +262,8 @@ __all__ = [
     "open_publish_poll_of",
     "open_rule_change_poll",
     "open_rule_poll",
+    "part_changes",
+    "parts_of",
     "place_in_draft",
     "poll_counts",
     "poll_opener",
@@ -255,11 +274,14 @@ __all__ = [
     "proposal_threads",
     "proposals_of",
     "proposals_touching",
+    "put_part",
     "questionnaire_of",
+    "rebase_part",
     "register_bundle_kind",
     "remind_voters",
     "reminder_state",
     "remove_comment",
+    "remove_part",
     "remove_unused_pictures",
     "reply_to_comment",
     "require_author",
@@ -268,6 +290,8 @@ __all__ = [
     "rule_history",
     "rule_history_entries",
     "set_decision_rule",
+    "stale_part",
+    "start_several",
     "suggest_rule",
     "toggle_reaction",
     "turnout",

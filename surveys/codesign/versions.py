@@ -270,6 +270,8 @@ def describe_change(change: dict[str, Any], language: str) -> str:
         return _("Changed the translations")
     if kind == ChangeKind.SET_LANGUAGES:
         return _("Changed the languages of the questionnaire")
+    if kind == ChangeKind.SEVERAL:
+        return "; ".join(describe_change(part, language) for part in change.get("changes", []))
     return _("Changed the draft")
 
 

@@ -55,6 +55,8 @@ from surveys.views.suggesting import (
     suggestion_defaults,
 )
 
+# The kinds of suggestion this page lists (the engine has other many-item kinds).
+TRANSLATION_KINDS = frozenset({ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES})
 TRANSLATIONS = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>/translations"
 
 
@@ -79,7 +81,7 @@ def _live_suggestions(questionnaire: Questionnaire) -> list[Proposal]:
     return [
         proposal
         for proposal in codesign.proposals_of(db.session, questionnaire, live_only=True)
-        if proposal.kind in codesign.BUNDLE_KINDS and visible_to_me(proposal)
+        if proposal.kind in TRANSLATION_KINDS and visible_to_me(proposal)
     ]
 
 

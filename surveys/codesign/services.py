@@ -148,7 +148,13 @@ from surveys.codesign.several import (
     remove_part,
     start_several,
 )
-from surveys.codesign.several_draft import Part, part_changes, parts_of, stale_part
+from surveys.codesign.several_draft import (
+    Part,
+    part_changes,
+    parts_of,
+    stale_part,
+    suggested_draft,
+)
 from surveys.codesign.versions import (
     ChangelogLine,
     DecisionLogPdf,
@@ -293,6 +299,7 @@ __all__ = [
     "stale_part",
     "start_several",
     "suggest_rule",
+    "suggested_draft",
     "toggle_reaction",
     "turnout",
     "updated_item",

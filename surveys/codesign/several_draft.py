@@ -256,6 +256,16 @@ def check_parts(definition: d.FormDefinition, parts: list[Part]) -> d.FormDefini
     return combined
 
 
+def suggested_draft(session: Session, *, proposal: Proposal) -> d.FormDefinition:
+    """Return the draft as it would be with the suggestion's changes made (as it is now,
+    when they no longer fit it: the suggestion then needs an update)."""
+    draft = drafts.draft_definition(session, questionnaire_of(session, proposal))
+    try:
+        return combined_draft(draft, parts_of(proposal))
+    except DomainError:
+        return draft
+
+
 # Whether the draft moved on, what it changes, and making it ---------------------------------
 
 

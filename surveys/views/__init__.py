@@ -18,6 +18,7 @@ from surveys.views import (  # noqa: E402, F401
     preview,
     questionnaires,
     revising,
+    several,
     versions,
     xlsform,
 )

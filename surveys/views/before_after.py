@@ -3,7 +3,7 @@ a change, with plain titles, languages named and settings in words."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -143,6 +143,8 @@ class LogChange:
     heading: str | None  # "What was added", ...; None: nothing to show
     lines: list[ChangeLine]
     place_words: str | None
+    title: str | None = None  # one change of several: what it did, in a line
+    parts: tuple[LogChange, ...] = ()  # a suggestion of several changes: each of them
 
 
 def log_change(
@@ -152,6 +154,16 @@ def log_change(
     language = first_language(questionnaire)
     change, applied = entry.change, entry.applied
     kind = change.get("kind")
+    if kind == codesign.ChangeKind.SEVERAL.value:
+        parts = tuple(
+            replace(
+                item_change(part, applied, questionnaire, draft),
+                title=codesign.describe_change(part, language),
+            )
+            for part in change.get("changes", [])
+        )
+        heading = _("What changed") if applied else _("What was suggested")
+        return LogChange(kind, heading, [], None, parts=parts)
     if kind not in {k.value for k in EDITOR_KINDS}:
         if entry.proposal is None or kind is None:
             return LogChange(kind, None, [], None)  # publishing, a rule change
@@ -159,6 +171,15 @@ def log_change(
         lines = change_lines(view.changes, questionnaire)
         heading = _("What changed") if applied else _("What was suggested")
         return LogChange(kind, heading if lines else None, lines, None)
+    return item_change(change, applied, questionnaire, draft)
+
+
+def item_change(
+    change: dict, applied: bool, questionnaire: Questionnaire, draft: d.FormDefinition
+) -> LogChange:
+    """Describe a recorded change to one item: what was added, removed, moved or changed."""
+    language = first_language(questionnaire)
+    kind = change.get("kind")
     before, after = item_of(change.get("before")), item_of(change.get("after"))
     section = is_section(change.get("before"), change.get("after"))
     if kind == codesign.ChangeKind.ADD_ITEM.value:

@@ -43,7 +43,7 @@ from surveys.views.common import (
     visible_to_me,
 )
 from surveys.views.decision_forms import POSITION_NAMES, VoteForm
-from surveys.views.several import several_context
+from surveys.views.several_changes import several_context
 from surveys.views.suggesting import proposal_url, put_to_group, suggestion_defaults
 from surveys.views.suggestion_forms import PutToGroupForm
 from surveys.views.voting import (

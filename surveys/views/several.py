@@ -8,8 +8,6 @@ group from its page: one poll, one decision, every change made at once or none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,15 +22,13 @@ from surveys.codesign import services as codesign
 from surveys.forms import QUESTION_TYPE_NAMES
 from surveys.models import Questionnaire
 from surveys.views import blueprint
-from surveys.views.before_after import change_lines, is_section
 from surveys.views.common import (
     CO_DESIGN_GROUP,
-    describe_place,
-    first_language,
     questionnaire_or_404,
 )
 from surveys.views.editor import ITEMS
 from surveys.views.places import parse_place, place_choices, place_value
+from surveys.views.several_changes import without
 from surveys.views.several_forms import (
     SeveralReasonForm,
     StartSeveralForm,
@@ -42,60 +38,6 @@ from surveys.views.several_forms import (
 from surveys.views.suggesting import proposal_url
 
 SEVERAL = f"{ITEMS}/suggestions/<int:proposal_id>/changes"
-
-
-# Reading ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PartView:
-    """One change of a suggestion of several changes, as its page shows it."""
-
-    number: int  # from 1
-    kind: str  # "add_item", "change_item" or "remove_item"
-    title: str  # "Added the question “Do you get help?”"
-    lines: list  # ChangeLine: every field added, taken out, or before and after
-    place_words: str | None  # where an addition goes
-    stale: bool  # the draft's item changed since (or the new name was taken meanwhile)
-    item_kind: str  # "question" or "section"
-
-
-def several_context(questionnaire: Questionnaire, proposal: codesign.Proposal) -> dict:
-    """Return what a suggestion of several changes shows: each change, in words."""
-    language = first_language(questionnaire)
-    draft = services.draft_definition(db.session, questionnaire)
-    suggested = codesign.suggested_draft(db.session, proposal=proposal)
-    live = proposal.state in codesign.LIVE_STATES
-    parts = []
-    for number, part in enumerate(codesign.parts_of(proposal), start=1):
-        found = draft.find(part.name)
-        if part.kind == codesign.ChangeKind.ADD_ITEM:
-            stale = found is not None
-        else:
-            stale = found is None or codesign.item_content(found) != part.base
-        section = is_section(part.base, part.item)
-        parts.append(
-            PartView(
-                number=number,
-                kind=part.kind.value,
-                title=codesign.describe_change(part.as_json(), language),
-                lines=change_lines(
-                    codesign.part_changes(part, language), questionnaire, section=section
-                ),
-                place_words=describe_place(
-                    suggested,
-                    section=part.section,
-                    before_name=part.before_name,
-                    after_name=part.after_name,
-                    language=language,
-                )
-                if part.kind == codesign.ChangeKind.ADD_ITEM
-                else None,
-                stale=live and stale,
-                item_kind="section" if section else "question",
-            )
-        )
-    return {"parts": parts, "part_form": ConfirmForm(formdata=None)}
 
 
 # Pages ----------------------------------------------------------------------------------
@@ -215,12 +157,12 @@ def _part_page(
     )
     own = existing.name if existing is not None else None
     if adding:
-        without_own = suggested if own is None else _without(suggested, own)
+        without_own = suggested if own is None else without(suggested, own)
         form.place.choices = place_choices(without_own, None, language)
     if form.validate_on_submit():
         taken = {item.name for item, _parents in suggested.walk()} - {own}
         item = build(form, language=language, existing=existing, taken=taken)
-        chosen = parse_place(form.place.data, _without(suggested, own)) if adding else None
+        chosen = parse_place(form.place.data, without(suggested, own)) if adding else None
         if adding and chosen is None:
             form.place.errors = [_("Choose where it should go")]
         else:
@@ -264,21 +206,6 @@ def _part_page(
         part_of=proposal,
         part_number=number,
     )
-
-
-def _without(definition: d.FormDefinition, name: str | None) -> d.FormDefinition:
-    """Return the definition without one item (an addition being changed), or as it is."""
-    if name is None:
-        return definition
-
-    def keep(items: tuple[d.Item, ...]) -> tuple[d.Item, ...]:
-        return tuple(
-            d.with_items(item, keep(item.items)) if isinstance(item, d.Section) else item
-            for item in items
-            if item.name != name
-        )
-
-    return d.with_items(definition, keep(definition.items))
 
 
 @blueprint.route(f"{SEVERAL}/new/<any(question, section):item_kind>", methods=["GET", "POST"])

@@ -81,6 +81,7 @@ def describe_proposal(proposal: Proposal, questionnaire: Questionnaire) -> str:
         ChangeKind.REMOVE_ITEM: _("removing “%(label)s”", label=label),
         ChangeKind.TRANSLATE: _("a translation of “%(title)s”", title=questionnaire.title),
         ChangeKind.SET_LANGUAGES: _("the languages of “%(title)s”", title=questionnaire.title),
+        ChangeKind.SEVERAL: _("several changes to “%(title)s”", title=questionnaire.title),
     }
     return kinds.get(proposal.kind, _("a change to “%(title)s”", title=questionnaire.title))
 
@@ -94,6 +95,8 @@ def describe_poll(session: Session, poll: Poll) -> str:
         return describe_proposal(poll.proposal, questionnaire)
     if poll.subject == PollSubject.PUBLISH and questionnaire:
         return _("publishing “%(title)s”", title=questionnaire.title)
+    if poll.subject == PollSubject.FIRST_DRAFT and questionnaire:
+        return _("who may build the first draft of “%(title)s”", title=questionnaire.title)
     return _("a new way for the group to decide")
 
 

@@ -10,7 +10,8 @@ one module per concern:
 - polls and decisions: `polls.py` (opening and reading polls), `votes.py` (casting
   votes), `decisions.py` (closing a poll into a decision), `decision_log.py` (the log and
   direct edits), `rules.py` (pure tallying);
-- settings: `settings.py` (the design group and how it decides);
+- settings: `settings.py` (the design group and how it decides), `first_draft.py` (named
+  members building a first draft directly, by the group's decision; `builder_models.py`);
 - versions: `versions.py` (asking to publish, suggesting a rule, changelogs);
 - comments: `comments.py` (records and writing), `comment_threads.py` (reading);
 - participation: `participation.py` (who has suggested, commented and voted: counts only);
@@ -52,6 +53,12 @@ from surveys.codesign.decision_log import (
 )
 from surveys.codesign.decisions import close_due_polls, close_poll
 from surveys.codesign.draft_changes import Place, place_in_draft
+from surveys.codesign.first_draft import BuilderGrant, is_published
+from surveys.codesign.first_draft import ask_for_builders as ask_for_first_draft_builders
+from surveys.codesign.first_draft import builder_grant as first_draft_grant
+from surveys.codesign.first_draft import builders_asked as first_draft_builders_asked
+from surveys.codesign.first_draft import grant_for as first_draft_grant_for
+from surveys.codesign.first_draft import open_builders_poll as open_first_draft_poll
 from surveys.codesign.models import (
     BUNDLE_KINDS,
     LANGUAGES_TARGET,
@@ -180,6 +187,7 @@ __all__ = [
     "SEVERAL_TARGET",
     "AnonymousBallot",
     "BeforeAfter",
+    "BuilderGrant",
     "BundleKind",
     "ChangeKind",
     "ChangelogLine",
@@ -219,6 +227,7 @@ __all__ = [
     "activity_token",
     "anonymous_reasons",
     "apply_directly",
+    "ask_for_first_draft_builders",
     "ask_to_publish",
     "base_is_current",
     "before_after",
@@ -242,12 +251,16 @@ __all__ = [
     "edit_comment",
     "edit_proposal",
     "everyone_voted",
+    "first_draft_builders_asked",
+    "first_draft_grant",
+    "first_draft_grant_for",
     "get_comment",
     "get_proposal",
     "get_questionnaire_poll",
     "get_study_poll",
     "group_participation",
     "has_voted",
+    "is_published",
     "item_comment_counts",
     "item_content",
     "item_threads",
@@ -262,6 +275,7 @@ __all__ = [
     "named_votes",
     "not_yet_voted",
     "notify_polls_closing_soon",
+    "open_first_draft_poll",
     "open_proposal",
     "open_proposal_poll",
     "open_publish_poll",

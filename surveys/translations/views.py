@@ -156,7 +156,7 @@ def add_language(questionnaire_id: int):
         "surveys/translations_add.html",
         form=form,
         questionnaire=questionnaire,
-        may_change_now=may_change_now(),
+        may_change_now=may_change_now(questionnaire),
     )
 
 
@@ -193,7 +193,7 @@ def remove_language(questionnaire_id: int, code: str):
         questionnaire=questionnaire,
         language=language,
         count=count,
-        may_change_now=may_change_now(),
+        may_change_now=may_change_now(questionnaire),
     )
 
 
@@ -317,7 +317,7 @@ def translate_language(questionnaire_id: int, code: str):
         missing_only=missing_only,
         conflict_item=conflict_item,
         editing=editing,
-        may_change_now=may_change_now(),
+        may_change_now=may_change_now(questionnaire),
         suggestions=[
             p
             for p in _live_suggestions(questionnaire)

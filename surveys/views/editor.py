@@ -82,7 +82,7 @@ def render_item_page(template: str, form, questionnaire: Questionnaire, draft, *
         form=form,
         questionnaire=questionnaire,
         language=draft.default_language,
-        may_change_now=may_change_now(),
+        may_change_now=may_change_now(questionnaire),
         type_names=QUESTION_TYPE_NAMES,
         **{"adding": False, "item": None, "proposal": None, **context},
     )

@@ -103,6 +103,8 @@ CODESIGN = {
     "surveys.remove_several_item": (CO_DESIGN_GROUP, CO_DESIGNERS),
     "surveys.drop_several_part": (CO_DESIGN_GROUP, CO_DESIGNERS),
     "surveys.update_several_part": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.apply_several_now": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.ask_first_draft_builders": (CO_DESIGN_GROUP, CO_DESIGNERS),
 }
 
 # Co-design: comments, replies and reactions.

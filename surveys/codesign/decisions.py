@@ -295,7 +295,10 @@ def _decide_first_draft(session, poll, result, closed_by, statement, now) -> Dec
         closed_by=closed_by,
         statement=statement,
         now=now,
-        change={"first_draft_builders": list((poll.proposed_rule or {}).get("builders", []))},
+        change={
+            "first_draft_builders": list((poll.proposed_rule or {}).get("builders", [])),
+            "names": [person.display_name for person in first_draft.builders_asked(session, poll)],
+        },
     )
     if applied:
         first_draft.grant(session, decision=decision, poll=poll)

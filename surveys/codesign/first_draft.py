@@ -169,3 +169,10 @@ def open_builders_poll(session: Session, questionnaire: Questionnaire) -> Poll |
         Poll.subject == PollSubject.FIRST_DRAFT,
     )
     return found[0] if found else None
+
+
+def design_group_people(session: Session, questionnaire: Questionnaire) -> list[User]:
+    """Return the people of the questionnaire's design group, by name (who may be named)."""
+    ids = design_group_user_ids(session, questionnaire.study)
+    people = session.scalars(sa.select(User).where(User.id.in_(ids))) if ids else []
+    return sorted(people, key=lambda user: user.display_name)

@@ -53,7 +53,7 @@ from surveys.codesign.decision_log import (
 )
 from surveys.codesign.decisions import close_due_polls, close_poll
 from surveys.codesign.draft_changes import Place, place_in_draft
-from surveys.codesign.first_draft import BuilderGrant, is_published
+from surveys.codesign.first_draft import BuilderGrant, design_group_people, is_published
 from surveys.codesign.first_draft import ask_for_builders as ask_for_first_draft_builders
 from surveys.codesign.first_draft import builder_grant as first_draft_grant
 from surveys.codesign.first_draft import builders_asked as first_draft_builders_asked
@@ -247,6 +247,7 @@ __all__ = [
     "derive_voter_key",
     "describe_change",
     "describe_poll",
+    "design_group_people",
     "design_group_user_ids",
     "edit_comment",
     "edit_proposal",

@@ -11,6 +11,7 @@ from surveys.views import (  # noqa: E402, F401
     decisions,
     discussion,
     editor,
+    first_draft,
     live,
     media,
     participation,

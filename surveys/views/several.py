@@ -339,3 +339,25 @@ def update_several_part(questionnaire_id: int, proposal_id: int, number: int):
         return _("Updated: the change is now written on the question as it is in the draft.")
 
     return _confirmed_change(questionnaire, proposal_id, update)
+
+
+@blueprint.post(f"{ITEMS}/suggestions/<int:proposal_id>/apply-now")
+@allow(CO_DESIGN_GROUP)
+def apply_several_now(questionnaire_id: int, proposal_id: int):
+    """Make every change of one's draft suggestion at once, without a vote, where one may
+    (a builder of the first draft; a facilitator of a study that allows it)."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    proposal = _own_draft(questionnaire, proposal_id)
+    if proposal is None:
+        return _back(questionnaire, proposal_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        codesign.apply_directly(db.session, proposal=proposal, editor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _back(questionnaire, proposal_id)
+    db.commit()
+    flash(_("Changed. The decision log shows every change, made by you without a vote."), "success")
+    return redirect(url_for("surveys.show_draft", questionnaire_id=questionnaire.id))

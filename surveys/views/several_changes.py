@@ -13,6 +13,7 @@ from surveys.codesign import services as codesign
 from surveys.models import Questionnaire
 from surveys.views.before_after import change_lines, is_section
 from surveys.views.common import describe_place, first_language
+from surveys.views.suggesting import may_change_now
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,11 @@ def several_context(questionnaire: Questionnaire, proposal: codesign.Proposal) -
                 item_kind="section" if section else "question",
             )
         )
-    return {"parts": parts, "part_form": ConfirmForm(formdata=None)}
+    return {
+        "parts": parts,
+        "part_form": ConfirmForm(formdata=None),
+        "change_now": may_change_now(questionnaire),
+    }
 
 
 def without(definition: d.FormDefinition, name: str | None) -> d.FormDefinition:

@@ -208,10 +208,12 @@ def _part_page(
     )
 
 
-@blueprint.route(f"{SEVERAL}/new/<any(question, section):item_kind>", methods=["GET", "POST"])
+@blueprint.route(f"{SEVERAL}/new/<item_kind>", methods=["GET", "POST"])
 @allow(CO_DESIGN_GROUP)
 def add_several_part(questionnaire_id: int, proposal_id: int, item_kind: str):
     """Add a new question or section to one's suggestion of several changes."""
+    if item_kind not in ("question", "section"):
+        abort(404, _("You can add a question or a section."))
     questionnaire = questionnaire_or_404(questionnaire_id)
     proposal = _own_draft(questionnaire, proposal_id)
     if proposal is None:

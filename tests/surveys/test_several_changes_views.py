@@ -216,3 +216,24 @@ def test_the_decision_log_lists_every_change(client, auth, group, db_session, ap
     assert "Added the question “Do you cook?”" in log
     assert "in the section “Help at home”" in log
     assert "Removed the question “Where do you live?”" in log
+
+
+def test_the_live_check_knows_the_questions_of_ones_own_suggestion(client, auth, group, db_session):
+    auth.sign_in(group.ada)
+    proposal = _start(client, group, db_session)
+    _add_question(client, group, proposal, label="Do you cook?", name="cooks")
+    token = client.csrf_token()
+    payload = {"field": "relevance", "expression": "${cooks} = 'yes'"}
+    check = f"{group.base}/check"
+    within = client.post(
+        f"{check}?suggestion={proposal.id}", json=payload, headers={"X-CSRFToken": token}
+    )
+    assert within.json["problems"] == []
+    alone = client.post(check, json=payload, headers={"X-CSRFToken": token})
+    assert "cooks" in alone.json["problems"][0]
+    auth.sign_in(group.pat)  # someone else's draft suggestion tells them nothing
+    token = client.csrf_token()
+    other = client.post(
+        f"{check}?suggestion={proposal.id}", json=payload, headers={"X-CSRFToken": token}
+    )
+    assert "cooks" in other.json["problems"][0]

@@ -24,6 +24,7 @@ from surveys.changes import FieldChange, item_changes
 from surveys.codesign.bundles import BundleKind, register_bundle_kind
 from surveys.codesign.draft_changes import move_next_to
 from surveys.codesign.models import ChangeKind, Proposal
+from surveys.codesign.pictures import remove_unused_pictures
 from surveys.codesign.proposal_content import item_content, questionnaire_of
 from surveys.validation import check_item, circular_references, dependencies, nesting_problem
 
@@ -320,6 +321,8 @@ def apply_parts(session: Session, *, proposal: Proposal) -> None:
     if (name := stale_part(session, proposal=proposal)) is not None:
         raise drafts.DraftConflictError(stale_message(session, proposal, name))
     parts = parts_of(proposal)
+    if not parts:
+        raise DomainError(_("Add at least one change to the suggestion first."))
     check_parts(drafts.draft_definition(session, questionnaire), parts)
     author = proposal.author
     order = making_order(parts)
@@ -357,6 +360,8 @@ def apply_parts(session: Session, *, proposal: Proposal) -> None:
             drafts.delete_item(
                 session, questionnaire=questionnaire, name=part.name, changed_by=author
             )
+    if any(part.kind == ChangeKind.CHANGE_ITEM for part in parts):  # a picture taken off
+        remove_unused_pictures(session, questionnaire=questionnaire)
 
 
 register_bundle_kind(

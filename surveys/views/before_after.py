@@ -15,7 +15,7 @@ from surveys.changes import FieldChange, item_changes
 from surveys.codesign import services as codesign
 from surveys.forms import APPEARANCES, PRIVACY_NAMES, QUESTION_TYPE_NAMES
 from surveys.models import Questionnaire
-from surveys.views.common import EDITOR_KINDS, describe_place, first_language
+from surveys.views.common import EDITOR_KINDS, describe_place, first_language, part_title
 
 # What each field of a question or section is called on the before/after views.
 FIELD_NAMES = {
@@ -158,7 +158,7 @@ def log_change(
         parts = tuple(
             replace(
                 item_change(part, applied, questionnaire, draft),
-                title=codesign.describe_change(part, language),
+                title=part_title(part, language),
             )
             for part in change.get("changes", [])
         )

@@ -181,7 +181,7 @@ def several_title(proposal: codesign.Proposal, language: str) -> str:
     changes = (proposal.proposed or {}).get("changes", [])
     if not changes:
         return _("Several changes (none added yet)")
-    first = codesign.describe_change(changes[0], language)
+    first = part_title(changes[0], language)
     if len(changes) == 1:
         return first
     return ngettext(
@@ -190,3 +190,21 @@ def several_title(proposal: codesign.Proposal, language: str) -> str:
         len(changes) - 1,
         first=first,
     )
+
+
+def part_title(change: dict, language: str) -> str:
+    """Say what one change of a suggestion of several changes does ("Add the question …")."""
+    content = change.get("after") if change.get("kind") == "add_item" else change.get("before")
+    label = content_label(content, language) or change.get("name", "")
+    section = (content or {}).get("kind") == "section"
+    if change.get("kind") == "add_item":
+        if section:
+            return _("Add the section “%(label)s”", label=label)
+        return _("Add the question “%(label)s”", label=label)
+    if change.get("kind") == "remove_item":
+        if section:
+            return _("Take out the section “%(label)s”", label=label)
+        return _("Take out the question “%(label)s”", label=label)
+    if section:
+        return _("Change the section “%(label)s”", label=label)
+    return _("Change the question “%(label)s”", label=label)

@@ -12,7 +12,7 @@ from surveys import services
 from surveys.codesign import services as codesign
 from surveys.models import Questionnaire
 from surveys.views.before_after import change_lines, is_section
-from surveys.views.common import describe_place, first_language
+from surveys.views.common import describe_place, first_language, part_title
 from surveys.views.suggesting import may_change_now
 
 
@@ -47,7 +47,7 @@ def several_context(questionnaire: Questionnaire, proposal: codesign.Proposal) -
             PartView(
                 number=number,
                 kind=part.kind.value,
-                title=codesign.describe_change(part.as_json(), language),
+                title=part_title(part.as_json(), language),
                 lines=change_lines(
                     codesign.part_changes(part, language), questionnaire, section=section
                 ),

@@ -50,7 +50,7 @@ def test_several_changes_are_written_step_by_step_voted_once_and_made_together(
         label="At the end of the section “Help at home”"
     )
     page.get_by_role("button", name="Save this change in the suggestion").click()
-    expect(page.get_by_role("heading", name="Change 2: Added the question “Who helps you?”"))
+    expect(page.get_by_role("heading", name="Change 2: Add the question “Who helps you?”"))
     expect(page.get_by_text("in the section “Help at home”, at the end")).to_be_visible()
     check_accessibility(page)
 
@@ -58,13 +58,13 @@ def test_several_changes_are_written_step_by_step_voted_once_and_made_together(
     check_accessibility(page)
     page.get_by_label("Question", exact=True).fill("Who helps you most?")
     page.get_by_role("button", name="Save this change in the suggestion").click()
-    expect(page.get_by_text("Added the question “Who helps you most?”").first).to_be_visible()
+    expect(page.get_by_text("Add the question “Who helps you most?”").first).to_be_visible()
     check_accessibility(page)
 
     page.get_by_role("link", name="Change or take out something in the draft").click()
     check_accessibility(page)
     page.get_by_role("button", name="Take out “How old are you?”").click()
-    expect(page.get_by_text("Removed the question “How old are you?”").first).to_be_visible()
+    expect(page.get_by_text("Take out the question “How old are you?”").first).to_be_visible()
     check_accessibility(page)
 
     page.get_by_role("button", name="Put it to the group").click()
@@ -90,7 +90,7 @@ def test_several_changes_are_written_step_by_step_voted_once_and_made_together(
     voter.goto(f"{base}/decisions")
     expect(voter.get_by_text("What changed (3 changes)")).to_be_visible()
     expect(
-        voter.get_by_role("heading", name="Added the section “Help at home”", exact=True)
+        voter.get_by_role("heading", name="Add the section “Help at home”", exact=True)
     ).to_be_visible()
     check_accessibility(voter)
 

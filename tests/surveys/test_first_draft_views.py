@@ -10,9 +10,8 @@ import sqlalchemy as sa
 from surveys import services as drafts
 from surveys.codesign.models import Poll, PollSubject
 
-from builders import age_question
+from builders import age_question, page_html
 from builders import deadline_boxes as _day
-from builders import page_html
 
 QUESTION = {"type": "text", "privacy": "none", "appearance": "", "hint": "", "name": ""}
 

@@ -296,3 +296,15 @@ def test_an_earlier_change_may_refer_to_a_later_one(db_session, group):
     assert decision.applied, decision.reason
     assert _names(db_session, group)[-2:] == ["first", "second"]
     assert drafts.draft_definition(db_session, group.questionnaire).find("first").relevance
+
+
+def test_an_empty_suggestion_cannot_be_made_directly_either(db_session, group):
+    from builders import set_group_rule
+
+    set_group_rule(db_session, group, allow_direct_edits=True)
+    proposal = codesign.start_several(
+        db_session, questionnaire=group.questionnaire, author=group.sam, reason="Nothing yet"
+    )
+    with pytest.raises(DomainError, match="Add at least one change"):
+        codesign.apply_directly(db_session, proposal=proposal, editor=group.sam, now=NOW)
+    assert proposal.state == ProposalState.DRAFT

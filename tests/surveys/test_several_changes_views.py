@@ -85,7 +85,7 @@ def test_a_member_builds_a_suggestion_step_by_step_and_sends_it(client, auth, gr
             place="after:gets_help",
         )
     )
-    assert "Change 2: Added the question “Who helps you?”" in page
+    assert "Change 2: Add the question “Who helps you?”" in page
     assert "just after “Do you get help at home?”" in page
 
     # Take "home" out, within the same suggestion.
@@ -212,10 +212,10 @@ def test_the_decision_log_lists_every_change(client, auth, group, db_session, ap
     assert names == ["age", "home_help", "cooks"]
     log = _text(client.get(f"{group.base}/decisions"))
     assert "(3 changes)" in log
-    assert "Added the section “Help at home”" in log
-    assert "Added the question “Do you cook?”" in log
+    assert "Add the section “Help at home”" in log
+    assert "Add the question “Do you cook?”" in log
     assert "in the section “Help at home”" in log
-    assert "Removed the question “Where do you live?”" in log
+    assert "Take out the question “Where do you live?”" in log
 
 
 def test_the_live_check_knows_the_questions_of_ones_own_suggestion(client, auth, group, db_session):

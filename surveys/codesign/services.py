@@ -154,6 +154,7 @@ from surveys.codesign.several import (
     rebase_part,
     remove_part,
     start_several,
+    step_of,
 )
 from surveys.codesign.several_draft import (
     Part,
@@ -313,6 +314,7 @@ __all__ = [
     "set_decision_rule",
     "stale_part",
     "start_several",
+    "step_of",
     "suggest_rule",
     "suggested_draft",
     "toggle_reaction",

@@ -78,16 +78,19 @@ def put_part(
     before_name: str | None = None,
     after_name: str | None = None,
     index: int | None = None,
+    seen_step: int | None = None,
 ) -> Proposal:
     """Add a change to one's own suggestion, or replace its change number `index` (from 0).
 
     An addition describes the item and where it goes; a change names the draft item and
     describes it as it would be; a removal names the draft item. A change or removal takes
     the item as it is in the draft now as its base. Checked on the draft with every change of
-    the suggestion made; nothing is saved if it does not fit.
+    the suggestion made; nothing is saved if it does not fit. `seen_step` is the suggestion's
+    `step` the form was opened at: a suggestion changed since (in another window) is refused.
     """
     _require_several(proposal)
     require_editable(proposal, editor)
+    _refuse_changed_meanwhile(proposal, seen_step)
     kind = ChangeKind(kind)
     if kind not in PART_KINDS:
         raise DomainError(_("A suggestion of several changes adds, changes or takes out items."))
@@ -111,13 +114,21 @@ def put_part(
     return proposal
 
 
-def remove_part(session: Session, *, proposal: Proposal, editor: User, index: int) -> Proposal:
+def remove_part(
+    session: Session,
+    *,
+    proposal: Proposal,
+    editor: User,
+    index: int,
+    seen_step: int | None = None,
+) -> Proposal:
     """Take change number `index` (from 0) out of one's own suggestion.
 
     The changes left must still fit together (a new question may be used by another one).
     """
     _require_several(proposal)
     require_editable(proposal, editor)
+    _refuse_changed_meanwhile(proposal, seen_step)
     parts = parts_of(proposal)
     if not 0 <= index < len(parts):
         raise DomainError(_("That change is no longer in the suggestion."))
@@ -183,7 +194,10 @@ def _new_part(
 def _save_parts(session: Session, proposal: Proposal, editor: User, parts: list[Part]) -> None:
     """Store the parts, name every item they touch, and bring the suggestion back to draft."""
     _back_to_draft(session, proposal, editor)
-    proposal.proposed = {"changes": [part.as_json() for part in parts]}
+    proposal.proposed = {
+        "changes": [part.as_json() for part in parts],
+        "step": step_of(proposal) + 1,
+    }
     names = {part.name for part in parts} | {part.new_name for part in parts}
     kept = [target for target in proposal.targets if target.name in names]
     have = {target.name for target in kept}
@@ -205,13 +219,36 @@ def _back_to_draft(session: Session, proposal: Proposal, editor: User) -> None:
         )
 
 
+def step_of(proposal: Proposal) -> int:
+    """Return how many times the suggestion's changes were saved (to notice another window)."""
+    return (proposal.proposed or {}).get("step", 0)
+
+
+def _refuse_changed_meanwhile(proposal: Proposal, seen_step: int | None) -> None:
+    """Refuse a change written against an older state of the suggestion."""
+    if seen_step is not None and seen_step != step_of(proposal):
+        raise DomainError(
+            _(
+                "Your suggestion changed in another window while you were writing. Nothing "
+                "was saved: look at the suggestion again, then make your change."
+            )
+        )
+
+
 def _require_several(proposal: Proposal) -> None:
     """Refuse a suggestion that is not one of several changes."""
     if proposal.kind != ChangeKind.SEVERAL:
         raise DomainError(_("This suggestion holds one change: change it on its own page."))
 
 
-def rebase_part(session: Session, *, proposal: Proposal, editor: User, index: int) -> Proposal:
+def rebase_part(
+    session: Session,
+    *,
+    proposal: Proposal,
+    editor: User,
+    index: int,
+    seen_step: int | None = None,
+) -> Proposal:
     """Take the draft's item as it is now as the base of a change, keeping the author's edits.
 
     For a suggestion needing an update: each field the author changed keeps their value,
@@ -219,6 +256,7 @@ def rebase_part(session: Session, *, proposal: Proposal, editor: User, index: in
     """
     _require_several(proposal)
     require_editable(proposal, editor)
+    _refuse_changed_meanwhile(proposal, seen_step)
     parts = parts_of(proposal)
     if not 0 <= index < len(parts) or parts[index].kind == ChangeKind.ADD_ITEM:
         raise DomainError(_("That change is no longer in the suggestion."))

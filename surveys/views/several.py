@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from peer_research.access import allow
 from peer_research.db import db
+from peer_research.edge import parse_id
 from peer_research.errors import DomainError
 from peer_research.forms import ConfirmForm, show_domain_error
 from surveys import definition as d
@@ -152,6 +153,7 @@ def _part_page(
         initial["place"] = place_value(place or codesign.Place(None))
         if existing is None and item_kind == "question":
             initial["type"] = request.args.get("type", "text")
+    initial["revision"] = str(codesign.step_of(proposal))
     form, build, _data, template = part_form(
         item_kind, data=None if request.method == "POST" else initial
     )
@@ -177,10 +179,12 @@ def _part_page(
                     item=item,
                     target_name=target_name,
                     index=None if number is None else number - 1,
+                    seen_step=parse_id(form.revision.data, minimum=0),
                     **(chosen.__dict__ if chosen else {}),
                 )
             except DomainError as error:
                 db.session.rollback()
+                form.revision.data = str(codesign.step_of(proposal))  # the next try is current
                 if error.field in ("section", "before_name", "after_name"):
                     error.field = "place"
                 show_domain_error(form, error)
@@ -298,6 +302,11 @@ def _confirmed_change(questionnaire: Questionnaire, proposal_id: int, change) ->
     return _saved(proposal, message)
 
 
+def _seen_step() -> int | None:
+    """Return the step of the suggestion the page showed (its buttons name changes by number)."""
+    return parse_id(request.form.get("step"), minimum=0)
+
+
 @blueprint.post(f"{SEVERAL}/items/<name>/remove")
 @allow(CO_DESIGN_GROUP)
 def remove_several_item(questionnaire_id: int, proposal_id: int, name: str):
@@ -324,7 +333,13 @@ def drop_several_part(questionnaire_id: int, proposal_id: int, number: int):
     questionnaire = questionnaire_or_404(questionnaire_id)
 
     def drop(proposal: codesign.Proposal) -> str:
-        codesign.remove_part(db.session, proposal=proposal, editor=current_user, index=number - 1)
+        codesign.remove_part(
+            db.session,
+            proposal=proposal,
+            editor=current_user,
+            index=number - 1,
+            seen_step=_seen_step(),
+        )
         return _("That change is no longer part of your suggestion.")
 
     return _confirmed_change(questionnaire, proposal_id, drop)
@@ -337,7 +352,13 @@ def update_several_part(questionnaire_id: int, proposal_id: int, number: int):
     questionnaire = questionnaire_or_404(questionnaire_id)
 
     def update(proposal: codesign.Proposal) -> str:
-        codesign.rebase_part(db.session, proposal=proposal, editor=current_user, index=number - 1)
+        codesign.rebase_part(
+            db.session,
+            proposal=proposal,
+            editor=current_user,
+            index=number - 1,
+            seen_step=_seen_step(),
+        )
         return _("Updated: the change is now written on the question as it is in the draft.")
 
     return _confirmed_change(questionnaire, proposal_id, update)

@@ -68,6 +68,7 @@ def several_context(questionnaire: Questionnaire, proposal: codesign.Proposal) -
         "parts": parts,
         "part_form": ConfirmForm(formdata=None),
         "change_now": may_change_now(questionnaire),
+        "step": codesign.step_of(proposal),
     }
 
 

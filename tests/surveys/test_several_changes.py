@@ -308,3 +308,18 @@ def test_an_empty_suggestion_cannot_be_made_directly_either(db_session, group):
     with pytest.raises(DomainError, match="Add at least one change"):
         codesign.apply_directly(db_session, proposal=proposal, editor=group.sam, now=NOW)
     assert proposal.state == ProposalState.DRAFT
+
+
+def test_a_change_written_against_an_older_state_of_the_suggestion_is_refused(db_session, group):
+    proposal = _start(db_session, group)
+    seen = codesign.step_of(proposal)
+    _put(db_session, group, proposal, item=question("one"))  # in another window
+    with pytest.raises(DomainError, match="another window"):
+        _put(db_session, group, proposal, item=question("two"), seen_step=seen)
+    with pytest.raises(DomainError, match="another window"):
+        codesign.remove_part(
+            db_session, proposal=proposal, editor=group.ada, index=0, seen_step=seen
+        )
+    assert [part.name for part in codesign.parts_of(proposal)] == ["one"]
+    _put(db_session, group, proposal, item=question("two"), seen_step=codesign.step_of(proposal))
+    assert [part.name for part in codesign.parts_of(proposal)] == ["one", "two"]

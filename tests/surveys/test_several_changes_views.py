@@ -237,3 +237,18 @@ def test_the_live_check_knows_the_questions_of_ones_own_suggestion(client, auth,
         f"{check}?suggestion={proposal.id}", json=payload, headers={"X-CSRFToken": token}
     )
     assert "cooks" in other.json["problems"][0]
+
+
+def test_a_button_from_an_older_page_takes_nothing_out(client, auth, group, db_session):
+    auth.sign_in(group.ada)
+    proposal = _start(client, group, db_session)
+    _add_question(client, group, proposal, label="Do you cook?", name="cooks")
+    old_step = codesign.step_of(_newest(db_session))
+    _add_question(client, group, proposal, label="Do you garden?", name="gardens")
+    response = client.post(
+        f"{group.base}/suggestions/{proposal.id}/changes/1/remove",
+        data={"csrf_token": client.csrf_token(), "step": str(old_step)},
+        follow_redirects=True,
+    )
+    assert "changed in another window" in _text(response)
+    assert [part.name for part in codesign.parts_of(_newest(db_session))] == ["cooks", "gardens"]

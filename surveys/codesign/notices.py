@@ -139,9 +139,13 @@ def _on_proposal_opened(session: Session, *, proposal: Proposal) -> None:
     )
 
 
+# Changes made without a poll: by a facilitator, or by a member building the first draft.
+DIRECT_KINDS = frozenset({EntryKind.DIRECT_EDIT, EntryKind.FIRST_DRAFT})
+
+
 def outcome_message(session: Session, decision: Decision) -> str:
     """Return a decision in plain words: "The group agreed: …", "Not agreed: …"."""
-    if decision.entry_kind == EntryKind.DIRECT_EDIT:
+    if decision.entry_kind in DIRECT_KINDS:  # a facilitator's, or a first-draft builder's
         who = session.get(User, decision.decided_by_id) if decision.decided_by_id else None
         what = _describe_decision(session, decision)
         return _(
@@ -181,7 +185,7 @@ def _on_decision_recorded(session: Session, *, decision: Decision) -> None:
     else:
         link = _study_path(study)
     users = design_group_user_ids(session, study)
-    if decision.entry_kind == EntryKind.DIRECT_EDIT:
+    if decision.entry_kind in DIRECT_KINDS:
         users = [uid for uid in users if uid != decision.decided_by_id]
     notify(
         session,

@@ -167,3 +167,11 @@ def test_a_question_added_directly_is_a_real_draft_item(db_session, group):
     _change_now(db_session, group, group.ada, name="pets", label="Do you have pets?")
     item = drafts.draft_definition(db_session, group.questionnaire).find("pets")
     assert isinstance(item, d.Question) and item.label == {"en": "Do you have pets?"}
+
+
+def test_the_group_is_told_who_changed_the_draft_directly(db_session, group):
+    from surveys.codesign.notices import outcome_message
+
+    _grant(db_session, group, [group.ada])
+    entry = _change_now(db_session, group, group.ada)
+    assert outcome_message(db_session, entry).startswith("Ada Brook changed the draft directly")

@@ -121,6 +121,7 @@ class ChangelogLine:
     text: str  # "Added the question “How old are you?”"
     statement: str  # the outcome statement in the decision log
     direct_edit: bool  # changed by a facilitator without a poll
+    first_draft_edit: bool = False  # changed directly by a member building the first draft
 
     @property
     def proposal_id(self) -> int | None:
@@ -186,6 +187,7 @@ def changelog(
             text=describe_change(decision.change, language),
             statement=decision.statement,
             direct_edit=decision.entry_kind == EntryKind.DIRECT_EDIT,
+            first_draft_edit=decision.entry_kind == EntryKind.FIRST_DRAFT,
         )
         for decision in version_decisions(session, questionnaire=questionnaire, number=number)
         if decision.applied and not _is_publish(decision) and decision.change.get("kind")

@@ -248,11 +248,6 @@ def _is_section(content: dict[str, Any] | None) -> bool:
 
 def describe_change(change: dict[str, Any], language: str) -> str:
     """Say in plain words what one recorded change did to the draft."""
-    if "first_draft_builders" in change:  # a decision on who builds the first draft
-        names = ", ".join(change.get("names", []))
-        if not names:
-            return _("Decided that nobody changes the first draft directly")
-        return _("Decided who may build the first draft directly: %(names)s", names=names)
     kind = change.get("kind")
     before, after = change.get("before"), change.get("after")
     content = before or after

@@ -79,10 +79,11 @@ def parts_of(proposal: Proposal) -> list[Part]:
     return [Part.from_json(data) for data in (proposal.proposed or {}).get("changes", [])]
 
 
-def making_order(parts: list[Part]) -> list[Part]:
+def making_order(parts: list[Part], draft: d.FormDefinition | None = None) -> list[Part]:
     """Return the parts in the order they can be made: additions first (at the end of their
     section), each after the new items its logic uses and the new section it sits in; then
-    changes; then removals, each item before the ones its logic used."""
+    changes; then removals, each item (with what is inside it in `draft`) before the ones its
+    logic used."""
     added = {part.name for part in parts if part.kind == ChangeKind.ADD_ITEM}
     additions = _in_order(
         [part for part in parts if part.kind == ChangeKind.ADD_ITEM],
@@ -93,7 +94,7 @@ def making_order(parts: list[Part]) -> list[Part]:
         removals,
         lambda part, done: (
             not any(
-                part.name in _references(other)
+                part.name in _references(other, draft)
                 for other in removals
                 if other.name not in done and other is not part
             )
@@ -126,9 +127,12 @@ def _in_order(parts: list[Part], ready) -> list[Part]:
     return ordered
 
 
-def _references(part: Part) -> set[str]:
-    """Return the names a part's item refers to in its logic."""
-    item = d.item_from_json(part.item or part.base or {})
+def _references(part: Part, draft: d.FormDefinition | None = None) -> set[str]:
+    """Return the names a part's item refers to in its logic (a removed section: with what
+    is inside it in `draft`)."""
+    item = (draft.find(part.name) if draft is not None else None) or d.item_from_json(
+        part.item or part.base or {}
+    )
     one = d.FormDefinition(title="", languages=(), items=(item,))
     return set().union(*dependencies(one).values())
 
@@ -138,7 +142,7 @@ def _references(part: Part) -> set[str]:
 
 def combined_draft(definition: d.FormDefinition, parts: list[Part]) -> d.FormDefinition:
     """Return the draft with every part made, or raise the first part that cannot be made."""
-    order = making_order(parts)
+    order = making_order(parts, definition)
     for part in (part for part in order if part.kind == ChangeKind.ADD_ITEM):
         item = d.item_from_json(part.item or {})
         definition = _with_added(definition, item, part.section, None, None)
@@ -325,7 +329,7 @@ def apply_parts(session: Session, *, proposal: Proposal) -> None:
         raise DomainError(_("Add at least one change to the suggestion first."))
     check_parts(drafts.draft_definition(session, questionnaire), parts)
     author = proposal.author
-    order = making_order(parts)
+    order = making_order(parts, drafts.draft_definition(session, questionnaire))
     for part in (part for part in order if part.kind == ChangeKind.ADD_ITEM):
         drafts.add_item(
             session,

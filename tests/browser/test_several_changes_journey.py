@@ -72,7 +72,6 @@ def test_several_changes_are_written_step_by_step_voted_once_and_made_together(
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     check_accessibility(page)
-    page.screenshot(path="/tmp/wtc_several_phone.png", full_page=True)
     page.set_viewport_size({"width": 1200, "height": 800})
     page.get_by_role("button", name="Put it to the group").click()
     expect(page.get_by_text("Your suggestion is open")).to_be_visible()

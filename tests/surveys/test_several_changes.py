@@ -323,3 +323,17 @@ def test_a_change_written_against_an_older_state_of_the_suggestion_is_refused(db
     assert [part.name for part in codesign.parts_of(proposal)] == ["one"]
     _put(db_session, group, proposal, item=question("two"), seen_step=codesign.step_of(proposal))
     assert [part.name for part in codesign.parts_of(proposal)] == ["one", "two"]
+
+
+def test_a_section_and_a_question_its_questions_use_go_together(make_design_group, db_session):
+    group = make_design_group(
+        question("x"), section("s", question("inside", relevance="${x} != ''"))
+    )
+    proposal = _start(db_session, group)
+    with pytest.raises(DomainError, match="use it in their logic: inside"):
+        _put(db_session, group, proposal, kind=REMOVE, target_name="x")
+    _put(db_session, group, proposal, kind=REMOVE, target_name="s")
+    _put(db_session, group, proposal, kind=REMOVE, target_name="x")
+    _poll, decision = _decide(db_session, group, proposal)
+    assert decision.applied, decision.reason
+    assert _names(db_session, group) == []

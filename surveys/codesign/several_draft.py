@@ -249,12 +249,15 @@ def check_parts(definition: d.FormDefinition, parts: list[Part]) -> d.FormDefini
     if cycles := circular_references(combined):
         raise DomainError(cycles[0].message, field="relevance")
     gone = {item.name for item, _p in definition.walk()} - seen
-    users = sorted(name for name, refs in dependencies(combined).items() if refs & gone)
+    graph = dependencies(combined)
+    users = sorted(name for name, refs in graph.items() if refs & gone)
     if users:
+        used = sorted(set().union(*(graph[name] for name in users)) & gone)
         raise DomainError(
             _(
-                "These questions use it in their logic: %(names)s. Change them in this "
-                "suggestion too, or keep it.",
+                "These questions use %(gone)s in their logic: %(names)s. Change them in this "
+                "suggestion too, or keep %(gone)s.",
+                gone=", ".join(used),
                 names=", ".join(users),
             )
         )

@@ -330,7 +330,7 @@ def test_a_section_and_a_question_its_questions_use_go_together(make_design_grou
         question("x"), section("s", question("inside", relevance="${x} != ''"))
     )
     proposal = _start(db_session, group)
-    with pytest.raises(DomainError, match="use it in their logic: inside"):
+    with pytest.raises(DomainError, match="use x in their logic: inside"):
         _put(db_session, group, proposal, kind=REMOVE, target_name="x")
     _put(db_session, group, proposal, kind=REMOVE, target_name="s")
     _put(db_session, group, proposal, kind=REMOVE, target_name="x")

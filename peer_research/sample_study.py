@@ -58,6 +58,7 @@ class SampleStudy:
     member: Membership  # a co-researcher who is not the facilitator
     proposal_id: int  # a suggestion with votes and comments
     draft_proposal_id: int  # the facilitator's own draft suggestion, not yet sent
+    several_proposal_id: int  # the facilitator's draft suggestion of several changes
     poll_id: int  # the latest publish poll
     comment_id: int  # the facilitator's own comment on the first question
     item_name: str
@@ -89,6 +90,7 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
     proposals, publish_poll = _suggestions(session, questionnaire, people, size, start)
     comments = _comments(session, questionnaire, people, proposals, size, start)
     draft = _draft_suggestion(session, questionnaire, facilitator)
+    several = _several_suggestion(session, questionnaire, facilitator, size.questions // 2)
     session.expire(questionnaire, ["versions"])
     return SampleStudy(
         slug=slug,
@@ -97,6 +99,7 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         member=memberships[1] if len(memberships) > 1 else memberships[0],
         proposal_id=proposals[-1].id,
         draft_proposal_id=draft.id,
+        several_proposal_id=several.id,
         poll_id=publish_poll.id if publish_poll else 0,
         comment_id=comments[-1].id,
         item_name=_name(0),
@@ -284,6 +287,46 @@ def _draft_suggestion(session: Session, questionnaire, author: User):
     )
 
 
+def _several_suggestion(session: Session, questionnaire, author: User, count: int):
+    """Keep a draft suggestion of several changes: `count` new questions, each but the first
+    asked only when the one before it has an answer."""
+    from surveys import definition as d
+    from surveys.codesign import services as codesign
+
+    proposal = codesign.start_several(
+        session,
+        questionnaire=questionnaire,
+        author=author,
+        reason="Questions about help at home, to finish later.",
+    )
+    for i in range(count):
+        codesign.put_part(
+            session,
+            proposal=proposal,
+            editor=author,
+            kind=codesign.ChangeKind.ADD_ITEM,
+            item=d.Question(
+                name=f"help{i:03d}",
+                type=d.QuestionType.TEXT,
+                label={"en": f"Help at home, question {i + 1}"},
+                relevance=f"${{help{i - 1:03d}}} != ''" if i else "",
+            ),
+        )
+    return proposal
+
+
+# Pages that need a suggestion of several changes (and its first change) in their address.
+SEVERAL_PAGES = frozenset(
+    {
+        "surveys.change_several_reason",
+        "surveys.add_several_part",
+        "surveys.edit_several_part",
+        "surveys.pick_several_item",
+        "surveys.change_several_item",
+    }
+)
+
+
 def study_pages(app: Flask, study: SampleStudy) -> dict[str, str]:
     """Return the address of every page of the study a facilitator can open, by endpoint."""
     values = {
@@ -296,6 +339,7 @@ def study_pages(app: Flask, study: SampleStudy) -> dict[str, str]:
         "number": study.version_number,
         "code": "cy",
         "membership_id": study.member.id,
+        "item_kind": "question",
     }
     pages = {}
     for rule in app.url_map.iter_rules():
@@ -306,6 +350,8 @@ def study_pages(app: Flask, study: SampleStudy) -> dict[str, str]:
         arguments = {name: values[name] for name in rule.arguments}
         if rule.endpoint == "surveys.change_proposal":
             arguments["proposal_id"] = study.draft_proposal_id
+        if rule.endpoint in SEVERAL_PAGES:
+            arguments |= {"proposal_id": study.several_proposal_id, "number": 1}
         with app.test_request_context():
             pages[rule.endpoint] = app.url_for(rule.endpoint, **arguments)
     return pages

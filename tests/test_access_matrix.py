@@ -94,6 +94,17 @@ CODESIGN = {
     "surveys.cast_vote": (ANY_MEMBER, MEMBERS),
     "surveys.withdraw_proposal": (ANY_MEMBER, MEMBERS),
     "surveys.show_decision_log": (ANY_MEMBER, MEMBERS),
+    "surveys.start_several_changes": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.change_several_reason": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.add_several_part": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.edit_several_part": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.pick_several_item": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.change_several_item": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.remove_several_item": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.drop_several_part": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.update_several_part": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.apply_several_now": (CO_DESIGN_GROUP, CO_DESIGNERS),
+    "surveys.ask_first_draft_builders": (CO_DESIGN_GROUP, CO_DESIGNERS),
 }
 
 # Co-design: comments, replies and reactions.
@@ -203,6 +214,7 @@ def world(app, db_session, make_user, make_study, make_member):
         "name": item.name,
         "item_id": item.id,
         "number": 1,
+        "item_kind": "question",
         "stored_name": "0123456789abcdef.png",
         "code": "en",
         "term_id": 1,

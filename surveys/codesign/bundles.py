@@ -4,7 +4,8 @@ Translations and languages suggestions (`surveys.translations`) are co-design pr
 any other: they are written, voted on, decided and logged here. But the engine knows nothing
 of texts and languages: the owning package registers a `BundleKind` for each of its kinds,
 telling the engine whether the draft moved on under a suggestion, what it changes and how to
-make it. The app factory registers them (`surveys.translations.register_kinds`).
+make it. The app factory registers them (`surveys.translations.register_kinds`); the engine
+registers its own kind of several changes at once (`several_draft.py`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class BundleKind:
     changes: Callable[..., list[FieldChange]]
     # (session, proposal=) -> make the change to the draft, inside the caller's savepoint.
     apply: Callable[..., None]
+    # (session, proposal=) -> refuse, with a plain message, to put it to the group as it is
+    # (an empty suggestion, one whose changes no longer fit together); None: always ready.
+    ready: Callable[..., None] | None = None
 
 
 _handlers: dict[ChangeKind, BundleKind] = {}

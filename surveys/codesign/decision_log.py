@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,7 @@ from peer_research.db import utcnow
 from peer_research.errors import DomainError
 from peer_research.studies.models import Role
 from peer_research.studies.services import get_membership
-from surveys.codesign import signals
+from surveys.codesign import first_draft, signals
 from surveys.codesign.draft_changes import (
     apply_proposal,
     change_record,
@@ -77,6 +78,11 @@ class LogEntry:
     def direct_edit(self) -> bool:
         """Tell whether a facilitator made this change without a poll."""
         return self.kind == EntryKind.DIRECT_EDIT
+
+    @property
+    def first_draft_edit(self) -> bool:
+        """Tell whether a named builder of the first draft made this change directly."""
+        return self.kind == EntryKind.FIRST_DRAFT
 
 
 def decision_log(
@@ -175,7 +181,9 @@ def apply_directly(
     edit; live proposals about the same items are marked as needing an update.
     """
     questionnaire = session.get_one(Questionnaire, proposal.questionnaire_id)
-    check_direct_edit_allowed(session, questionnaire=questionnaire, editor=editor)
+    grant = first_draft.grant_for(session, questionnaire=questionnaire, user=editor)
+    if grant is None:
+        check_direct_edit_allowed(session, questionnaire=questionnaire, editor=editor)
     if proposal.author_id != editor.id or proposal.state != ProposalState.DRAFT:
         raise DomainError(_("Only your own draft suggestion can be made directly."))
     now = now or utcnow()
@@ -183,9 +191,17 @@ def apply_directly(
         apply_proposal(session, proposal=proposal)
     proposal.open(now)
     proposal.accept()
-    reason = _("Changed directly by a facilitator, without a poll.")
+    change = change_record(proposal)
+    if grant is None:
+        reason = _("Changed directly by a facilitator, without a poll.")
+    else:  # a named builder of the first draft, under the group's decision
+        reason = _(
+            "Changed directly while building the first draft, as the group decided on %(day)s.",
+            day=format_date(grant.decided_at, format="long"),
+        )
+        change["first_draft_decision"] = grant.id
     decision = Decision(
-        entry_kind=EntryKind.DIRECT_EDIT,
+        entry_kind=EntryKind.DIRECT_EDIT if grant is None else EntryKind.FIRST_DRAFT,
         study_id=questionnaire.study_id,
         questionnaire_id=questionnaire.id,
         proposal_id=proposal.id,
@@ -194,7 +210,7 @@ def apply_directly(
         reason=reason,
         statement=note.strip() or proposal.reason or reason,
         counts={},
-        change=change_record(proposal),
+        change=change,
         decided_at=now,
         decided_by_id=editor.id,
     )
@@ -217,6 +233,7 @@ def apply_directly(
             "proposal_id": proposal.id,
             "kind": proposal.kind.value,
             "item": proposal.target_name,
+            "first_draft_decision": grant.id if grant else None,
         },
     )
     signals.decision_recorded.send(session, decision=decision)

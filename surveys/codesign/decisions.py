@@ -18,7 +18,7 @@ from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
 from peer_research.errors import DomainError
 from surveys import services as drafts
-from surveys.codesign import rules, signals
+from surveys.codesign import first_draft, rules, signals
 from surveys.codesign.draft_changes import (
     apply_proposal,
     change_record,
@@ -97,6 +97,8 @@ def close_poll(
         decision = _decide_proposal(session, poll, result, closed_by, statement, now)
     elif poll.subject == PollSubject.PUBLISH:
         decision = _decide_publish(session, poll, result, closed_by, statement, now)
+    elif poll.subject == PollSubject.FIRST_DRAFT:
+        decision = _decide_first_draft(session, poll, result, closed_by, statement, now)
     else:
         decision = _decide_rule(session, poll, result, closed_by, statement, now)
     study = study_of(session, poll)
@@ -279,6 +281,28 @@ def _decide_publish(session, poll, result, closed_by, statement, now) -> Decisio
         now=now,
         change=change,
     )
+
+
+def _decide_first_draft(session, poll, result, closed_by, statement, now) -> Decision:
+    """Record a decision on who builds the first draft; name them if accepted and unpublished."""
+    applied, note = first_draft.decide_builders(session, poll, result.accepted)
+    decision = _write_decision(
+        session,
+        poll,
+        result,
+        applied=applied,
+        note=note,
+        closed_by=closed_by,
+        statement=statement,
+        now=now,
+        change={
+            "first_draft_builders": list((poll.proposed_rule or {}).get("builders", [])),
+            "names": [person.display_name for person in first_draft.builders_asked(session, poll)],
+        },
+    )
+    if applied:
+        first_draft.grant(session, decision=decision, poll=poll)
+    return decision
 
 
 def _decide_rule(session, poll, result, closed_by, statement, now) -> Decision:

@@ -217,6 +217,8 @@ def _place(session: Session, questionnaire: Questionnaire, proposal: Proposal, n
 
 def change_record(proposal: Proposal) -> dict[str, Any]:
     """Return what a proposal changes, as kept in the decision log."""
+    if proposal.kind == ChangeKind.SEVERAL:  # every change, as its author wrote it
+        return {"kind": proposal.kind.value, "changes": (proposal.proposed or {})["changes"]}
     return {
         "kind": proposal.kind.value,
         "name": proposal.target_name,

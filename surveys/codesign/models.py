@@ -1,8 +1,7 @@
-"""Co-design records: proposals, decision rules, polls, votes and the decision log.
-
-Anonymous polls keep no link between a person and a position: `AnonymousBallot` has no
-user column and no timestamp, only a keyed hash of the poll and the voter, and
-`PollVoter` says who may vote and who has voted without saying how.
+"""Co-design records: proposals, decision rules, polls, votes and the decision log
+(first-draft builders: `builder_models.py`). Anonymous polls keep no link between a person
+and a position: `AnonymousBallot` has no user column and no timestamp, only a keyed hash of
+the poll and the voter; `PollVoter` says who may vote and who has voted, never how.
 """
 
 from __future__ import annotations
@@ -44,12 +43,13 @@ class ChangeKind(enum.StrEnum):
     REMOVE_ITEM = "remove_item"
     TRANSLATE = "translate"  # one language's texts of several items at once
     SET_LANGUAGES = "set_languages"  # add or remove a language of the questionnaire
+    SEVERAL = "several"  # several additions, changes and removals, decided together
 
 
-# The name a SET_LANGUAGES proposal targets (never an item's name: those are identifiers).
-LANGUAGES_TARGET = "@languages"
+# What SET_LANGUAGES and SEVERAL proposals name (never an item's name: those are identifiers).
+LANGUAGES_TARGET, SEVERAL_TARGET = "@languages", "@several"
 # The kinds that change many items at once, handled through `bundles.py`.
-BUNDLE_KINDS = frozenset({ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES})
+BUNDLE_KINDS = frozenset({ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES, ChangeKind.SEVERAL})
 
 
 class RuleKind(enum.StrEnum):
@@ -66,6 +66,7 @@ class PollSubject(enum.StrEnum):
     PROPOSAL = "proposal"
     PUBLISH = "publish"
     RULE_CHANGE = "rule_change"
+    FIRST_DRAFT = "first_draft"  # let named members build the first draft directly
 
 
 class Visibility(enum.StrEnum):
@@ -97,6 +98,7 @@ class EntryKind(enum.StrEnum):
 
     POLL = "poll"
     DIRECT_EDIT = "direct_edit"  # a facilitator changed the draft without a poll
+    FIRST_DRAFT = "first_draft"  # a named builder changed the first draft, under a decision
 
 
 class Proposal(Base):
@@ -205,11 +207,9 @@ class Proposal(Base):
 
 
 class ProposalTarget(Base):
-    """An item a proposal touches, so that proposals about the same item are linked.
-
-    A change, move or removal touches one item; a translation touches every item whose
-    text it changes; a change of languages touches `LANGUAGES_TARGET`.
-    """
+    """An item a proposal touches, so that proposals about the same item are linked: one for
+    a change, move or removal; every item it changes for a translation or several changes;
+    `LANGUAGES_TARGET` for a change of languages."""
 
     __tablename__ = "proposal_targets"
 

@@ -81,6 +81,7 @@ def describe_proposal(proposal: Proposal, questionnaire: Questionnaire) -> str:
         ChangeKind.REMOVE_ITEM: _("removing “%(label)s”", label=label),
         ChangeKind.TRANSLATE: _("a translation of “%(title)s”", title=questionnaire.title),
         ChangeKind.SET_LANGUAGES: _("the languages of “%(title)s”", title=questionnaire.title),
+        ChangeKind.SEVERAL: _("several changes to “%(title)s”", title=questionnaire.title),
     }
     return kinds.get(proposal.kind, _("a change to “%(title)s”", title=questionnaire.title))
 
@@ -94,6 +95,8 @@ def describe_poll(session: Session, poll: Poll) -> str:
         return describe_proposal(poll.proposal, questionnaire)
     if poll.subject == PollSubject.PUBLISH and questionnaire:
         return _("publishing “%(title)s”", title=questionnaire.title)
+    if poll.subject == PollSubject.FIRST_DRAFT and questionnaire:
+        return _("who may build the first draft of “%(title)s”", title=questionnaire.title)
     return _("a new way for the group to decide")
 
 
@@ -136,9 +139,13 @@ def _on_proposal_opened(session: Session, *, proposal: Proposal) -> None:
     )
 
 
+# Changes made without a poll: by a facilitator, or by a member building the first draft.
+DIRECT_KINDS = frozenset({EntryKind.DIRECT_EDIT, EntryKind.FIRST_DRAFT})
+
+
 def outcome_message(session: Session, decision: Decision) -> str:
     """Return a decision in plain words: "The group agreed: …", "Not agreed: …"."""
-    if decision.entry_kind == EntryKind.DIRECT_EDIT:
+    if decision.entry_kind in DIRECT_KINDS:  # a facilitator's, or a first-draft builder's
         who = session.get(User, decision.decided_by_id) if decision.decided_by_id else None
         what = _describe_decision(session, decision)
         return _(
@@ -178,7 +185,7 @@ def _on_decision_recorded(session: Session, *, decision: Decision) -> None:
     else:
         link = _study_path(study)
     users = design_group_user_ids(session, study)
-    if decision.entry_kind == EntryKind.DIRECT_EDIT:
+    if decision.entry_kind in DIRECT_KINDS:
         users = [uid for uid in users if uid != decision.decided_by_id]
     notify(
         session,

@@ -176,6 +176,32 @@ def open_rule_poll(
     )
 
 
+def open_questionnaire_poll(
+    session: Session,
+    *,
+    questionnaire: Questionnaire,
+    subject: PollSubject,
+    proposed_rule: dict,
+    opened_by: User,
+    deadline: datetime,
+    reason: str,
+    now: datetime | None = None,
+) -> Poll:
+    """Open a poll about a questionnaire on what `proposed_rule` says (who builds its first
+    draft), under the study's rule and design group as they are now."""
+    return _open_poll(
+        session,
+        study=questionnaire.study,
+        questionnaire=questionnaire,
+        subject=subject,
+        proposed_rule=proposed_rule,
+        opened_by=opened_by,
+        deadline=deadline,
+        now=now,
+        reason=reason,
+    )
+
+
 # Reading polls -------------------------------------------------------------------------
 
 

@@ -360,6 +360,8 @@ def _refuse_stale(session: Session, questionnaire: Questionnaire, proposal: Prop
                 + " "
                 + _("Update your suggestion first.")
             )
+        if bundle.ready is not None:
+            bundle.ready(session, proposal=proposal)
         return
     if proposal.kind != ChangeKind.ADD_ITEM:
         _current(session, questionnaire, proposal.target_name)

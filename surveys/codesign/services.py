@@ -5,11 +5,13 @@ one module per concern:
 
 - proposals: `proposals.py` (writing), `proposal_content.py` (finding and reading them),
   `draft_changes.py` (making an accepted change to the draft), `bundles.py` (kinds that
-  change many items at once, handled by the package that owns them);
+  change many items at once, handled by the package that owns them), `several.py` and
+  `several_draft.py` (one suggestion of several changes: writing it, checking and making it);
 - polls and decisions: `polls.py` (opening and reading polls), `votes.py` (casting
   votes), `decisions.py` (closing a poll into a decision), `decision_log.py` (the log and
   direct edits), `rules.py` (pure tallying);
-- settings: `settings.py` (the design group and how it decides);
+- settings: `settings.py` (the design group and how it decides), `first_draft.py` (named
+  members building a first draft directly, by the group's decision; `builder_models.py`);
 - versions: `versions.py` (asking to publish, suggesting a rule, changelogs);
 - comments: `comments.py` (records and writing), `comment_threads.py` (reading);
 - participation: `participation.py` (who has suggested, commented and voted: counts only);
@@ -19,6 +21,7 @@ one module per concern:
 """
 
 from surveys.codesign.activity import activity_token, watch_activity
+from surveys.codesign.builder_models import FirstDraftBuilder
 from surveys.codesign.bundles import BundleKind, register_bundle_kind
 from surveys.codesign.comment_threads import (
     CommentEntry,
@@ -50,10 +53,17 @@ from surveys.codesign.decision_log import (
 )
 from surveys.codesign.decisions import close_due_polls, close_poll
 from surveys.codesign.draft_changes import Place, place_in_draft
+from surveys.codesign.first_draft import BuilderGrant, design_group_people, is_published
+from surveys.codesign.first_draft import ask_for_builders as ask_for_first_draft_builders
+from surveys.codesign.first_draft import builder_grant as first_draft_grant
+from surveys.codesign.first_draft import builders_asked as first_draft_builders_asked
+from surveys.codesign.first_draft import grant_for as first_draft_grant_for
+from surveys.codesign.first_draft import open_builders_poll as open_first_draft_poll
 from surveys.codesign.models import (
     BUNDLE_KINDS,
     LANGUAGES_TARGET,
     LIVE_STATES,
+    SEVERAL_TARGET,
     AnonymousBallot,
     ChangeKind,
     Decision,
@@ -137,6 +147,22 @@ from surveys.codesign.settings import (
     rule_history_entries,
     set_decision_rule,
 )
+from surveys.codesign.several import (
+    MAX_PARTS,
+    change_reason,
+    put_part,
+    rebase_part,
+    remove_part,
+    start_several,
+    step_of,
+)
+from surveys.codesign.several_draft import (
+    Part,
+    part_changes,
+    parts_of,
+    stale_part,
+    suggested_draft,
+)
 from surveys.codesign.versions import (
     ChangelogLine,
     DecisionLogPdf,
@@ -158,8 +184,11 @@ __all__ = [
     "LANGUAGES_TARGET",
     "LIVE_STATES",
     "MAX_COMMENT_LENGTH",
+    "MAX_PARTS",
+    "SEVERAL_TARGET",
     "AnonymousBallot",
     "BeforeAfter",
+    "BuilderGrant",
     "BundleKind",
     "ChangeKind",
     "ChangelogLine",
@@ -172,8 +201,10 @@ __all__ = [
     "DecisionRule",
     "DecisionSettings",
     "EntryKind",
+    "FirstDraftBuilder",
     "LogEntry",
     "Outcome",
+    "Part",
     "Participation",
     "Place",
     "Poll",
@@ -197,10 +228,12 @@ __all__ = [
     "activity_token",
     "anonymous_reasons",
     "apply_directly",
+    "ask_for_first_draft_builders",
     "ask_to_publish",
     "base_is_current",
     "before_after",
     "cast_vote",
+    "change_reason",
     "changelog",
     "check_direct_edit_allowed",
     "clean_reason",
@@ -215,16 +248,21 @@ __all__ = [
     "derive_voter_key",
     "describe_change",
     "describe_poll",
+    "design_group_people",
     "design_group_user_ids",
     "edit_comment",
     "edit_proposal",
     "everyone_voted",
+    "first_draft_builders_asked",
+    "first_draft_grant",
+    "first_draft_grant_for",
     "get_comment",
     "get_proposal",
     "get_questionnaire_poll",
     "get_study_poll",
     "group_participation",
     "has_voted",
+    "is_published",
     "item_comment_counts",
     "item_content",
     "item_threads",
@@ -239,12 +277,15 @@ __all__ = [
     "named_votes",
     "not_yet_voted",
     "notify_polls_closing_soon",
+    "open_first_draft_poll",
     "open_proposal",
     "open_proposal_poll",
     "open_publish_poll",
     "open_publish_poll_of",
     "open_rule_change_poll",
     "open_rule_poll",
+    "part_changes",
+    "parts_of",
     "place_in_draft",
     "poll_counts",
     "poll_opener",
@@ -255,11 +296,14 @@ __all__ = [
     "proposal_threads",
     "proposals_of",
     "proposals_touching",
+    "put_part",
     "questionnaire_of",
+    "rebase_part",
     "register_bundle_kind",
     "remind_voters",
     "reminder_state",
     "remove_comment",
+    "remove_part",
     "remove_unused_pictures",
     "reply_to_comment",
     "require_author",
@@ -268,7 +312,11 @@ __all__ = [
     "rule_history",
     "rule_history_entries",
     "set_decision_rule",
+    "stale_part",
+    "start_several",
+    "step_of",
     "suggest_rule",
+    "suggested_draft",
     "toggle_reaction",
     "turnout",
     "updated_item",

@@ -121,6 +121,7 @@ class ChangelogLine:
     text: str  # "Added the question “How old are you?”"
     statement: str  # the outcome statement in the decision log
     direct_edit: bool  # changed by a facilitator without a poll
+    first_draft_edit: bool = False  # changed directly by a member building the first draft
 
     @property
     def proposal_id(self) -> int | None:
@@ -186,6 +187,7 @@ def changelog(
             text=describe_change(decision.change, language),
             statement=decision.statement,
             direct_edit=decision.entry_kind == EntryKind.DIRECT_EDIT,
+            first_draft_edit=decision.entry_kind == EntryKind.FIRST_DRAFT,
         )
         for decision in version_decisions(session, questionnaire=questionnaire, number=number)
         if decision.applied and not _is_publish(decision) and decision.change.get("kind")
@@ -270,6 +272,8 @@ def describe_change(change: dict[str, Any], language: str) -> str:
         return _("Changed the translations")
     if kind == ChangeKind.SET_LANGUAGES:
         return _("Changed the languages of the questionnaire")
+    if kind == ChangeKind.SEVERAL:
+        return "; ".join(describe_change(part, language) for part in change.get("changes", []))
     return _("Changed the draft")
 
 

@@ -55,6 +55,8 @@ from surveys.views.suggesting import (
     suggestion_defaults,
 )
 
+# The kinds of suggestion this page lists (the engine has other many-item kinds).
+TRANSLATION_KINDS = frozenset({ChangeKind.TRANSLATE, ChangeKind.SET_LANGUAGES})
 TRANSLATIONS = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>/translations"
 
 
@@ -79,7 +81,7 @@ def _live_suggestions(questionnaire: Questionnaire) -> list[Proposal]:
     return [
         proposal
         for proposal in codesign.proposals_of(db.session, questionnaire, live_only=True)
-        if proposal.kind in codesign.BUNDLE_KINDS and visible_to_me(proposal)
+        if proposal.kind in TRANSLATION_KINDS and visible_to_me(proposal)
     ]
 
 
@@ -154,7 +156,7 @@ def add_language(questionnaire_id: int):
         "surveys/translations_add.html",
         form=form,
         questionnaire=questionnaire,
-        may_change_now=may_change_now(),
+        may_change_now=may_change_now(questionnaire),
     )
 
 
@@ -191,7 +193,7 @@ def remove_language(questionnaire_id: int, code: str):
         questionnaire=questionnaire,
         language=language,
         count=count,
-        may_change_now=may_change_now(),
+        may_change_now=may_change_now(questionnaire),
     )
 
 
@@ -315,7 +317,7 @@ def translate_language(questionnaire_id: int, code: str):
         missing_only=missing_only,
         conflict_item=conflict_item,
         editing=editing,
-        may_change_now=may_change_now(),
+        may_change_now=may_change_now(questionnaire),
         suggestions=[
             p
             for p in _live_suggestions(questionnaire)

@@ -11,6 +11,7 @@ from surveys.views import (  # noqa: E402, F401
     decisions,
     discussion,
     editor,
+    first_draft,
     live,
     media,
     participation,
@@ -19,6 +20,7 @@ from surveys.views import (  # noqa: E402, F401
     questionnaires,
     revising,
     rules,
+    several,
     versions,
     xlsform,
 )

@@ -15,7 +15,7 @@ from surveys.changes import CHOICE_PICTURE, FieldChange, item_changes
 from surveys.codesign import services as codesign
 from surveys.forms import APPEARANCES, PRIVACY_NAMES, QUESTION_TYPE_NAMES
 from surveys.models import Questionnaire
-from surveys.views.common import EDITOR_KINDS, describe_place, first_language
+from surveys.views.common import EDITOR_KINDS, describe_place, first_language, part_title
 from surveys.views.rules import role_of, rule_reading
 
 # What each field of a question or section is called on the before/after views.
@@ -216,6 +216,8 @@ class LogChange:
     heading: str | None  # "What was added", ...; None: nothing to show
     lines: list[ChangeLine]
     place_words: str | None
+    title: str | None = None  # one change of several: what it did, in a line
+    parts: tuple[LogChange, ...] = ()  # a suggestion of several changes: each of them
 
 
 def log_change(
@@ -225,6 +227,16 @@ def log_change(
     language = first_language(questionnaire)
     change, applied = entry.change, entry.applied
     kind = change.get("kind")
+    if kind == codesign.ChangeKind.SEVERAL.value:
+        parts = tuple(
+            replace(
+                item_change(part, applied, questionnaire, draft),
+                title=part_title(part, language),
+            )
+            for part in change.get("changes", [])
+        )
+        heading = _("What changed") if applied else _("What was suggested")
+        return LogChange(kind, heading, [], None, parts=parts)
     if kind not in {k.value for k in EDITOR_KINDS}:
         if entry.proposal is None or kind is None:
             return LogChange(kind, None, [], None)  # publishing, a rule change
@@ -232,6 +244,15 @@ def log_change(
         lines = change_lines(view.changes, questionnaire, definition=draft)
         heading = _("What changed") if applied else _("What was suggested")
         return LogChange(kind, heading if lines else None, lines, None)
+    return item_change(change, applied, questionnaire, draft)
+
+
+def item_change(
+    change: dict, applied: bool, questionnaire: Questionnaire, draft: d.FormDefinition
+) -> LogChange:
+    """Describe a recorded change to one item: what was added, removed, moved or changed."""
+    language = first_language(questionnaire)
+    kind = change.get("kind")
     before, after = item_of(change.get("before")), item_of(change.get("after"))
     section = is_section(change.get("before"), change.get("after"))
     if kind == codesign.ChangeKind.ADD_ITEM.value:

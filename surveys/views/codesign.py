@@ -43,6 +43,7 @@ from surveys.views.common import (
     visible_to_me,
 )
 from surveys.views.decision_forms import POSITION_NAMES, VoteForm
+from surveys.views.several_changes import several_context
 from surveys.views.suggesting import proposal_url, put_to_group, suggestion_defaults
 from surveys.views.suggestion_forms import PutToGroupForm
 from surveys.views.voting import (
@@ -158,6 +159,8 @@ def _proposal_context(questionnaire: Questionnaire, proposal: codesign.Proposal)
         "target_gone": False,
     }
     live = proposal.state in codesign.LIVE_STATES
+    if proposal.kind == codesign.ChangeKind.SEVERAL:
+        return {**context, **several_context(questionnaire, proposal)}
     if proposal.kind not in EDITOR_KINDS:  # translations and languages: their own bundles
         return context
     if proposal.kind in (codesign.ChangeKind.ADD_ITEM, codesign.ChangeKind.MOVE_ITEM):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from peer_research.access import members_with
@@ -161,6 +162,8 @@ def proposal_title(
         return _("Translations into %(language)s", language=name)
     if proposal.kind == codesign.ChangeKind.SET_LANGUAGES:
         return _("Change the questionnaire's languages")
+    if proposal.kind == codesign.ChangeKind.SEVERAL:
+        return several_title(proposal, language)
     label = (
         content_label(proposal.base_content or proposal.proposed, language) or proposal.target_name
     )
@@ -171,3 +174,37 @@ def proposal_title(
         codesign.ChangeKind.REMOVE_ITEM: _("Remove “%(label)s”", label=label),
     }
     return titles.get(proposal.kind) or _("Change “%(label)s”", label=label)
+
+
+def several_title(proposal: codesign.Proposal, language: str) -> str:
+    """Return the title of a suggestion of several changes: its first change and a count."""
+    changes = (proposal.proposed or {}).get("changes", [])
+    if not changes:
+        return _("Several changes (none added yet)")
+    first = part_title(changes[0], language)
+    if len(changes) == 1:
+        return first
+    return ngettext(
+        "%(first)s, and %(num)d more change",
+        "%(first)s, and %(num)d more changes",
+        len(changes) - 1,
+        first=first,
+    )
+
+
+def part_title(change: dict, language: str) -> str:
+    """Say what one change of a suggestion of several changes does ("Add the question …")."""
+    content = change.get("after") if change.get("kind") == "add_item" else change.get("before")
+    label = content_label(content, language) or change.get("name", "")
+    section = (content or {}).get("kind") == "section"
+    if change.get("kind") == "add_item":
+        if section:
+            return _("Add the section “%(label)s”", label=label)
+        return _("Add the question “%(label)s”", label=label)
+    if change.get("kind") == "remove_item":
+        if section:
+            return _("Take out the section “%(label)s”", label=label)
+        return _("Take out the question “%(label)s”", label=label)
+    if section:
+        return _("Change the section “%(label)s”", label=label)
+    return _("Change the question “%(label)s”", label=label)

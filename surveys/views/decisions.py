@@ -29,6 +29,7 @@ QUESTIONNAIRE = "/studies/<study_slug>/questionnaires/<int:questionnaire_id>"
 SUBJECT_TITLES = {
     codesign.PollSubject.PUBLISH: _l("Publish the draft as a new version"),
     codesign.PollSubject.RULE_CHANGE: _l("Change how the group decides"),
+    codesign.PollSubject.FIRST_DRAFT: _l("Who may build the first draft"),
 }
 
 # Helpers --------------------------------------------------------------------------------
@@ -120,6 +121,13 @@ def _render_poll(poll: codesign.Poll, vote_form: VoteForm, status: int = 200):
             if poll.is_open
             else [],
             "published": (decision.change or {}).get("version") if decision else None,
+        }
+    elif poll.subject == codesign.PollSubject.FIRST_DRAFT:
+        context |= {
+            "questionnaire": services.get_questionnaire(
+                db.session, questionnaire_id=poll.questionnaire_id
+            ),
+            "builders": codesign.first_draft_builders_asked(db.session, poll),
         }
     else:
         proposed = codesign.DecisionSettings.from_json(poll.proposed_rule or {})

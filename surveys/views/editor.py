@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from peer_research.access import allow
 from peer_research.db import db
+from peer_research.edge import parse_id
 from surveys import definition as d
 from surveys import services
 from surveys.codesign import services as codesign
@@ -84,7 +86,7 @@ def render_item_page(template: str, form, questionnaire: Questionnaire, draft, *
         questionnaire=questionnaire,
         language=draft.default_language,
         definition=draft,  # rules read in plain words from the draft's labels
-        may_change_now=may_change_now(),
+        may_change_now=may_change_now(questionnaire),
         type_names=QUESTION_TYPE_NAMES,
         **{"adding": False, "item": None, "proposal": None, **context},
     )
@@ -296,9 +298,28 @@ def check_logic(questionnaire_id: int):
     field = payload.get("field")
     if field not in ("relevance", "constraint", "calculation", "required_if", "repeat_count"):
         abort(400, _("Unknown field."))
-    draft = services.draft_definition(db.session, questionnaire)
+    draft = _draft_to_check_against(questionnaire)
     item = draft.find(str(payload.get("name", "")))
     messages = check_expression(
         payload["expression"][:5000], field=field, names=known_names(draft), item=item
     )
     return {"problems": messages}
+
+
+def _draft_to_check_against(questionnaire: Questionnaire) -> d.FormDefinition:
+    """Return the draft, or, for a change within one's own suggestion of several changes
+    (`?suggestion=`), the draft with that suggestion's changes made: its questions may refer
+    to each other."""
+    proposal_id = parse_id(request.args.get("suggestion"))
+    proposal = (
+        codesign.get_proposal(db.session, questionnaire=questionnaire, proposal_id=proposal_id)
+        if proposal_id is not None
+        else None
+    )
+    if (
+        proposal is not None
+        and proposal.kind == codesign.ChangeKind.SEVERAL
+        and proposal.visible_to(current_user.id)
+    ):
+        return codesign.suggested_draft(db.session, proposal=proposal)
+    return services.draft_definition(db.session, questionnaire)

@@ -110,7 +110,7 @@ def _render_pictures(questionnaire, question, language, targets, form, removing=
         targets=targets,
         form=form,
         removing=removing,
-        may_change_now=may_change_now(),
+        may_change_now=may_change_now(questionnaire),
         max_size=media.describe_size(max_bytes()),
     )
 

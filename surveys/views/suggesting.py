@@ -8,7 +8,8 @@ button pressed then decides:
 - "Suggest this change": the proposal opens and the group is asked to decide by a day;
 - "Save as a draft": only its author sees it, to finish later;
 - "Make this change now, without a vote": only facilitators of a study that allows direct
-  edits; the change is made and logged as a direct edit.
+  edits, and the members the group named to build a questionnaire's first draft (until it
+  is first published); the change is made and logged as a direct edit.
 """
 
 from __future__ import annotations
@@ -54,9 +55,17 @@ def put_to_group(proposal: codesign.Proposal, day: date, now: datetime) -> None:
     )
 
 
-def may_change_now() -> bool:
-    """Tell whether the current member may make a change without a vote (a direct edit)."""
-    return is_facilitator() and codesign.decision_settings(db.session, g.study).allow_direct_edits
+def may_change_now(questionnaire: Questionnaire | None = None) -> str | None:
+    """Say whether the current member may make a change without a vote, and why: "first_draft"
+    (the group named them to build this questionnaire's first draft), "facilitator" (a
+    facilitator of a study that allows direct edits), or None."""
+    if questionnaire is not None and codesign.first_draft_grant_for(
+        db.session, questionnaire=questionnaire, user=current_user
+    ):
+        return "first_draft"
+    if is_facilitator() and codesign.decision_settings(db.session, g.study).allow_direct_edits:
+        return "facilitator"
+    return None
 
 
 def send_suggestion(

@@ -30,7 +30,7 @@ from surveys.views.common import (
 )
 from surveys.views.editor_forms import MoveSuggestionForm, RemoveSuggestionForm, item_form
 from surveys.views.places import already_there, parse_place, place_choices, place_value
-from surveys.views.question_page import KIND_VALUES, item_page, position_of, render_kind_step
+from surveys.views.question_page import item_page, kind_step, position_of
 from surveys.views.suggesting import (
     after_sending,
     may_change_now,
@@ -146,8 +146,10 @@ def _suggest_addition(questionnaire_id: int, item_kind: str):
         abort(404, _("That section is no longer in the draft."))
     initial = {**suggestion_defaults(), "place": place_value(codesign.Place(section))}
     if item_kind == "question":
-        if request.method == "GET" and request.args.get("type") not in KIND_VALUES:
-            return render_kind_step(questionnaire, draft, section)
+        action = url_for("surveys.add_question", questionnaire_id=questionnaire.id)
+        step = kind_step(questionnaire, section, action=action)
+        if step is not None:
+            return step
         initial["type"] = request.args["type"] if request.method == "GET" else "text"
     form = form_class(data=None if request.method == "POST" else initial)
     form.place.choices = place_choices(draft, None, draft.default_language.code)

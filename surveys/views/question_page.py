@@ -174,12 +174,17 @@ def item_page(
     return QuestionPage.start(form, draft, existing=question, position=position)
 
 
-def render_kind_step(questionnaire, draft: d.FormDefinition, section: str | None):
-    """Show the first step of adding a question: choosing its kind."""
+def kind_step(questionnaire, section: str | None, *, action: str, cancel_url: str | None = None):
+    """Return the first step of adding a question, choosing its kind (a GET form to `action`),
+    while the address does not say a kind yet; None once it does."""
+    if request.method != "GET" or request.args.get("type") in KIND_VALUES:
+        return None
     return render_template(
         "surveys/question_kind.html",
         questionnaire=questionnaire,
         section=section,
+        action=action,
+        cancel_url=cancel_url,
         kinds=[(kind.value, QUESTION_TYPE_NAMES[kind], KIND_HINTS.get(kind, "")) for kind in T],
     )
 

@@ -29,6 +29,7 @@ from surveys.views.common import (
 )
 from surveys.views.editor import ITEMS
 from surveys.views.places import parse_place, place_choices, place_value
+from surveys.views.question_page import item_page, kind_step, position_of
 from surveys.views.several_changes import without
 from surveys.views.several_forms import (
     SeveralReasonForm,
@@ -161,10 +162,12 @@ def _part_page(
     if adding:
         without_own = suggested if own is None else without(suggested, own)
         form.place.choices = place_choices(without_own, None, language)
-    if form.validate_on_submit():
+    chosen = parse_place(form.place.data, without(suggested, own)) if adding else None
+    position = position_of(suggested, chosen or place, own)
+    page = item_page(item_kind, form, suggested, existing=existing, position=position)
+    if page.valid():
         taken = {item.name for item, _parents in suggested.walk()} - {own}
         item = build(form, language=language, existing=existing, taken=taken)
-        chosen = parse_place(form.place.data, without(suggested, own)) if adding else None
         if adding and chosen is None:
             form.place.errors = [_("Choose where it should go")]
         else:
@@ -209,6 +212,8 @@ def _part_page(
         proposal=None,
         part_of=proposal,
         part_number=number,
+        definition=suggested,  # rules read with the suggestion's own questions
+        **page.context(),
     )
 
 
@@ -223,6 +228,11 @@ def add_several_part(questionnaire_id: int, proposal_id: int, item_kind: str):
     if proposal is None:
         return _back(questionnaire, proposal_id)
     section = request.args.get("section") or None
+    if item_kind == "question":
+        here = url_for(request.endpoint, **request.view_args)
+        step = kind_step(questionnaire, section, action=here, cancel_url=proposal_url(proposal))
+        if step is not None:
+            return step
     return _part_page(questionnaire, proposal, item_kind, place=codesign.Place(section))
 
 

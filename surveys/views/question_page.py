@@ -55,6 +55,23 @@ KIND_HINTS = {
     T.CALCULATE: _l("Worked out from other answers; nobody sees it."),
 }
 MORE_SETTINGS = ("name", "appearance", "default")
+# The kinds in the order they are offered: the most asked for first, a short text chosen.
+KIND_ORDER = (
+    T.TEXT,
+    T.LONG_TEXT,
+    T.YES_NO,
+    T.SELECT_ONE,
+    T.SELECT_MULTIPLE,
+    T.RATING,
+    T.INTEGER,
+    T.DECIMAL,
+    T.DATE,
+    T.TIME,
+    T.RANKING,
+    T.ACKNOWLEDGE,
+    T.NOTE,
+    T.CALCULATE,
+)
 
 
 def position_of(draft: d.FormDefinition, place: codesign.Place | None, name: str | None) -> int:
@@ -185,7 +202,7 @@ def kind_step(questionnaire, section: str | None, *, action: str, cancel_url: st
         section=section,
         action=action,
         cancel_url=cancel_url,
-        kinds=[(kind.value, QUESTION_TYPE_NAMES[kind], KIND_HINTS.get(kind, "")) for kind in T],
+        kinds=[(k.value, QUESTION_TYPE_NAMES[k], KIND_HINTS.get(k, "")) for k in KIND_ORDER],
     )
 
 

@@ -44,6 +44,9 @@ def test_several_changes_are_written_step_by_step_voted_once_and_made_together(
     check_accessibility(page)
 
     page.get_by_role("link", name="Add a question").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What kind of question is it?")
+    check_accessibility(page)
+    page.get_by_role("button", name="Continue").click()  # short text, the first kind
     check_accessibility(page)
     page.get_by_label("Question", exact=True).fill("Who helps you?")
     page.get_by_label("Where should it go?").select_option(
@@ -142,6 +145,8 @@ def test_a_named_member_builds_the_first_draft_directly(
     expect(builder.locator("#first-draft")).to_contain_text("Ada Brook")
     check_accessibility(builder)
     builder.get_by_role("link", name="Suggest adding a question").click()
+    check_accessibility(builder)
+    builder.get_by_role("button", name="Continue").click()  # short text, the first kind
     expect(
         builder.get_by_text("The group agreed that you may build the first draft")
     ).to_be_visible()

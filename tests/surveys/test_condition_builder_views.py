@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from surveys import services as drafts
 from surveys.codesign import services as codesign
 from surveys.codesign.models import Proposal
+from surveys.definition import QuestionType
 
 from support import page_text
 
@@ -273,8 +274,11 @@ def test_switching_to_text_and_back(client, draft):
 
 
 def test_the_kind_of_question_is_chosen_first(client, draft):
-    page = page_text(client.get(draft.replace("?type=text", "")))
-    assert "What kind of question is it?" in page and "Whole number" in page
+    body = client.get(draft.replace("?type=text", "")).get_data(as_text=True)
+    assert "What kind of question is it?" in body and "Whole number" in body
+    offered = re.findall(r'name="type" type="radio" value="([a-z_]+)"( checked)?', body)
+    assert {kind for kind, _checked in offered} == {kind.value for kind in QuestionType}
+    assert offered[0] == ("text", " checked")  # the most asked for comes first, not a note
 
 
 def _shown_parts(body: str) -> set[str]:

@@ -15,12 +15,25 @@ ROLE_NAMES = {
     Role.SUPPORT_LEAD: _l("Support lead"),
 }
 
+# What each role can do in the app today: nothing that is not built yet is promised.
 ROLE_DESCRIPTIONS = {
-    Role.FACILITATOR: _l("Runs the study's settings and who is in it"),
-    Role.CO_RESEARCHER: _l("Shapes the questions and looks at results together"),
-    Role.PEER_RESEARCHER: _l("Interviews people, often on a tablet"),
-    Role.ACADEMIC_PARTNER: _l("Reviews results with no names in them"),
-    Role.SUPPORT_LEAD: _l("Looks after the interviewers' wellbeing"),
+    Role.FACILITATOR: _l(
+        "Invites people, chooses what each person does here and sets up how the group "
+        "decides. Suggests changes, comments and votes like everyone in the group."
+    ),
+    Role.CO_RESEARCHER: _l(
+        "Starts questionnaires and shapes them with the group: suggests changes, comments "
+        "and votes."
+    ),
+    Role.PEER_RESEARCHER: _l(
+        "Shapes the questionnaire with the group: suggests changes, comments and votes."
+    ),
+    Role.ACADEMIC_PARTNER: _l(
+        "Shapes the questionnaire with the group: suggests changes, comments and votes."
+    ),
+    Role.SUPPORT_LEAD: _l(
+        "Reads the questionnaire, the suggestions and what the group decided. Does not vote."
+    ),
 }
 
 

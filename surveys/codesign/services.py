@@ -75,6 +75,7 @@ from surveys.codesign.notices import connect_receivers, describe_poll, poll_path
 from surveys.codesign.participation import Participation, group_participation, polls_waiting_for
 from surveys.codesign.pictures import remove_unused_pictures
 from surveys.codesign.polls import (
+    POSITION_NAMES,
     Turnout,
     anonymous_reasons,
     decision_of,
@@ -158,6 +159,7 @@ __all__ = [
     "LANGUAGES_TARGET",
     "LIVE_STATES",
     "MAX_COMMENT_LENGTH",
+    "POSITION_NAMES",
     "AnonymousBallot",
     "BeforeAfter",
     "BundleKind",

@@ -93,7 +93,10 @@ def test_published_version_downloads_as_an_xlsform(
     db_session.commit()
     auth.sign_in(facilitator.user)
     base = f"/studies/{facilitator.study.slug}/questionnaires/{questionnaire.id}/versions/1"
-    assert "Download as an XLSForm spreadsheet" in page_text(client.get(base))
+    assert (
+        "Download as a spreadsheet (an XLSForm: the spreadsheet layout that KoboToolbox and "
+        "ODK read)" in page_text(client.get(base))
+    )
     response = client.get(f"{base}/xlsform")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]

@@ -118,7 +118,7 @@ def test_anonymous_polls_show_only_that_someone_voted(client, auth, db_session, 
     auth.sign_in(group.sam)
     text = page_text(client.get(group.url))
     assert "Pat Lin Peer researcher No suggestions or comments yet 0 0 1 0" in text
-    for word in ("Block", "Agree", "Disagree", "Abstain", "Secret reason"):
+    for word in ("Block", "Agree", "Disagree", "Stand aside", "Secret reason"):
         assert word not in text
 
 

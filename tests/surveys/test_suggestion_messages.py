@@ -92,3 +92,24 @@ def test_a_draft_needs_no_reason_but_putting_it_to_the_group_does(
     db_session.refresh(proposal)
     assert proposal.state == ProposalState.OPEN
     assert proposal.reason == "Kinder words"
+
+
+def test_every_vote_choice_has_a_one_line_hint_and_no_jargon(
+    client, auth, make_design_group, db_session
+):
+    """Agree, Stand aside, Disagree and Block each say what they mean; "abstain" is gone."""
+    group = make_design_group()
+    auth.sign_in(group.ada)
+    page = page_html(_post_change(client, group))
+    fieldset = re.search(r"<fieldset.*?</fieldset>", page, re.S).group(0)
+    hints = re.findall(r'<div id="position(?:-\d+)?-item-hint"[^>]*>\s*(.*?)\s*</div>', fieldset)
+    assert hints == [
+        "You are happy for this to go ahead.",
+        "You do not mind either way, or you want others to decide. You are not counted "
+        "for or against.",
+        "You would rather this did not go ahead.",
+        "You think this would harm people. Say why in the box below, so the group can respond.",
+    ]
+    text = _text(fieldset)
+    assert "Stand aside" in text
+    assert "abstain" not in _text(page).lower()

@@ -18,7 +18,12 @@ one module per concern:
 - records: `models.py`.
 """
 
-from surveys.codesign.activity import activity_token, watch_activity
+from surveys.codesign.activity import (
+    EventSubject,
+    activity_subjects,
+    activity_token,
+    watch_activity,
+)
 from surveys.codesign.bundles import BundleKind, register_bundle_kind
 from surveys.codesign.comment_threads import (
     CommentEntry,
@@ -174,6 +179,7 @@ __all__ = [
     "DecisionRule",
     "DecisionSettings",
     "EntryKind",
+    "EventSubject",
     "LogEntry",
     "Outcome",
     "Participation",
@@ -196,6 +202,7 @@ __all__ = [
     "Visibility",
     "Vote",
     "VoteLine",
+    "activity_subjects",
     "activity_token",
     "anonymous_reasons",
     "apply_directly",

@@ -24,7 +24,8 @@ MEASURE = """width => {
                       && el.getClientRects().length > 0
                       && !el.closest('.govuk-visually-hidden, [hidden]'))
         .slice(-4)
-        .map(el => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ')[0] : '')
+        .map(el => el.tagName.toLowerCase()
+                   + (el.className ? '.' + String(el.className).split(' ')[0] : '')
                    + ' ' + Math.round(el.getBoundingClientRect().right) + 'px');
     return {
         h1Top: h1 ? h1.getBoundingClientRect().top + window.scrollY : null,

@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovFileInput,
@@ -242,14 +242,21 @@ def _unique(name: str, used: set[str]) -> str:
 
 
 class ImportForm(FlaskForm):
-    """Upload an XLSForm, choosing what happens to questions we cannot ask."""
+    """Upload an XLSForm, choosing what happens to questions we cannot ask.
+
+    After a refused import the page keeps the chosen file (`kept`, signed by the view), so
+    "Try again" needs no new file unless the person has changed it.
+    """
 
     file = FileField(
-        _l("XLSForm file"),
+        _l("The spreadsheet (an XLSForm)"),
         widget=GovFileInput(),
-        description=_l("An .xlsx, .xls, .csv or .md file, as made for KoboToolbox or ODK."),
-        validators=[FileRequired(message=_l("Choose a file"))],
+        description=_l(
+            "An XLSForm is the spreadsheet layout KoboToolbox and ODK use: an .xlsx, .xls, "
+            ".csv or .md file."
+        ),
     )
+    kept = HiddenField()
     unsupported = RadioField(
         _l("If the form has questions peer-research cannot ask"),
         widget=GovRadioInput(),

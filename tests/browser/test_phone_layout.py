@@ -105,6 +105,7 @@ def co_researcher_pages(group, proposal_id: int) -> list[str]:
         f"{base}/items/age/images",
         f"{base}/items/age/comments",
         f"{base}/preview",
+        f"{base}/preview?view=one",
         f"{base}/versions/1",
         f"{base}/versions/1/preview",
         f"{base}/compare?from=1&to=draft",

@@ -53,6 +53,8 @@ def test_other_please_say_waits_until_the_person_moves_on(
     page.goto(f"{base}/preview")
     check_accessibility(page)
     page.get_by_label("Yes").check()
+    page.get_by_label("Family").focus()  # passing through the question once, choosing nothing
+    page.get_by_label("How old are you?").focus()
     other = page.get_by_label("Other, please say")
     other.focus()
     page.keyboard.press("Space")

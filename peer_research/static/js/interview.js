@@ -357,7 +357,11 @@ export class Interview {
 
   onChange (event) {
     const question = event.target.closest('[data-question]')
-    if (question) this.touched.add(question.dataset.field)
+    if (question) {
+      this.touched.add(question.dataset.field)
+      // Back at work on this question: "Other, please say" waits until they move on again.
+      this.left.delete(question.dataset.field)
+    }
     this.refresh()
   }
 

@@ -3,9 +3,11 @@ nothing is wider than the screen. axe-core checks every page."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from playwright.sync_api import Page, expect
 
-from peer_research.db import db
+from peer_research.db import db, utcnow
 from peer_research.studies.models import Role
 from surveys import definition as d
 from surveys.codesign import services as codesign
@@ -64,11 +66,11 @@ def _long_draft(data, group) -> None:
         db.commit()
 
 
-def _comment_on_draft(data, group) -> None:
-    """Have the co-researcher comment on the question "age"."""
+def _comment_on_draft(data, group) -> int:
+    """Have the co-researcher comment on the question "age"; return the comment's id."""
     with data.app.app_context():
         session = db.session
-        codesign.post_comment(
+        comment = codesign.post_comment(
             session,
             questionnaire=group.questionnaire(session),
             author=data.user_of(session, group.people[0]),
@@ -76,9 +78,25 @@ def _comment_on_draft(data, group) -> None:
             body="Some people find this question hard. Could we say why we ask?",
         )
         db.commit()
+        return comment.id
 
 
-def co_researcher_pages(group, proposal_id: int) -> list[str]:
+def _ask_to_publish(data, group) -> int:
+    """Have the facilitator ask the group to publish the draft; return the poll's id."""
+    with data.app.app_context():
+        session = db.session
+        poll = codesign.open_publish_poll(
+            session,
+            questionnaire=group.questionnaire(session),
+            opened_by=data.user_of(session, group.people[1]),
+            deadline=utcnow() + timedelta(days=5),
+            reason="The group has agreed the wording; time to try it with people.",
+        )
+        db.commit()
+        return poll.id
+
+
+def co_researcher_pages(group, proposal_id: int, comment_id: int, poll_id: int) -> list[str]:
     """Return the address of every page a co-researcher uses in a study."""
     study = group.study.path.rstrip("/")
     base = group.base
@@ -91,6 +109,7 @@ def co_researcher_pages(group, proposal_id: int) -> list[str]:
         f"{study}/participation",
         f"{study}/how-we-decide",
         f"{study}/how-we-decide/suggest",
+        f"{study}/polls/{poll_id}",
         f"{study}/notifications/choices",
         f"{study}/questionnaires",
         f"{study}/questionnaires/new",
@@ -104,6 +123,7 @@ def co_researcher_pages(group, proposal_id: int) -> list[str]:
         f"{base}/items/age/remove",
         f"{base}/items/age/images",
         f"{base}/items/age/comments",
+        f"{base}/comments/{comment_id}/reply",
         f"{base}/preview",
         f"{base}/preview?view=one",
         f"{base}/versions/1",
@@ -132,13 +152,14 @@ def test_every_co_researcher_page_fits_a_phone(new_page, check_accessibility, da
         title="Carers' voices: what helps people stay well and independent at home",
     )
     _long_draft(data, group)
-    _comment_on_draft(data, group)
+    comment_id = _comment_on_draft(data, group)
     proposal_id = data.open_suggestion(group, group.people[1])
+    poll_id = _ask_to_publish(data, group)
     page = new_page(**PHONE)
     sign_in(page, group.people[0])
 
     problems = []
-    for path in co_researcher_pages(group, proposal_id):
+    for path in co_researcher_pages(group, proposal_id, comment_id, poll_id):
         response = page.goto(path)
         assert response is not None and response.ok, f"{path} answered {response.status}"
         page.locator("h1").first.wait_for()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_preview import make_questionnaire, q
+from test_preview import make_questionnaire, named, q
 
 from surveys import definition as d
 
@@ -175,4 +175,47 @@ def test_problems_found_at_the_end_lead_back_to_their_question(
     ).click()
     expect(progress).to_have_text("Question 2 of 3")
     expect(page.get_by_label("How old are you?")).to_be_focused()
+    check_accessibility(page)
+
+
+def test_repeats_one_question_at_a_time(page: Page, check_accessibility, data, sign_in):
+    """A repeat's questions come one by one; "Add another" and "Remove" stay with them."""
+    person, base = make_questionnaire(
+        data,
+        [
+            q("gets_help", d.QuestionType.YES_NO, "Do you get help at home?"),
+            d.Section(
+                name="helpers",
+                label={"en": "Person who helps"},
+                repeat=True,
+                items=(q("helper_name", d.QuestionType.TEXT, "Their first name"),),
+            ),
+            q("age", d.QuestionType.INTEGER, "How old are you?"),
+        ],
+    )
+    sign_in(page, person)
+    page.goto(f"{base}/preview?view=one")
+    progress = page.locator("[data-progress]")
+    expect(progress).to_have_text("Question 1 of 3")
+    add = page.get_by_role("button", name=named("Add another", "Person who helps"))
+    expect(add).to_be_hidden()
+    check_accessibility(page)
+    _next(page)
+    expect(progress).to_have_text("Question 2 of 3")
+    expect(page.get_by_role("heading", name="Person who helps 1")).to_be_visible()
+    expect(page.get_by_label("How old are you?")).to_be_hidden()
+    add.focus()
+    page.keyboard.press("Enter")
+    expect(progress).to_have_text("Question 3 of 4")
+    second = page.locator("[name='helpers[1].helper_name']")
+    expect(second).to_be_focused()
+    expect(page.get_by_role("heading", name="Person who helps 2")).to_be_visible()
+    expect(page.get_by_role("heading", name="Person who helps 1")).to_be_hidden()
+    check_accessibility(page)
+    remove = page.get_by_role("button", name=named("Remove", "Person who helps 2"))
+    remove.focus()
+    page.keyboard.press("Enter")
+    expect(second).to_have_count(0)
+    expect(progress).to_be_focused()
+    expect(progress).to_contain_text("of 3")
     check_accessibility(page)

@@ -425,7 +425,8 @@ export class Interview {
     item.remove()
     this.numberInstances(repeat)
     this.refresh()
-    repeat.querySelector(':scope > [data-repeat-add]')?.focus()
+    if (this.pages) this.pages.progress.focus() // one at a time: say where we are now
+    else repeat.querySelector(':scope > [data-repeat-add]')?.focus()
   }
 
   /** Move a ranking answer one place, then number every answer in the new order. */

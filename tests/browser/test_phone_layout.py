@@ -197,3 +197,34 @@ def test_the_study_menu_folds_on_a_phone_and_opens_by_keyboard(
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1, name="Questionnaires")).to_be_visible()
     check_accessibility(page)
+
+
+GPS_FORM = "survey,,,\n,type,name,label\n,integer,age,Age\n,geopoint,where,Where are you?\n"
+
+
+def test_an_import_report_fits_a_phone_and_try_again_keeps_the_file(
+    new_page, check_accessibility, data, sign_in, tmp_path
+):
+    """What to fix comes first; "Try again" imports the same file without choosing it again."""
+    study, facilitator = data.study_with(Role.FACILITATOR, Role.CO_RESEARCHER)
+    spreadsheet = tmp_path / "where-people-live.csv"
+    spreadsheet.write_text(GPS_FORM)
+    page = new_page(**PHONE)
+    sign_in(page, facilitator)
+    page.goto(f"{study.path}questionnaires/import")
+    check_accessibility(page)
+    page.get_by_label("The spreadsheet (an XLSForm)").set_input_files(str(spreadsheet))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The file was not imported")
+    expect(page.get_by_role("table", name="What to fix first")).to_contain_text("geopoint")
+    expect(page.get_by_text("We kept where-people-live.csv for you.")).to_be_visible()
+    check_accessibility(page)
+    assert _measure(page)["scrollWidth"] <= WIDTH
+
+    page.get_by_label("Import it and change or leave them out, listing each one").check()
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imported")
+    expect(
+        page.get_by_role("table", name="Changed or left out to fit peer-research")
+    ).to_be_visible()
+    check_accessibility(page)

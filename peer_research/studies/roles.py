@@ -47,6 +47,11 @@ def role_list(roles) -> str:
     return ", ".join(role_name(role) for role in sorted(Role(r) for r in roles))
 
 
+def role_hints() -> list[dict]:
+    """Return each role's description, in the order of the role checkboxes, as their hints."""
+    return [{"hint": {"text": str(ROLE_DESCRIPTIONS[role])}} for role in Role]
+
+
 def init_app(app: Flask) -> None:
     """Let every template name roles and describe them."""
     app.add_template_filter(role_name)
@@ -54,4 +59,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def role_context() -> dict:
-        return {"Role": Role, "role_descriptions": ROLE_DESCRIPTIONS}
+        return {"Role": Role, "role_descriptions": ROLE_DESCRIPTIONS, "role_hints": role_hints}

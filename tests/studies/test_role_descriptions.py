@@ -44,3 +44,12 @@ def test_who_is_said_to_suggest_can_reach_the_suggestion_pages(
     auth.sign_in(member.user)
     response = client.get(f"/studies/{member.study.slug}/how-we-decide/suggest")
     assert (response.status_code != 403) is may_vote
+
+
+def test_choosing_roles_shows_what_each_does(client, facilitator):
+    """The invitation form says under each role what it can do today."""
+    text = page_text(client.get(f"/studies/{facilitator.study.slug}/people/invite"))
+    assert "Peer researcher Shapes the questionnaire with the group" in text
+    assert (
+        "Support lead Reads the questionnaire, the suggestions and what the group decided" in text
+    )

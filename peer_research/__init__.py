@@ -95,6 +95,12 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (accounts, admin, audit, health, notifications, studies, surveys):
         app.register_blueprint(blueprint)
 
+    # The activity log names the suggestion or questionnaire each entry is about.
+    from peer_research import audit as audit_log
+    from surveys.views.activity_log import name_activity
+
+    audit_log.init_app(app, name_subjects=name_activity)
+
 
 def _register_template_helpers(app: Flask) -> None:
     """Make the shared template helpers available in every template."""

@@ -62,12 +62,20 @@ def demo(ctx: click.Context, host: str, port: int, demo_instance: str, no_serve:
     app = create_app({"DEMO": True}, instance_path=str(instance_path))
     upgrade(app.config["DATABASE_URL"])
     with app.app_context():
-        seed_demo(db.session)
+        fresh = seed_demo(db.session)
         db.commit()
     url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/"  # noqa: S104
     click.echo(f"\npeer-research demo is ready: open {url}")
     click.echo(f"Demo study: {url}studies/{DEMO_STUDY_SLUG}/")
-    click.echo(f"Instance folder: {instance_path}\n")
+    click.echo(f"Instance folder: {instance_path}")
+    if fresh:
+        click.echo("This is a fresh demo: it starts with the demo study as made just now.\n")
+    else:
+        click.echo(
+            "This demo keeps what was done in it before: the study, and every change people "
+            "made to it, are as they were left.\nTo start fresh, delete that folder or give "
+            "another one with --instance.\n"
+        )
     click.echo("Sign in as any of these (username / password):")
     for person in DEMO_PEOPLE:
         roles = ", ".join(role.value for role in person.roles) or "site administrator"

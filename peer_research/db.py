@@ -7,6 +7,7 @@ import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,9 +47,24 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# A moment that stands in for "now" while set (`clock_at`): only the demo uses it, to give
+# its story real dates in the right order. Nothing else sets it.
+_moment: ContextVar[datetime | None] = ContextVar("peer_research_moment", default=None)
+
+
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
+    return _moment.get() or datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Let everything written inside the block say it happened at `moment` (the demo's story)."""
+    token = _moment.set(moment)
+    try:
+        yield
+    finally:
+        _moment.reset(token)
 
 
 def enum_column(enum_class: type[enum.StrEnum], name: str) -> sa.Enum:

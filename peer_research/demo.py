@@ -1,4 +1,10 @@
-"""A demo instance: one study with a person in each role, for trying the platform out."""
+"""A demo instance: one study with a person in each role, for trying the platform out.
+
+The demo tells a short story over the last three weeks, each step written at its own moment
+(`db.clock_at`), so its dates agree: the study and its people come first, then the
+questionnaire and the group's rule, then a suggestion, its votes and decision, then the
+version published by the group, and last a suggestion still open and a conversation.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from peer_research.accounts.models import User
 from peer_research.accounts.services import create_user
-from peer_research.db import utcnow
+from peer_research.db import clock_at, utcnow
 from peer_research.studies.models import Role
 from peer_research.studies.services import add_member, create_study, get_study
 
@@ -43,32 +49,47 @@ DEMO_PEOPLE = (
 )
 
 
-def seed_demo(session: Session) -> None:
-    """Create the demo study and people, unless they are already there."""
+def days_ago(now, days: float):
+    """Return the moment `days` before `now`, on the hour (a story reads better so)."""
+    return (now - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+
+
+def seed_demo(session: Session) -> bool:
+    """Create the demo study and people, unless they are already there.
+
+    Returns True when the demo was made now, False when an earlier one (with any changes
+    people made to it since) was kept.
+    """
     if get_study(session, DEMO_STUDY_SLUG) is not None:
-        return
-    people = {person.username: _create_person(session, person) for person in DEMO_PEOPLE}
-    study = create_study(
-        session,
-        slug=DEMO_STUDY_SLUG,
-        title="Carers' voices: what helps at home",
-        description=(
-            "Unpaid carers and people who use home care shape and run interviews with other "
-            "carers about what makes support at home work."
-        ),
-        created_by=people["admin"],
-    )
-    for person in DEMO_PEOPLE:
-        if person.roles:
-            add_member(
-                session,
-                study=study,
-                user=people[person.username],
-                roles=person.roles,
-                added_by=people["admin"],
-            )
-    questionnaire = _add_demo_questionnaire(session, study, people["sam"])
-    _add_demo_codesign(session, study, questionnaire, people)
+        return False
+    now = utcnow()
+    with clock_at(days_ago(now, 21)):
+        people = {person.username: _create_person(session, person) for person in DEMO_PEOPLE}
+        study = create_study(
+            session,
+            slug=DEMO_STUDY_SLUG,
+            title="Carers' voices: what helps at home",
+            description=(
+                "Unpaid carers and people who use home care shape and run interviews with "
+                "other carers about what makes support at home work."
+            ),
+            created_by=people["admin"],
+        )
+        for person in DEMO_PEOPLE:
+            if person.roles:
+                add_member(
+                    session,
+                    study=study,
+                    user=people[person.username],
+                    roles=person.roles,
+                    added_by=people["admin"],
+                )
+        session.flush()
+    with clock_at(days_ago(now, 20)):
+        questionnaire = _add_demo_questionnaire(session, study, people["sam"])
+        session.flush()
+    _add_demo_codesign(session, study, questionnaire, people, now)
+    return True
 
 
 def _add_demo_questionnaire(session: Session, study, author: User):
@@ -141,9 +162,11 @@ def _add_demo_questionnaire(session: Session, study, author: User):
     return import_questionnaire(session, study=study, definition=definition, imported_by=author)
 
 
-def _add_demo_codesign(session: Session, study, questionnaire, people: dict[str, User]) -> None:
+def _add_demo_codesign(
+    session: Session, study, questionnaire, people: dict[str, User], now
+) -> None:
     """Show co-design at work: a rule, an agreed change, a published version, an open
-    suggestion with some votes, and a conversation about a question."""
+    suggestion with some votes, and a conversation about a question, each on its day."""
     from surveys.codesign import services as codesign
     from surveys.codesign.services import (
         ChangeKind,
@@ -154,14 +177,24 @@ def _add_demo_codesign(session: Session, study, questionnaire, people: dict[str,
     )
     from surveys.services import draft_definition
 
-    now = utcnow()
     sam, jo, pat, lee = (people[name] for name in ("sam", "jo", "pat", "lee"))
-    group = (sam, jo, pat, lee)
-    codesign.set_decision_rule(
-        session, study=study, settings=codesign.DecisionSettings(), set_by=sam
-    )
+    with clock_at(days_ago(now, 20)):
+        codesign.set_decision_rule(
+            session, study=study, settings=codesign.DecisionSettings(), set_by=sam
+        )
+        session.flush()
+
+    def vote(poll, person: User, when) -> None:
+        """Cast `person`'s agreeing vote at `when` (the last vote closes the poll then)."""
+        with clock_at(when):
+            codesign.cast_vote(session, poll=poll, voter=person, position=Position.AGREE, now=when)
+            session.flush()
 
     def suggest(author: User, name: str, reason: str, when, **changes):
+        with clock_at(when):
+            return _suggest(author, name, reason, when, **changes)
+
+    def _suggest(author: User, name: str, reason: str, when, **changes):
         item = dataclasses.replace(draft_definition(session, questionnaire).find(name), **changes)
         proposal = codesign.create_proposal(
             session,
@@ -181,32 +214,36 @@ def _add_demo_codesign(session: Session, study, questionnaire, people: dict[str,
             deadline=when + timedelta(days=7),
             now=when,
         )
+        session.flush()
         return proposal, poll
 
-    agreed_at = now - timedelta(days=6)
+    # Two weeks ago Jo suggests examples; over the next two days everyone agrees, and the
+    # last vote decides it and changes the draft.
     _proposal, poll = suggest(
         jo,
         "gets_help",
         "Some carers do not count neighbours or friends as help. Examples make it clearer.",
-        agreed_at,
+        days_ago(now, 14),
         hint={"en": "For example family, friends, neighbours or paid carers."},
     )
-    for person in group:
-        codesign.cast_vote(session, poll=poll, voter=person, position=Position.AGREE, now=agreed_at)
-    published_at = now - timedelta(days=5)
-    publish = codesign.open_publish_poll(
-        session,
-        questionnaire=questionnaire,
-        opened_by=sam,
-        deadline=published_at + timedelta(days=3),
-        now=published_at,
-    )
-    for person in group:
-        codesign.cast_vote(
-            session, poll=publish, voter=person, position=Position.AGREE, now=published_at
+    for person, when in ((jo, 14), (sam, 13.9), (pat, 13), (lee, 12)):
+        vote(poll, person, days_ago(now, when) + timedelta(hours=2))
+    # Sam asks the group to publish; the last vote publishes version 1.
+    asked_at = days_ago(now, 11)
+    with clock_at(asked_at):
+        publish = codesign.open_publish_poll(
+            session,
+            questionnaire=questionnaire,
+            opened_by=sam,
+            deadline=asked_at + timedelta(days=3),
+            now=asked_at,
         )
+        session.flush()
+    for person, when in ((sam, 11), (jo, 10.9), (lee, 10.5), (pat, 10)):
+        vote(publish, person, days_ago(now, when) + timedelta(hours=1))
 
-    opened_at = now - timedelta(days=1)
+    # Two days ago Pat suggests plainer words; Pat and Jo have agreed, Sam and Lee not yet.
+    opened_at = days_ago(now, 2)
     proposal, poll = suggest(
         pat,
         "feeling",
@@ -214,32 +251,40 @@ def _add_demo_codesign(session: Session, study, questionnaire, people: dict[str,
         opened_at,
         label={"en": "How happy are you with the help you get?"},
     )
-    for person in (pat, jo):
-        codesign.cast_vote(session, poll=poll, voter=person, position=Position.AGREE, now=opened_at)
-    post_comment(
-        session,
-        questionnaire=questionnaire,
-        author=lee,
-        proposal=proposal,
-        body="I agree. The faces already say happy or unhappy, so the words match.",
-        now=opened_at,
-    )
-    question = post_comment(
-        session,
-        questionnaire=questionnaire,
-        author=jo,
-        item_name="what_would_help",
-        body="Could we give some examples? Some people find open questions hard to start.",
-        now=now - timedelta(hours=20),
-    )
-    reply_to_comment(
-        session,
-        parent=question,
-        author=pat,
-        body="Yes. Maybe: more time for yourself, a break, someone to talk to.",
-        now=now - timedelta(hours=18),
-    )
-    toggle_reaction(session, comment=question, user=lee, reaction="agree")
+    vote(poll, pat, opened_at + timedelta(minutes=5))
+    vote(poll, jo, days_ago(now, 1.5))
+    with clock_at(days_ago(now, 1.4)):
+        post_comment(
+            session,
+            questionnaire=questionnaire,
+            author=lee,
+            proposal=proposal,
+            body="I agree. The faces already say happy or unhappy, so the words match.",
+            now=days_ago(now, 1.4),
+        )
+        session.flush()
+    asked = days_ago(now, 1)
+    with clock_at(asked):
+        question = post_comment(
+            session,
+            questionnaire=questionnaire,
+            author=jo,
+            item_name="what_would_help",
+            body="Could we give some examples? Some people find open questions hard to start.",
+            now=asked,
+        )
+        session.flush()
+    answered = asked + timedelta(hours=2)
+    with clock_at(answered):
+        reply_to_comment(
+            session,
+            parent=question,
+            author=pat,
+            body="Yes. Maybe: more time for yourself, a break, someone to talk to.",
+            now=answered,
+        )
+        toggle_reaction(session, comment=question, user=lee, reaction="agree")
+        session.flush()
 
 
 def _create_person(session: Session, person: DemoPerson) -> User:

@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovFileInput,
@@ -56,7 +56,7 @@ APPEARANCES = [
 ]
 
 LOGIC_HINT = _l(
-    "Write other questions by their technical name, like ${age}: for example ${age} >= 18."
+    "Write other questions by their name in the data, like ${age}: for example ${age} >= 18."
 )
 CHOICE_LINE = re.compile(r"^\s*(?:(?P<name>[A-Za-z0-9_.-]+)\s*=\s*)?(?P<label>.*?)\s*$")
 
@@ -85,7 +85,7 @@ def _logic(label, description=LOGIC_HINT):
 
 def _short_name():
     return StringField(
-        _l("Technical name"),
+        _l("Name in the data"),
         widget=GovTextInput(),
         description=_l(
             "A name for computers, used in rules and in spreadsheets of the answers, like age "
@@ -244,14 +244,21 @@ def _unique(name: str, used: set[str]) -> str:
 
 
 class ImportForm(FlaskForm):
-    """Upload an XLSForm, choosing what happens to questions we cannot ask."""
+    """Upload an XLSForm, choosing what happens to questions we cannot ask.
+
+    After a refused import the page keeps the chosen file (`kept`, signed by the view), so
+    "Try again" needs no new file unless the person has changed it.
+    """
 
     file = FileField(
-        _l("XLSForm file"),
+        _l("The spreadsheet (an XLSForm)"),
         widget=GovFileInput(),
-        description=_l("An .xlsx, .xls, .csv or .md file, as made for KoboToolbox or ODK."),
-        validators=[FileRequired(message=_l("Choose a file"))],
+        description=_l(
+            "An XLSForm is the spreadsheet layout KoboToolbox and ODK use: an .xlsx, .xls, "
+            ".csv or .md file."
+        ),
     )
+    kept = HiddenField()
     unsupported = RadioField(
         _l("If the form has questions peer-research cannot ask"),
         widget=GovRadioInput(),

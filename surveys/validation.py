@@ -93,7 +93,7 @@ def _item_basics(item: Item, definition: FormDefinition) -> Iterator[tuple[str, 
     if not NAME_PATTERN.match(item.name):
         yield (
             "name",
-            _("Use letters, numbers and underscores for the short name, starting with a letter."),
+            _("Use letters, numbers and underscores for the name in the data, starting with a letter."),
         )
     default = definition.default_language.code
     if not item.label.get(default, "").strip() and not _is_hidden(item):
@@ -111,7 +111,7 @@ def _item_basics(item: Item, definition: FormDefinition) -> Iterator[tuple[str, 
             if choice.name in seen:
                 yield (
                     "choices",
-                    _("Two answers have the same short name %(name)s.", name=choice.name),
+                    _("Two answers have the same name %(name)s in the data.", name=choice.name),
                 )
             seen.add(choice.name)
 

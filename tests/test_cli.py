@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,51 @@ def test_commands_start_without_weasyprint_and_its_log_lines(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Usage: peer-research" in done.stdout
     assert "weasyprint" not in (done.stdout + done.stderr).lower()
+
+
+def test_demo_says_whether_it_starts_fresh_or_keeps_earlier_changes(demo):
+    """The first run says it is fresh; a second run says it keeps what was done."""
+    folder, first = demo
+    assert "This is a fresh demo" in first.output
+    assert "keeps what was done in it before" not in first.output
+    again = set_up_demo(folder)
+    assert "This demo keeps what was done in it before" in again.output
+    assert "To start fresh, delete that folder or give another one with --instance." in again.output
+    assert "This is a fresh demo" not in again.output
+
+
+def test_the_demo_story_has_dates_in_the_right_order(demo):
+    """Nothing is decided before it was suggested; the version follows its decision."""
+    folder, _result = demo
+    database = folder / "peer-research.sqlite"
+    with sqlite3.connect(database) as connection:
+        one = lambda query: connection.execute(query).fetchone()  # noqa: E731
+        studied = one("SELECT created_at FROM studies")[0]
+        imported = one("SELECT created_at FROM questionnaires")[0]
+        rule_set = one("SELECT MIN(set_at) FROM decision_rules")[0]
+        first_opened = one("SELECT MIN(opened_at) FROM proposals")[0]
+        assert studied < imported <= rule_set < first_opened
+        for opened, decided in connection.execute(
+            "SELECT p.opened_at, d.decided_at FROM decisions d JOIN polls p ON p.id = d.poll_id"
+        ):
+            assert opened < decided
+        late_votes = one(
+            "SELECT COUNT(*) FROM votes v JOIN polls p ON p.id = v.poll_id "
+            "WHERE v.cast_at < p.opened_at OR (p.closed_at IS NOT NULL AND v.cast_at > p.closed_at)"
+        )[0]
+        assert late_votes == 0
+        published, decided = one(
+            "SELECT v.published_at, d.decided_at FROM questionnaire_versions v, decisions d "
+            "JOIN polls p ON p.id = d.poll_id WHERE p.subject = 'publish'"
+        )
+        assert decided <= published
+        suggested = one("SELECT opened_at FROM proposals WHERE target_name = 'gets_help'")[0]
+        applied = one("SELECT decided_at FROM decisions WHERE proposal_id IS NOT NULL")[0]
+        assert suggested < applied < published
+        comments = connection.execute("SELECT created_at FROM comments").fetchall()
+        assert comments and all(first_opened < when for (when,) in comments)
+        newest = max(
+            one("SELECT MAX(at) FROM audit_events")[0],
+            one("SELECT MAX(created_at) FROM comments")[0],
+        )
+    assert newest <= datetime.now(UTC).isoformat(sep=" ")

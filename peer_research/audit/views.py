@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, current_app, g, render_template
 
 from peer_research.access import FACILITATORS, SITE_ADMIN, allow
+from peer_research.audit import NAME_SUBJECTS
 from peer_research.audit.services import describe, site_events, study_events
 from peer_research.db import db
 from peer_research.paging import requested_page
 
 blueprint = Blueprint("audit", __name__)
 PER_PAGE = 50
+
+
+def subjects_of(events: list) -> dict[int, tuple[str, str | None]]:
+    """Return what each event is about (words and a link), as the app factory's hook says."""
+    name_subjects = current_app.extensions.get(NAME_SUBJECTS)
+    return name_subjects(events) if name_subjects and events else {}
 
 
 @blueprint.get("/studies/<study_slug>/activity")
@@ -22,6 +29,7 @@ def list_study_events():
     return render_template(
         "audit/events.html",
         events=events[:PER_PAGE],
+        subjects=subjects_of(events[:PER_PAGE]),
         page=page,
         has_next=len(events) > PER_PAGE,
         describe=describe,
@@ -38,6 +46,7 @@ def list_site_events():
     return render_template(
         "audit/events.html",
         events=events[:PER_PAGE],
+        subjects=subjects_of(events[:PER_PAGE]),
         page=page,
         has_next=len(events) > PER_PAGE,
         describe=describe,

@@ -15,12 +15,25 @@ ROLE_NAMES = {
     Role.SUPPORT_LEAD: _l("Support lead"),
 }
 
+# What each role can do in the app today: nothing that is not built yet is promised.
 ROLE_DESCRIPTIONS = {
-    Role.FACILITATOR: _l("Runs the study's settings and who is in it"),
-    Role.CO_RESEARCHER: _l("Shapes the questions and looks at results together"),
-    Role.PEER_RESEARCHER: _l("Interviews people, often on a tablet"),
-    Role.ACADEMIC_PARTNER: _l("Reviews results with no names in them"),
-    Role.SUPPORT_LEAD: _l("Looks after the interviewers' wellbeing"),
+    Role.FACILITATOR: _l(
+        "Invites people, chooses what each person does here and sets up how the group "
+        "decides. Suggests changes, comments and votes like everyone in the group."
+    ),
+    Role.CO_RESEARCHER: _l(
+        "Starts questionnaires and shapes them with the group: suggests changes, comments "
+        "and votes."
+    ),
+    Role.PEER_RESEARCHER: _l(
+        "Shapes the questionnaire with the group: suggests changes, comments and votes."
+    ),
+    Role.ACADEMIC_PARTNER: _l(
+        "Shapes the questionnaire with the group: suggests changes, comments and votes."
+    ),
+    Role.SUPPORT_LEAD: _l(
+        "Reads the questionnaire, the suggestions and what the group decided. Does not vote."
+    ),
 }
 
 
@@ -34,6 +47,11 @@ def role_list(roles) -> str:
     return ", ".join(role_name(role) for role in sorted(Role(r) for r in roles))
 
 
+def role_hints() -> list[dict]:
+    """Return each role's description, in the order of the role checkboxes, as their hints."""
+    return [{"hint": {"text": str(ROLE_DESCRIPTIONS[role])}} for role in Role]
+
+
 def init_app(app: Flask) -> None:
     """Let every template name roles and describe them."""
     app.add_template_filter(role_name)
@@ -41,4 +59,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def role_context() -> dict:
-        return {"Role": Role, "role_descriptions": ROLE_DESCRIPTIONS}
+        return {"Role": Role, "role_descriptions": ROLE_DESCRIPTIONS, "role_hints": role_hints}

@@ -123,7 +123,7 @@ def check_item_fits(definition: d.FormDefinition, item: d.Item, *, replacing: st
     names = [i.name for i, _p in definition.walk() if i.name != replacing]
     if item.name in names:
         raise DomainError(
-            _("Another question already has the short name %(name)s.", name=item.name),
+            _("Another question already has the name %(name)s in the data.", name=item.name),
             field="name",
         )
     trial = d.with_items(definition, (*definition.items, item))

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from peer_research.accounts.models import User
@@ -38,6 +39,15 @@ from surveys.codesign.settings import (
     require_design_member,
 )
 from surveys.models import Questionnaire
+
+# What each position is called wherever a vote is shown. "Abstain" is research jargon: the
+# group says "Stand aside" (the stored value stays `abstain`).
+POSITION_NAMES = {
+    Position.AGREE: _l("Agree"),
+    Position.ABSTAIN: _l("Stand aside"),
+    Position.DISAGREE: _l("Disagree"),
+    Position.BLOCK: _l("Block"),
+}
 
 
 def _open_poll(
@@ -335,7 +345,7 @@ def anonymous_reasons_of(session: Session, polls: list[Poll]) -> dict[int, tuple
     ).where(AnonymousBallot.poll_id.in_(closed), AnonymousBallot.reason != "")
     found: dict[int, list[str]] = {}
     for poll_id, position, reason in session.execute(query):
-        found.setdefault(poll_id, []).append(f"{position.value}: {reason}")
+        found.setdefault(poll_id, []).append(f"{POSITION_NAMES[position]}: {reason}")
     return {poll_id: tuple(sorted(lines)) for poll_id, lines in found.items()}
 
 

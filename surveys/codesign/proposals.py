@@ -38,12 +38,15 @@ from surveys.models import Questionnaire
 from surveys.validation import check_item, circular_references
 
 
-def clean_reason(reason: str) -> str:
-    """Return the author's reason without surrounding space, or refuse an empty one."""
-    reason = (reason or "").strip()
-    if not reason:
+def clean_reason(reason: str | None) -> str:
+    """Return the author's reason without surrounding space (a draft may wait for it)."""
+    return (reason or "").strip()
+
+
+def require_reason(proposal: Proposal) -> None:
+    """Refuse to put a suggestion to the group before its author has said why."""
+    if not (proposal.reason or "").strip():
         raise DomainError(_("Say in your own words why you suggest this."), field="reason")
-    return reason
 
 
 def require_author(proposal: Proposal, user: User) -> None:
@@ -302,10 +305,21 @@ def _close_outdated_polls(session: Session, *, proposal: Proposal, editor: User)
 
 
 def open_proposal(
-    session: Session, *, proposal: Proposal, opened_by: User, now: datetime | None = None
+    session: Session,
+    *,
+    proposal: Proposal,
+    opened_by: User,
+    now: datetime | None = None,
+    reason: str | None = None,
 ) -> Proposal:
-    """Put one's own draft proposal before the group, if nothing has changed under it."""
+    """Put one's own draft proposal before the group, if nothing has changed under it.
+
+    A draft saved without a reason needs one now: `reason`, when given, becomes it.
+    """
     require_author(proposal, opened_by)
+    if reason is not None and reason.strip():
+        proposal.reason = clean_reason(reason)
+    require_reason(proposal)
     questionnaire = questionnaire_of(session, proposal)
     _refuse_stale(session, questionnaire, proposal)
     proposal.open(now or utcnow())

@@ -20,7 +20,12 @@ one module per concern:
 - records: `models.py`.
 """
 
-from surveys.codesign.activity import activity_token, watch_activity
+from surveys.codesign.activity import (
+    EventSubject,
+    activity_subjects,
+    activity_token,
+    watch_activity,
+)
 from surveys.codesign.builder_models import FirstDraftBuilder
 from surveys.codesign.bundles import BundleKind, register_bundle_kind
 from surveys.codesign.comment_threads import (
@@ -85,6 +90,7 @@ from surveys.codesign.notices import connect_receivers, describe_poll, poll_path
 from surveys.codesign.participation import Participation, group_participation, polls_waiting_for
 from surveys.codesign.pictures import remove_unused_pictures
 from surveys.codesign.polls import (
+    POSITION_NAMES,
     Turnout,
     anonymous_reasons,
     decision_of,
@@ -185,6 +191,7 @@ __all__ = [
     "LIVE_STATES",
     "MAX_COMMENT_LENGTH",
     "MAX_PARTS",
+    "POSITION_NAMES",
     "SEVERAL_TARGET",
     "AnonymousBallot",
     "BeforeAfter",
@@ -201,6 +208,7 @@ __all__ = [
     "DecisionRule",
     "DecisionSettings",
     "EntryKind",
+    "EventSubject",
     "FirstDraftBuilder",
     "LogEntry",
     "Outcome",
@@ -225,6 +233,7 @@ __all__ = [
     "Visibility",
     "Vote",
     "VoteLine",
+    "activity_subjects",
     "activity_token",
     "anonymous_reasons",
     "apply_directly",

@@ -238,7 +238,7 @@ def check_parts(definition: d.FormDefinition, parts: list[Part]) -> d.FormDefini
     for item, _parents in combined.walk():
         if item.name in seen:
             raise DomainError(
-                _("Another question already has the short name %(name)s.", name=item.name),
+                _("Another question already has the name %(name)s in the data.", name=item.name),
                 field="name",
             )
         seen.add(item.name)

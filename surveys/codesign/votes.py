@@ -70,7 +70,7 @@ def cast_vote(
         position = Position(position)
     except ValueError:
         raise DomainError(
-            _("Choose agree, abstain, disagree or block."), field="position"
+            _("Choose agree, stand aside, disagree or block."), field="position"
         ) from None
     reason = (reason or "").strip()
     if poll.closed_at is not None:

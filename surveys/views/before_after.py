@@ -25,7 +25,7 @@ FIELD_NAMES = {
     "required_message": _l("Message when it is left empty"),
     "constraint_message": _l("Message when the rule is not met"),
     "choices order": _l("Order of the answers"),
-    "name": _l("Short name"),
+    "name": _l("Name in the data (how the computer knows the question)"),
     "kind": _l("Question or section"),
     "type": _l("Kind of question"),
     "required": _l("An answer is needed to go on"),

@@ -255,7 +255,7 @@ def open_draft_proposal(questionnaire_id: int, proposal_id: int):
     form = PutToGroupForm()
     if form.validate_on_submit():
         try:
-            put_to_group(proposal, form.deadline.data, utcnow())
+            put_to_group(proposal, form.deadline.data, utcnow(), reason=form.reason.data)
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)

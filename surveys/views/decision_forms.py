@@ -18,11 +18,19 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from surveys.codesign import services as codesign
 from surveys.views.suggestion_forms import decide_by_field
 
-POSITION_NAMES = {
-    codesign.Position.AGREE: _l("Agree"),
-    codesign.Position.ABSTAIN: _l("Abstain"),
-    codesign.Position.DISAGREE: _l("Disagree"),
-    codesign.Position.BLOCK: _l("Block"),
+POSITION_NAMES = codesign.POSITION_NAMES
+
+# One line under each choice, so that everyone knows what their vote will mean.
+POSITION_HINTS = {
+    codesign.Position.AGREE: _l("You are happy for this to go ahead."),
+    codesign.Position.ABSTAIN: _l(
+        "You do not mind either way, or you want others to decide. You are not counted "
+        "for or against."
+    ),
+    codesign.Position.DISAGREE: _l("You would rather this did not go ahead."),
+    codesign.Position.BLOCK: _l(
+        "You think this would harm people. Say why in the box below, so the group can respond."
+    ),
 }
 
 
@@ -35,7 +43,7 @@ class VoteForm(FlaskForm):
         choices=[
             SelectChoice(position.value, POSITION_NAMES[position]) for position in codesign.Position
         ],
-        validators=[InputRequired(message=_l("Choose agree, abstain, disagree or block"))],
+        validators=[InputRequired(message=_l("Choose agree, stand aside, disagree or block"))],
     )
     reason = StringField(
         _l("Your reason (optional)"),
@@ -44,6 +52,13 @@ class VoteForm(FlaskForm):
         validators=[Optional(), Length(max=5000, message=_l("Use 5,000 characters or fewer"))],
     )
     submit = SubmitField(_l("Send my vote"), widget=GovSubmitInput())
+
+    def position_items(self) -> list[dict]:
+        """Return the hint of each choice, in order, for the radios' `items` parameter."""
+        return [
+            {"hint": {"text": str(POSITION_HINTS[codesign.Position(choice.value)])}}
+            for choice in self.position.choices
+        ]
 
 
 RULE_NAMES = {
@@ -68,7 +83,7 @@ class RuleForm(FlaskForm):
     consent_threshold = IntegerField(
         _l("For consent: how many of those who agree or disagree must agree, in percent"),
         widget=GovTextInput(),
-        description=_l("A number from 1 to 100. Abstentions do not count."),
+        description=_l("A number from 1 to 100. People who stand aside are not counted."),
         default=codesign.DEFAULT_CONSENT_THRESHOLD,
         validators=[
             Optional(),

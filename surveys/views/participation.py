@@ -30,10 +30,13 @@ def show_participation():
     close_due_polls()
     rows = codesign.group_participation(db.session, study=g.study)
     waiting = codesign.polls_waiting_for(db.session, study=g.study, user=current_user)
+    not_heard_from = [row for row in rows if row.not_heard_from]
     return render_template(
         "surveys/participation.html",
         rows=rows,
-        quiet=[row for row in rows if row.not_heard_from],
+        # Whom to ask what they think: never the reader themself, who is told gently instead.
+        quiet=[row for row in not_heard_from if row.user.id != current_user.id],
+        me_quiet=any(row.user.id == current_user.id for row in not_heard_from),
         waiting=[
             (poll, codesign.describe_poll(db.session, poll), codesign.poll_path(g.study, poll))
             for poll in waiting

@@ -1,4 +1,5 @@
-"""Preview a questionnaire exactly as the interview will show it (nothing typed is saved)."""
+"""Preview a questionnaire exactly as the interview will show it (nothing typed is saved):
+the whole form, or one question at a time (?view=one) as an interview on a tablet goes."""
 
 from __future__ import annotations
 
@@ -28,6 +29,26 @@ def _language(definition: d.FormDefinition) -> d.Language:
     abort(404, _("This questionnaire is not written in that language."))
 
 
+def _one_at_a_time() -> bool:
+    """Tell whether ?view=one asks for one question per screen (else the whole form)."""
+    return request.args.get("view") == "one"
+
+
+def _preview_url(definition: d.FormDefinition):
+    """Return a function giving this preview's address for a view ("form" or "one") and a
+    language code; the whole form and the default language need no query."""
+
+    def address(view: str, language: str) -> str:
+        choices = {}
+        if language != definition.default_language.code:
+            choices["language"] = language
+        if view == "one":
+            choices["view"] = "one"
+        return url_for(request.endpoint or "", **(request.view_args or {}), **choices)
+
+    return address
+
+
 def _render_preview(
     questionnaire: Questionnaire, definition: d.FormDefinition, *, version: int | None
 ):
@@ -50,6 +71,8 @@ def _render_preview(
         language=language,
         untranslated=untranslated_count(definition, language),
         calculations=calculations(definition),
+        one_at_a_time=_one_at_a_time(),
+        preview_url=_preview_url(definition),
     )
 
 

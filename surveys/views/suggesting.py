@@ -6,7 +6,7 @@ form that changes the draft inherits `SuggestionForm` (`suggestion_forms.py`) an
 button pressed then decides:
 
 - "Suggest this change": the proposal opens and the group is asked to decide by a day;
-- "Save as a draft": only its author sees it, to finish later;
+- "Save as a draft": only its author sees it, to finish later (the reason can wait);
 - "Make this change now, without a vote": only facilitators of a study that allows direct
   edits, and the members the group named to build a questionnaire's first draft (until it
   is first published); the change is made and logged as a direct edit.
@@ -47,9 +47,16 @@ def decide_by(day: date, now: datetime) -> datetime:
     return datetime.combine(day, now.timetz())
 
 
-def put_to_group(proposal: codesign.Proposal, day: date, now: datetime) -> None:
-    """Open one's own draft proposal and ask the group to decide it by `day`."""
-    codesign.open_proposal(db.session, proposal=proposal, opened_by=current_user, now=now)
+def put_to_group(
+    proposal: codesign.Proposal, day: date, now: datetime, reason: str | None = None
+) -> None:
+    """Open one's own draft proposal and ask the group to decide it by `day`.
+
+    `reason` is given when the draft was saved without one.
+    """
+    codesign.open_proposal(
+        db.session, proposal=proposal, opened_by=current_user, now=now, reason=reason
+    )
     codesign.open_proposal_poll(
         db.session, proposal=proposal, opened_by=current_user, deadline=decide_by(day, now), now=now
     )

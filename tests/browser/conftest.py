@@ -249,13 +249,13 @@ class BrowserData:
         """Return a browser test person's account, loaded in `session`."""
         return session.scalars(sa.select(User).where(User.username == person.username)).one()
 
-    def design_group(self, *members: tuple) -> DesignGroup:
+    def design_group(self, *members: tuple, title: str | None = None) -> DesignGroup:
         """Create a study of `members` (name, role, ...) and the first one's draft asking "age".
 
         The draft is "What helps at home" in English, with the whole-number question "age"
-        ("How old are you?").
+        ("How old are you?"); `title` is the study's (by default a short numbered one).
         """
-        study = self.study()
+        study = self.study(title)
         people = []
         for name, *roles in members:
             person = self.person(name)

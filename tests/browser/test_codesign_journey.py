@@ -54,7 +54,7 @@ def test_three_members_shape_the_draft_by_suggestion(
     page.get_by_label("Question", exact=True).fill("Who helps you most?")
     page.get_by_label("Answers to choose from").fill("family = Family\nfriends = Friends")
     page.get_by_text("More settings").click()
-    page.get_by_label("Technical name").fill("helper")
+    page.get_by_label("Name in the data").fill("helper")
     page.get_by_label("Why?").fill("We never ask who helps.")
     page.get_by_role("button", name="Suggest this change").click()
     expect(page.get_by_text("Your suggestion is open")).to_be_visible()

@@ -46,7 +46,7 @@ def test_design_group_builds_and_publishes_a_questionnaire(
     check_accessibility(page)
     page.get_by_label("Question", exact=True).fill("How old are you?")
     page.get_by_text("More settings").click()
-    page.get_by_label("Technical name").fill("age")
+    page.get_by_label("Name in the data").fill("age")
     page.locator("#rules > summary").click()
     constraint = page.locator("#constraint")
     constraint.get_by_role("button", name="Write the rule as text instead").click()

@@ -23,7 +23,7 @@ from surveys.codesign.rules import DEFAULT_RULE
 from builders import KEY, open_suggestion, question, set_group_rule
 from support import page_text
 
-POSITION_WORDS = ("Agree", "Abstain", "Disagree", "Block", "agree:", "block:")
+POSITION_WORDS = ("Agree", "Stand aside", "Disagree", "Block", "agree:", "block:", "abstain")
 
 
 @pytest.fixture

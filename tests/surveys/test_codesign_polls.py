@@ -143,7 +143,7 @@ def test_voting_on_a_closed_or_expired_poll_is_refused(db_session, group):
 
 def test_an_unknown_position_is_refused(db_session, group):
     poll = _poll(db_session, group)
-    with pytest.raises(DomainError, match="Choose agree, abstain, disagree or block"):
+    with pytest.raises(DomainError, match="Choose agree, stand aside, disagree or block"):
         _vote(db_session, poll, group.ada, "maybe")
 
 
@@ -393,7 +393,7 @@ def test_anonymous_ballots_cannot_be_linked_to_people(db_session, group):
     [entry] = codesign.decision_log(db_session, group.questionnaire)
     assert entry.anonymous
     assert entry.votes == ()
-    assert entry.reasons == ("agree: Fine by me",)
+    assert entry.reasons == ("Agree: Fine by me",)
 
 
 def test_an_anonymous_vote_needs_the_voter_key(db_session, group):

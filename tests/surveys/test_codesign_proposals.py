@@ -78,17 +78,33 @@ def test_every_member_of_the_design_group_may_propose_but_nobody_else(db_session
             _change(db_session, group, stranger, "Your age?")
 
 
-def test_a_reason_in_the_authors_own_words_is_required(db_session, group):
+def test_a_reason_in_the_authors_own_words_is_required_to_open(db_session, group):
+    """A draft may wait for its reason; putting it to the group may not."""
+    draft = codesign.create_proposal(
+        db_session,
+        questionnaire=group.questionnaire,
+        author=group.ada,
+        kind=ChangeKind.REMOVE_ITEM,
+        target_name="home",
+        reason="   ",
+    )
+    assert draft.reason == ""
     with pytest.raises(DomainError, match="why") as error:
+        codesign.open_proposal(db_session, proposal=draft, opened_by=group.ada)
+    assert error.value.field == "reason"
+    with pytest.raises(DomainError, match="why"):
         codesign.create_proposal(
             db_session,
             questionnaire=group.questionnaire,
             author=group.ada,
             kind=ChangeKind.REMOVE_ITEM,
-            target_name="home",
-            reason="   ",
+            target_name="age",
+            reason="",
+            open_now=True,
         )
-    assert error.value.field == "reason"
+    codesign.open_proposal(db_session, proposal=draft, opened_by=group.ada, reason=" Not needed ")
+    assert draft.state == ProposalState.OPEN
+    assert draft.reason == "Not needed"
 
 
 def test_proposing_against_a_stale_base_is_refused(db_session, group):
@@ -125,7 +141,7 @@ def test_proposing_against_a_published_version_is_refused(db_session, group):
 def test_bad_changes_are_refused_with_plain_messages(db_session, group):
     with pytest.raises(DomainError, match="would not change anything"):
         _change(db_session, group, group.ada, "How old are you?")
-    with pytest.raises(DomainError, match="already has the short name age"):
+    with pytest.raises(DomainError, match="already has the name age in the data"):
         codesign.create_proposal(
             db_session,
             questionnaire=group.questionnaire,

@@ -150,7 +150,7 @@ def test_choosing_no_position_is_explained(app, client, auth, group, db_session)
     proposal = _open(app, db_session, group)
     auth.sign_in(group.pat)
     page = _page(client.post(_url(group, proposal, "/vote"), data={}))
-    assert "Choose agree, abstain, disagree or block" in page
+    assert "Choose agree, stand aside, disagree or block" in page
 
 
 def test_last_vote_closes_the_poll_and_changes_the_draft(app, client, auth, group, db_session):
@@ -175,7 +175,7 @@ def test_last_vote_closes_the_poll_and_changes_the_draft(app, client, auth, grou
     assert "Change “How old are you?”" in log
     assert "Shorter and kinder" in log
     assert "Ada Brook: Agree" in log and "Pat Lin: Agree" in log and "Sam Okafor: Agree" in log
-    assert "Agree: 3. Abstain: 0. Disagree: 0. Block: 0." in log
+    assert "Agree: 3. Stand aside: 0. Disagree: 0. Block: 0." in log
     assert "What changed" in log
     listing = _page(client.get(f"{group.base}/suggestions"))
     assert "Agreed" in listing

@@ -303,7 +303,7 @@ def test_the_form_shows_only_what_fits_the_kind(client, draft, kind, shown, not_
     body = client.get(draft.replace("type=text", f"type={kind}")).get_data(as_text=True)
     parts = _shown_parts(body)
     assert shown <= parts and not (not_shown & parts)
-    assert "Technical name" in body and "Short name" not in body
+    assert "Name in the data" in body and "Short name" not in body
 
 
 def _edit(client, url, **data):

@@ -267,7 +267,7 @@ def test_the_group_changes_its_rule_by_an_anonymous_vote(client, auth, group, db
     page = _page(client.get(poll_url))
     assert "Agreed" in page and "The new rule is in force." in page
     assert "Agree: 3." in page
-    assert "agree: Fine by me" in page
+    assert "Agree: Fine by me" in page
     assert "<strong>Sam Okafor</strong>" not in page and "<strong>Pat Lin</strong>" not in page
     rules_page = _page(client.get(f"{group.studies}/how-we-decide"))
     assert rules_page.index("set by a decision of the group") < rules_page.index("set up by Sam")
@@ -412,7 +412,7 @@ def test_the_pdf_holds_the_changelog_and_every_decision(
     assert "Reworded the question “How old are you?” as “What is your age?”" in text
     assert "Added the question “Do you have pets?”" in text
     assert "Suggested by Ada Brook: “Shorter and kinder”" in text
-    assert "Pat Lin: Abstain. “Looks right”" in text
+    assert "Pat Lin: Stand aside. “Looks right”" in text
     assert "What changed Question: [removed: How old are you][added: What is your age]?" in text
     assert "Publish the draft" in text
     assert "Page 1 of" in text
@@ -431,7 +431,7 @@ def test_the_pdf_of_an_anonymous_poll_never_names_voters(
     auth.sign_in(group.sam)
     text = _pdf_text(client.get(f"{group.base}/versions/2/decisions.pdf").data, tmp_path)
     assert "Anonymous vote: nobody can see who voted how." in text
-    assert "abstain: Looks right" in text
+    assert "Stand aside: Looks right" in text
     assert "Pat Lin" not in text  # Pat only voted; voting is never shown with a name
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from peer_research.cli import main
+from peer_research.studies.models import Role
 from surveys import definition as d
 from surveys import services
 from surveys.models import Questionnaire
@@ -64,10 +66,10 @@ def test_unfieldable_questions_are_listed_with_rows_and_nothing_is_created(
     response = upload(client, import_url, to_csv(GPS_FORM), "gps.csv")
     page = page_text(response)
     assert "The file was not imported" in page
-    assert "row 4" in page.lower()
+    assert "Sheet Row Column What to fix survey 4 type" in page
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Questionnaire)) == 0
     mapped = page_text(upload(client, import_url, to_csv(GPS_FORM), "gps.csv", unsupported="map"))
-    assert "Imported" in mapped and "row 4" in mapped.lower()
+    assert "Imported" in mapped and "What happened survey 4 type" in mapped
 
 
 def test_no_file_and_a_corrupt_file_are_explained(client, import_url, db_session):
@@ -93,7 +95,10 @@ def test_published_version_downloads_as_an_xlsform(
     db_session.commit()
     auth.sign_in(facilitator.user)
     base = f"/studies/{facilitator.study.slug}/questionnaires/{questionnaire.id}/versions/1"
-    assert "Download as an XLSForm spreadsheet" in page_text(client.get(base))
+    assert (
+        "Download as a spreadsheet (an XLSForm: the spreadsheet layout that KoboToolbox and "
+        "ODK read)" in page_text(client.get(base))
+    )
     response = client.get(f"{base}/xlsform")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
@@ -166,3 +171,55 @@ def _publish_first_questionnaire(tmp_path: Path) -> None:
         services.publish_version(db.session, questionnaire=questionnaire, published_by=None)
         db.commit()
     app.extensions["database"].engine.dispose()
+
+
+def _kept(response) -> str:
+    """Return the kept file's token from the import page's form."""
+    found = re.search(r'name="kept" type="hidden" value="([^"]*)"', response.get_data(as_text=True))
+    assert found, "the page keeps no file"
+    return found.group(1)
+
+
+def test_the_report_starts_with_what_to_fix_and_keeps_the_file_for_try_again(
+    client, auth, import_url, db_session, make_member, facilitator
+):
+    """Errors (sheet, row, column) come first; "Try again" needs no new file."""
+    form = GPS_FORM + "choices,,,\n,list_name,name,label\n,,orphan,Orphan\n"
+    refused = upload(client, import_url, to_csv(form), "gps.csv")
+    page = page_text(refused)
+    fix = page.index("What to fix first")
+    assert fix < page.index("Try again") < page.index("Other things we found")
+    assert "survey 4 type 'geopoint'" in page[fix : page.index("Try again")]
+    assert "choices 7 list_name This row has no list_name" in page[page.index("Try again") :]
+    assert "We kept gps.csv for you." in page
+    token = _kept(refused)
+    assert token
+
+    again = client.post(
+        import_url,
+        data={"kept": token, "unsupported": "map"},
+        content_type="multipart/form-data",
+    )
+    assert "Imported" in page_text(again)
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Questionnaire)) == 1
+
+    other = make_member(study=facilitator.study, roles=[Role.FACILITATOR])
+    auth.sign_out()
+    auth.sign_in(other.user)
+    stolen = page_text(
+        client.post(
+            import_url,
+            data={"kept": token, "unsupported": "map"},
+            content_type="multipart/form-data",
+        )
+    )
+    assert "Choose the file again" in stolen
+    forged = page_text(
+        client.post(
+            import_url,
+            data={"kept": token[:-3] + "abc", "unsupported": "map"},
+            content_type="multipart/form-data",
+        )
+    )
+    assert "Choose the file again" in forged
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Questionnaire)) == 1

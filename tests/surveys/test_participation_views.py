@@ -118,7 +118,7 @@ def test_anonymous_polls_show_only_that_someone_voted(client, auth, db_session, 
     auth.sign_in(group.sam)
     text = page_text(client.get(group.url))
     assert "Pat Lin Peer researcher No suggestions or comments yet 0 0 1 0" in text
-    for word in ("Block", "Agree", "Disagree", "Abstain", "Secret reason"):
+    for word in ("Block", "Agree", "Disagree", "Stand aside", "Secret reason"):
         assert word not in text
 
 
@@ -166,3 +166,19 @@ def test_the_study_navigation_marks_questionnaires_only_on_questionnaire_pages(
     draft = client.get(f"{group.base}/")
     assert "Questionnaires</strong>" not in participation.get_data(as_text=True)
     assert "Questionnaires</strong>" in draft.get_data(as_text=True)
+
+
+def test_the_reader_is_never_told_to_ask_themself(client, auth, db_session, group):
+    """Pat, not yet heard from, is not in the list of people to ask, and is told gently."""
+    _suggest(db_session, group, group.ada)
+    auth.sign_in(group.pat)
+    text = page_text(client.get(group.url))
+    assert "We have not yet had suggestions or comments from Sam Okafor." in text
+    assert "You have not suggested or commented yet." in text
+    auth.sign_out()
+
+    auth.sign_in(group.sam)
+    text = page_text(client.get(group.url))
+    assert "We have not yet had suggestions or comments from Pat Lin." in text
+    assert "You have not suggested or commented yet." in text  # Sam has not either
+    assert "from Pat Lin, Sam Okafor" not in text and "from Sam Okafor" not in text

@@ -357,3 +357,27 @@ def test_an_empty_questionnaire_says_so(client, auth, facilitator, questionnaire
     auth.sign_in(facilitator.user)
     page = page_text(client.get(preview_url(facilitator, questionnaire)))
     assert "This questionnaire has no questions yet." in page
+
+
+def test_the_preview_offers_one_question_at_a_time_with_the_same_questions(
+    client, auth, facilitator, filled
+):
+    """?view=one draws the same questions for the paged mode, with its controls and words."""
+    auth.sign_in(facilitator.user)
+    url = preview_url(facilitator, filled)
+    whole = client.get(url).get_data(as_text=True)
+    assert '<strong aria-current="true">the whole form</strong>' in whole
+    assert f'href="{url}?view=one">one question at a time</a>' in whole
+    assert "data-paged" not in whole and "data-page-next" not in whole
+
+    response = client.get(f"{url}?view=one")
+    paged = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<strong aria-current="true">one question at a time</strong>' in paged
+    assert f'href="{url}">the whole form</a>' in paged
+    assert "data-interview data-paged" in paged
+    assert "data-progress" in paged and "data-page-back" in paged and "data-page-next" in paged
+    assert "Question {number} of {total}" in paged
+    assert "They come one after another, not one at a time." in page_text(response)
+    questions = re.findall(r'data-question data-key="([^"]+)"', whole)
+    assert questions and re.findall(r'data-question data-key="([^"]+)"', paged) == questions

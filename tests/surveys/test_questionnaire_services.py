@@ -53,9 +53,9 @@ def test_items_are_added_in_order_and_into_sections(edit):
 
 def test_names_must_be_unique_and_well_formed(edit):
     edit.add(question("age"))
-    with pytest.raises(DomainError, match="already has the short name"):
+    with pytest.raises(DomainError, match="already has the name"):
         edit.add(question("age"))
-    with pytest.raises(DomainError, match="short name"):
+    with pytest.raises(DomainError, match="name in the data"):
         edit.add(question("2bad name"))
 
 

@@ -160,10 +160,10 @@ def test_an_empty_suggestion_cannot_be_put_to_the_group(db_session, group):
 
 def test_names_stay_unique_within_the_draft_and_the_suggestion(db_session, group):
     proposal = _start(db_session, group)
-    with pytest.raises(DomainError, match="already has the short name age"):
+    with pytest.raises(DomainError, match="already has the name age in the data"):
         _put(db_session, group, proposal, item=question("age"))
     _put(db_session, group, proposal, item=question("diet"))
-    with pytest.raises(DomainError, match="already has the short name diet"):
+    with pytest.raises(DomainError, match="already has the name diet in the data"):
         _put(db_session, group, proposal, item=question("diet", label={"en": "Again"}))
 
 

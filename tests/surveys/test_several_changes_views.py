@@ -123,7 +123,7 @@ def test_a_bad_change_is_shown_beside_its_field_and_nothing_is_saved(
     assert "There is a problem" in text and "nobody" in text
     assert codesign.parts_of(_newest(db_session)) == []
     response = _add_question(client, group, proposal, label="Age again", name="age")
-    assert "already has the short name age" in _text(response)
+    assert "already has the name age in the data" in _text(response)
 
 
 def test_an_empty_suggestion_cannot_be_put_to_the_group(client, auth, group, db_session):

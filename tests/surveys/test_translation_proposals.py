@@ -172,17 +172,19 @@ def test_a_question_changed_since_the_page_was_opened_is_named(db_session, group
 
 
 def test_only_design_group_members_may_suggest_and_a_reason_is_needed(db_session, group):
+    """A draft may wait for its reason; putting it to the group asks for one."""
     with pytest.raises(DomainError, match="design group"):
         _translate(db_session, group, author=group.lee)
+    draft = suggestions.create_translation_proposal(
+        db_session,
+        questionnaire=group.questionnaire,
+        author=group.pat,
+        language="cy",
+        texts={"age": {"label": "Oed?"}},
+        reason="   ",
+    )
     with pytest.raises(DomainError, match="why you suggest"):
-        suggestions.create_translation_proposal(
-            db_session,
-            questionnaire=group.questionnaire,
-            author=group.pat,
-            language="cy",
-            texts={"age": {"label": "Oed?"}},
-            reason="   ",
-        )
+        codesign.open_proposal(db_session, proposal=draft, opened_by=group.pat)
 
 
 def test_the_author_can_edit_a_draft_but_nobody_else_and_not_once_open(db_session, group):

@@ -334,6 +334,21 @@ def test_suggest_translations_makes_one_suggestion_of_everything_changed(
     assert "Cymraeg texts for 2 questions" in overview and "open for votes" in overview
 
 
+def test_translation_pages_explain_the_name_in_the_data(client, base, drafted, db_session):
+    """The translator and the group read "name in the data", explained, never "short name"."""
+    url = f"{base}/{drafted.id}/translations/cy"
+    page = page_text(client.get(url))
+    assert "short name" not in page.lower()
+    assert "Each question also shows its name in the data, like “age”" in page
+    form = read_form(client.get(url)).fields
+    form[box("rooms")] = "Sawl ystafell?"
+    response = client.post(url, data=send(form, "suggest", "For Welsh speakers"))
+    suggestion = page_text(client.get(response.headers["Location"]))
+    assert "short name" not in suggestion.lower()
+    assert "name in the data rooms" in suggestion
+    assert "how the computer knows it" in suggestion
+
+
 def test_save_a_draft_and_change_it_later(client, base, drafted, db_session):
     url = f"{base}/{drafted.id}/translations/cy"
     form = read_form(client.get(url)).fields

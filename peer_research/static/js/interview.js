@@ -3,7 +3,9 @@
 // repeat items, and move ranking answers. Uses the shared evaluator (logic.js), with the
 // answers as surveys.logic sees them (see surveys/rendering.py): unanswered is '', select
 // multiple and ranking are lists of choice names, well-formed numbers are numbers, and a
-// question that is not relevant counts as unanswered.
+// question that is not relevant counts as unanswered. With `data-paged` on the root, the same
+// questions show one per screen (interview_pages.js).
+import { Pages } from './interview_pages.js'
 import { evaluate, parse, toBoolean, toNumber, toText } from './logic.js'
 
 const WHOLE_NUMBER = /^\s*-?[0-9]+\s*$/
@@ -98,14 +100,19 @@ export class Interview {
     this.root = root
     this.messages = JSON.parse(root.dataset.messages || '{}')
     this.trees = new Map()
-    this.touched = new Set()
+    this.touched = new Set() // fields changed: their format and rules are checked
+    this.left = new Set() // fields the person moved on from: "Other, please say" is checked
+    this.attempted = new Set() // fields the person tried to go on from (Next): all is checked
     this.checked = false
     this.errors = new Map() // question element -> message shown
+    this.relevant = new WeakSet() // questions and sections asked now
     root.addEventListener('input', () => this.refresh())
     root.addEventListener('change', event => this.onChange(event))
     root.addEventListener('click', event => this.onClick(event))
+    root.addEventListener('focusout', event => this.onFocusOut(event))
     this.reveal(root)
     for (const note of document.querySelectorAll('[data-no-script-note]')) note.hidden = true
+    this.pages = 'paged' in root.dataset ? new Pages(this) : null
     this.refresh()
   }
 
@@ -191,9 +198,12 @@ export class Interview {
       this.refresh(depth + 1)
       return
     }
+    this.relevant = new WeakSet()
+    for (const item of [...sections, ...questions]) if (item.relevant) this.relevant.add(item.element)
     for (const section of sections) section.element.hidden = !section.relevant
     for (const question of questions) this.show(question, answersIn)
     this.fillOutputs(answersIn)
+    if (this.pages) this.pages.apply()
   }
 
   truth (expression, answers, current = null) {
@@ -294,10 +304,14 @@ export class Interview {
     let lang = null
     const field = element.dataset.field
     if (question.relevant) {
-      const visible = this.checked || this.touched.has(field)
-      if (question.problem && visible) {
+      const tried = this.checked || this.attempted.has(field)
+      const visible = tried || this.touched.has(field)
+      // "Other, please say" waits until the person has moved on without writing: ticking
+      // "Other" is not yet a mistake.
+      const problemShown = question.problem === 'other' ? tried || this.left.has(field) : visible
+      if (question.problem && problemShown) {
         message = this.messages[question.problem]
-      } else if (required && isEmpty(question.value) && this.checked) {
+      } else if (required && isEmpty(question.value) && tried) {
         message = element.dataset.requiredMessage || this.messages[REQUIRED[element.dataset.type] || 'required']
         lang = element.dataset.requiredMessage ? element.dataset.requiredMessageLang : null
       } else if (element.dataset.constraint && !isEmpty(question.value) && visible &&
@@ -343,11 +357,51 @@ export class Interview {
 
   onChange (event) {
     const question = event.target.closest('[data-question]')
-    if (question) this.touched.add(question.dataset.field)
+    if (question) {
+      this.touched.add(question.dataset.field)
+      // Back at work on this question: "Other, please say" waits until they move on again.
+      this.left.delete(question.dataset.field)
+    }
     this.refresh()
   }
 
+  /** Note that the person has moved on from a question (focus went somewhere outside it). */
+  onFocusOut (event) {
+    const question = event.target.closest('[data-question]')
+    if (!question) return
+    // Wait for the focus to land: clicking a label inside the question moves it back in.
+    setTimeout(() => {
+      if (question.isConnected && !question.contains(document.activeElement) &&
+          !this.left.has(question.dataset.field)) {
+        this.left.add(question.dataset.field)
+        this.refresh()
+      }
+    }, 0)
+  }
+
+  /** Check one question as when going on from it; tell whether its answer is fine. */
+  attempt (question) {
+    this.attempted.add(question.dataset.field)
+    this.refresh()
+    return !this.errors.has(question)
+  }
+
+  hideSummary () {
+    const summary = this.root.querySelector('[data-error-summary]')
+    if (summary) summary.hidden = true
+    const passed = this.root.querySelector('[data-check-passed]')
+    if (passed) passed.hidden = true
+  }
+
   onClick (event) {
+    const problem = event.target.closest('[data-error-list] a')
+    if (problem && this.pages) {
+      event.preventDefault()
+      const target = document.getElementById(problem.getAttribute('href').slice(1))
+      const question = target?.closest('[data-question]')
+      if (question) this.pages.show(question, target)
+      return
+    }
     const button = event.target.closest('button')
     if (!button || !this.root.contains(button)) return
     if ('move' in button.dataset) this.move(button)
@@ -360,6 +414,7 @@ export class Interview {
     const repeat = button.closest('[data-repeat]')
     const item = this.addInstance(repeat)
     this.numberInstances(repeat)
+    if (this.pages) this.pages.added(item)
     this.refresh()
     item.querySelector('input, select, textarea')?.focus()
   }
@@ -370,7 +425,8 @@ export class Interview {
     item.remove()
     this.numberInstances(repeat)
     this.refresh()
-    repeat.querySelector(':scope > [data-repeat-add]')?.focus()
+    if (this.pages) this.pages.progress.focus() // one at a time: say where we are now
+    else repeat.querySelector(':scope > [data-repeat-add]')?.focus()
   }
 
   /** Move a ranking answer one place, then number every answer in the new order. */
@@ -409,7 +465,7 @@ export class Interview {
     const summary = this.root.querySelector('[data-error-summary]')
     const list = summary?.querySelector('[data-error-list]')
     const passed = this.root.querySelector('[data-check-passed]')
-    const problems = this.questions().filter(element => !element.hidden && this.errors.has(element))
+    const problems = this.questions().filter(element => this.relevant.has(element) && this.errors.has(element))
     if (list) {
       list.replaceChildren(...problems.map(element => {
         const link = document.createElement('a')

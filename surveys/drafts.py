@@ -226,10 +226,7 @@ def update_item(
         raise DraftConflictError(_conflict_message())
     if item.name != name and name in _names_used_by_others(session, questionnaire, name):
         raise DomainError(
-            _(
-                "Other questions use %(name)s in their logic, so its name in the data cannot change.",
-                name=name,
-            ),
+            _("Other questions use %(name)s in their rules, so it must keep its name.", name=name),
             field="name",
         )
     _check_new_item(session, questionnaire, item, replacing=name)
@@ -353,7 +350,9 @@ def undo_delete(
     if row is None or row.questionnaire_id != questionnaire.id or row.deleted_at is None:
         raise DomainError(_("There is nothing to bring back."))
     if _live_row(session, questionnaire, row.name) is not None:
-        raise DomainError(_("Another question now has the name %(name)s in the data.", name=row.name))
+        raise DomainError(
+            _("Another question now has the name %(name)s in the data.", name=row.name)
+        )
     row.deleted_at = None
     if row.parent_id is not None and _is_deleted(session, row.parent_id):
         row.parent_id = None  # its section is gone: bring it back at the top level

@@ -93,7 +93,10 @@ def _item_basics(item: Item, definition: FormDefinition) -> Iterator[tuple[str, 
     if not NAME_PATTERN.match(item.name):
         yield (
             "name",
-            _("Use letters, numbers and underscores for the name in the data, starting with a letter."),
+            _(
+                "Use letters, numbers and underscores for the name in the data, "
+                "starting with a letter."
+            ),
         )
     default = definition.default_language.code
     if not item.label.get(default, "").strip() and not _is_hidden(item):

@@ -59,7 +59,7 @@ def test_the_group_names_a_builder_and_the_draft_says_who(client, auth, group, d
 def test_a_builder_changes_the_draft_directly_and_the_log_says_so(client, auth, group, db_session):
     _grant_ada(client, auth, group, db_session)
     auth.sign_in(group.ada)
-    form = _text(client.get(f"{group.base}/questions/new"))
+    form = _text(client.get(f"{group.base}/questions/new?type=text"))
     assert "The group agreed that you may build the first draft directly" in form
     response = client.post(
         f"{group.base}/questions/new",
@@ -82,7 +82,7 @@ def test_a_builder_changes_the_draft_directly_and_the_log_says_so(client, auth, 
 def test_someone_not_named_is_not_offered_a_direct_change(client, auth, group, db_session):
     _grant_ada(client, auth, group, db_session)
     auth.sign_in(group.pat)
-    form = _text(client.get(f"{group.base}/questions/new"))
+    form = _text(client.get(f"{group.base}/questions/new?type=text"))
     assert "Make the change without a vote" not in form
     response = client.post(
         f"{group.base}/questions/new",
@@ -110,7 +110,7 @@ def test_after_publishing_the_page_says_it_is_over(client, auth, group, db_sessi
     auth.sign_in(group.ada)
     page = _text(client.get(f"{group.base}/first-draft"))
     assert "has been published" in page and "Ask the group" not in page
-    form = _text(client.get(f"{group.base}/questions/new"))
+    form = _text(client.get(f"{group.base}/questions/new?type=text"))
     assert "Make the change without a vote" not in form
 
 

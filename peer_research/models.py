@@ -21,9 +21,11 @@ from surveys.codesign.services import (
     ProposalTarget,
     Vote,
 )
+from surveys.fielding.models import Answer, HeldSubmission, Interview
 from surveys.models import DraftItem, JargonTerm, MediaFile, Questionnaire, QuestionnaireVersion
 
 __all__ = [
+    "Answer",
     "AnonymousBallot",
     "AuditEvent",
     "Comment",
@@ -33,6 +35,8 @@ __all__ = [
     "DecisionRule",
     "DraftItem",
     "FirstDraftBuilder",
+    "HeldSubmission",
+    "Interview",
     "Invitation",
     "JargonTerm",
     "MediaFile",

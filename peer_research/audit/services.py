@@ -54,6 +54,7 @@ class Action(enum.StrEnum):
     DIRECT_EDIT_RECORDED = "direct_edit_recorded"
     VOTE_REMINDER_SENT = "vote_reminder_sent"
     COMMENT_REMOVED = "comment_removed"
+    SYNC_REFUSED = "sync_refused"
 
 
 ACTION_DESCRIPTIONS = {
@@ -89,6 +90,7 @@ ACTION_DESCRIPTIONS = {
     Action.DIRECT_EDIT_RECORDED: _l("Draft changed directly by a facilitator"),
     Action.VOTE_REMINDER_SENT: _l("Reminder to vote sent"),
     Action.COMMENT_REMOVED: _l("Someone else's comment removed by a facilitator"),
+    Action.SYNC_REFUSED: _l("Interviews from a tablet refused"),
 }
 
 

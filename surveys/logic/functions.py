@@ -9,7 +9,7 @@ from typing import Protocol
 
 from .ast import Node
 from .errors import LogicEvaluationError
-from .regex import PatternError, compile_pattern
+from .regex import PatternError, search
 from .values import (
     NAN,
     Value,
@@ -62,10 +62,9 @@ def _coalesce(nodes: Sequence[Node], evaluate: Callable[[Node], Value]) -> Value
 def _regex(values: Sequence[Value], context: Context) -> bool:
     """Say whether the pattern matches anywhere in the text (a search, as in ODK)."""
     try:
-        pattern = compile_pattern(to_string(values[1]))
+        return search(to_string(values[1]), to_string(values[0]))
     except PatternError as error:
         raise LogicEvaluationError(f"The pattern in regex() can't be used: {error}") from error
-    return pattern.search(to_string(values[0])) is not None
 
 
 def _selected_at(values: Sequence[Value], context: Context) -> str:

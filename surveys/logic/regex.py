@@ -4,6 +4,13 @@ Patterns are checked and rewritten for each engine: `\\s` becomes `[ \\t\\n\\r\\
 engines disagree about Unicode spaces), `.` becomes `[^\\n]`, and `$` means the very end.
 `\\d`, `\\w` and `\\b` are ASCII-only in both. Look-behind, named groups, back-references,
 flags, possessive quantifiers and `\\p{...}` are refused.
+
+**No pattern can keep the server busy.** A backtracking engine can take exponential time on
+patterns like `(a+)+$` with a crafted answer, and the tablet sends the answers. Searches run
+in the `regex` engine (the same syntax as `re` for this subset) with a time limit,
+`SEARCH_SECONDS`; a search that runs out raises `PatternTimeoutError`, so the interview is
+held for a person to look at instead of occupying a worker. Answers are also capped in
+length before any logic runs (see `surveys/fielding/limits.py`).
 """
 
 from __future__ import annotations
@@ -11,24 +18,42 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import regex
+
 _SYNTAX = frozenset("^$\\.*+?()[]{}|/-")
 _CONTROL = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
 _SPACE_CLASS = " \\t\\n\\r\\f\\v"
 _REPEAT = re.compile(r"\{([0-9]+)(?:(,)([0-9]*))?\}")
 MAX_REPEAT = 1000
+# The longest one search may take. Real patterns on real answers take microseconds.
+SEARCH_SECONDS = 0.2
 
 
 class PatternError(ValueError):
     """A pattern outside the supported subset, with a plain-English reason."""
 
 
+class PatternTimeoutError(PatternError):
+    """A search took longer than SEARCH_SECONDS (a pattern that backtracks on this text)."""
+
+
 @lru_cache(maxsize=512)
-def compile_pattern(pattern: str) -> re.Pattern[str]:
+def compile_pattern(pattern: str) -> regex.Pattern[str]:
     """Check a pattern and compile its Python form; raise PatternError if it is not allowed."""
     try:
-        return re.compile(translate(pattern), re.ASCII)
-    except re.error as error:  # pragma: no cover - translate() refuses what re would
+        return regex.compile(translate(pattern), regex.ASCII | regex.VERSION0)
+    except regex.error as error:  # pragma: no cover - translate() refuses what regex would
         raise PatternError(str(error)) from error
+
+
+def search(pattern: str, text: str) -> bool:
+    """Say whether the pattern matches anywhere in the text, within SEARCH_SECONDS."""
+    try:
+        return compile_pattern(pattern).search(text, timeout=SEARCH_SECONDS) is not None
+    except TimeoutError as error:
+        raise PatternTimeoutError(
+            "checking the answer against this pattern took too long"
+        ) from error
 
 
 def translate(pattern: str) -> str:

@@ -1,0 +1,287 @@
+"""Bring a batch of interviews home: idempotent, one savepoint per interview, nothing lost.
+
+Each interview of a batch goes through the same steps, in its own savepoint, so one bad
+interview never sinks the others and none is ever half written:
+
+1. `identify`: an interview needs a proper identifier (a UUID) or it is refused (the
+   tablet keeps it: nothing was stored).
+2. `find_earlier`: the identifier plus a SHA-256 of the canonical JSON of what was sent
+   makes sync idempotent. The same content again gets its first receipt back
+   (`already_received` for a stored interview); different content under a stored
+   interview's identifier is a `conflict`, kept for a facilitator. An identifier used in
+   another study, or by another interviewer, is refused and audited.
+3. `read`: the schema (`schemas.InterviewIn`) checks shapes and sizes; the version must be
+   a published version of one of this study's questionnaires.
+4. `consent_gate`: the seam for the consent issue ("no interview accepted without a consent
+   record"). Today no consent records exist, and it accepts every interview.
+5. `check_interview` (validation.py): the Python evaluator checks every answer again.
+6. `store`: the interview row with what was sent, and its answer rows, together.
+
+Whatever fails in steps 3 to 5 is held in the quarantine with the reason in plain words;
+the receipt says `quarantined` with that reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid as uuid_module
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from peer_research.accounts.models import User
+from peer_research.audit.services import Action, record
+from peer_research.db import utcnow
+from peer_research.studies.models import Study
+from surveys import definition as d
+from surveys.fielding.models import Answer, HeldSubmission, HoldKind, Interview
+from surveys.fielding.schemas import InterviewIn, Outcome, Receipt
+from surveys.fielding.validation import check_interview
+from surveys.models import Questionnaire, QuestionnaireVersion
+
+MESSAGES = {
+    Outcome.ACCEPTED: "Received and checked. It is safe to delete it from this device.",
+    Outcome.ALREADY_RECEIVED: "This interview was already received. It is safe to delete it "
+    "from this device.",
+    Outcome.CONFLICT: "An interview with the same identifier but different answers was "
+    "received before. Both are kept, and a facilitator will look at them.",
+}
+
+
+@dataclass
+class _Batch:
+    """What one batch shares: the study, the interviewer, and the versions read so far."""
+
+    session: Session
+    study: Study
+    interviewer: User
+    definitions: dict[int, d.FormDefinition | None]
+
+
+def sync_batch(
+    session: Session, *, study: Study, interviewer: User, items: list[Any]
+) -> list[Receipt]:
+    """Store each interview of a batch in its own savepoint; return one receipt each."""
+    batch = _Batch(session, study, interviewer, {})
+    return [_sync_in_savepoint(batch, item) for item in items]
+
+
+def _sync_in_savepoint(batch: _Batch, item: Any) -> Receipt:
+    """Sync one interview; if a twin request stored it meanwhile, answer as for a replay."""
+    for _attempt in range(2):
+        try:
+            with batch.session.begin_nested():
+                return sync_one(batch, item)
+        except IntegrityError:  # the same interview arrived at the same moment: look again
+            continue
+    return _refused(None, "This interview could not be stored just now. Send it again.")
+
+
+def sync_one(batch: _Batch, item: Any) -> Receipt:
+    """Run one interview through the steps above and return its receipt."""
+    uuid = identify(item)
+    if uuid is None:
+        return _refused(None, "This interview has no proper identifier, so it was not kept.")
+    digest = content_hash(item)
+    earlier = find_earlier(batch, uuid, digest, item)
+    if earlier is not None:
+        return earlier
+    interview, reasons = read(batch, uuid, item)
+    if interview is not None:
+        reasons = consent_gate(batch, interview)
+    if interview is not None and not reasons:
+        definition = batch.definitions[interview.version_id]
+        checked = check_interview(definition, interview)
+        if not checked.problems:
+            stored = store(batch, interview, item, digest, checked)
+            return _receipt(uuid, Outcome.ACCEPTED, MESSAGES[Outcome.ACCEPTED], stored.received_at)
+        reasons = checked.problems
+    held = hold(batch, uuid, item, digest, HoldKind.QUARANTINED, reasons)
+    return _held_receipt(held)
+
+
+def identify(item: Any) -> str | None:
+    """Return the interview's UUID in its canonical form, or None if it has none."""
+    raw = item.get("uuid") if isinstance(item, dict) else None
+    if not isinstance(raw, str) or len(raw) > 64:
+        return None
+    try:
+        return str(uuid_module.UUID(raw))
+    except ValueError:
+        return None
+
+
+def content_hash(item: Any) -> str:
+    """Return the SHA-256 of the canonical JSON of what was sent (sorted keys, no spaces)."""
+    canonical = json.dumps(item, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def find_earlier(batch: _Batch, uuid: str, digest: str, item: Any) -> Receipt | None:
+    """Answer a replay or a conflict from what is stored, or None for a new interview."""
+    session = batch.session
+    stored = session.scalar(sa.select(Interview).where(Interview.uuid == uuid))
+    held = session.scalars(sa.select(HeldSubmission).where(HeldSubmission.uuid == uuid)).all()
+    owners = {(row.study_id, row.interviewer_id) for row in [*([stored] if stored else []), *held]}
+    if owners - {(batch.study.id, batch.interviewer.id)}:
+        return _refuse_foreign(batch, uuid)
+    same = next((row for row in held if row.content_hash == digest), None)
+    if stored is not None and stored.content_hash == digest:
+        message = MESSAGES[Outcome.ALREADY_RECEIVED]
+        return _receipt(uuid, Outcome.ALREADY_RECEIVED, message, stored.received_at)
+    if same is not None:
+        return _held_receipt(same)
+    if stored is not None:
+        return _held_receipt(
+            hold(batch, uuid, item, digest, HoldKind.CONFLICT, [MESSAGES[Outcome.CONFLICT]])
+        )
+    return None
+
+
+def _refuse_foreign(batch: _Batch, uuid: str) -> Receipt:
+    """Refuse an identifier that belongs to another study or interviewer, and audit it."""
+    record(
+        batch.session,
+        Action.SYNC_REFUSED,
+        actor=batch.interviewer,
+        study=batch.study,
+        detail={"reason": "identifier of another study or interviewer", "uuid": uuid},
+    )
+    return _refused(
+        uuid, "This interview's identifier belongs to another study or person. It was not kept."
+    )
+
+
+def read(batch: _Batch, uuid: str, item: Any) -> tuple[InterviewIn | None, list[str]]:
+    """Check the interview's shape and version; return it, or the reasons it cannot be read."""
+    try:
+        interview = InterviewIn.model_validate(item)
+    except ValidationError as error:
+        return None, schema_problems(error)
+    if interview.status == "stopped" and interview.stop_reason is None:
+        return None, ["A stopped interview needs a reason for stopping."]
+    if interview.version_id not in batch.definitions:
+        batch.definitions[interview.version_id] = _definition(batch, interview.version_id)
+    if batch.definitions[interview.version_id] is None:
+        return None, [
+            f"Questionnaire version {interview.version_id} is not a published version of "
+            "this study's questionnaires."
+        ]
+    return interview, []
+
+
+def _definition(batch: _Batch, version_id: int) -> d.FormDefinition | None:
+    """Return a published version's definition if it belongs to the study (audit if not)."""
+    row = batch.session.execute(
+        sa.select(QuestionnaireVersion.definition, Questionnaire.study_id)
+        .join(Questionnaire)
+        .where(QuestionnaireVersion.id == version_id)
+    ).first()
+    if row is None:
+        return None
+    if row.study_id != batch.study.id:
+        record(
+            batch.session,
+            Action.SYNC_REFUSED,
+            actor=batch.interviewer,
+            study=batch.study,
+            detail={"reason": "questionnaire version of another study", "version": version_id},
+        )
+        return None
+    return d.from_json(row.definition)
+
+
+def schema_problems(error: ValidationError) -> list[str]:
+    """Say what is wrong with the shape of an interview, one sentence per problem."""
+    problems = []
+    for problem in error.errors()[:20]:
+        where = " → ".join(str(part) for part in problem["loc"]) or "the interview"
+        problems.append(f"{where}: {problem['msg']}.")
+    return problems
+
+
+def consent_gate(batch: _Batch, interview: InterviewIn) -> list[str]:
+    """Return why the interview may not be accepted for lack of consent (the consent seam).
+
+    The consent issue adds consent records and the rule that no interview is accepted
+    without one for that participant and form version; it fills in this step through
+    `consent.services`. Until then there are no consent records, and every interview passes.
+    """
+    return []
+
+
+def store(batch: _Batch, interview: InterviewIn, item: Any, digest: str, checked) -> Interview:
+    """Write the interview, what was sent, and its answer rows (in the caller's savepoint)."""
+    row = Interview(
+        uuid=str(interview.uuid),
+        study_id=batch.study.id,
+        version_id=interview.version_id,
+        interviewer_id=batch.interviewer.id,
+        language=interview.language,
+        status=interview.status,
+        stop_reason=interview.stop_reason,
+        stop_note=interview.stop_note,
+        started_at=_aware(interview.started_at),
+        finished_at=_aware(interview.finished_at) if interview.finished_at else None,
+        content_hash=digest,
+        submitted=item,
+        dropped=checked.dropped,
+        notes=interview.notes,
+        received_at=utcnow(),
+    )
+    batch.session.add(row)
+    batch.session.flush()
+    answers = [
+        {"interview_id": row.id, "question_key": key, "value": value}
+        for key, value in dict.fromkeys(checked.rows)
+    ]
+    if answers:
+        batch.session.execute(sa.insert(Answer), answers)
+    return row
+
+
+def _aware(moment: datetime) -> datetime:
+    """Return a time with a time zone (a time sent without one is taken as UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def hold(
+    batch: _Batch, uuid: str, item: Any, digest: str, kind: HoldKind, reasons: list[str]
+) -> HeldSubmission:
+    """Keep a submission for a facilitator, with its reasons."""
+    held = HeldSubmission(
+        uuid=uuid,
+        study_id=batch.study.id,
+        interviewer_id=batch.interviewer.id,
+        kind=kind,
+        reasons=reasons,
+        content_hash=digest,
+        submitted=item,
+        received_at=utcnow(),
+    )
+    batch.session.add(held)
+    batch.session.flush()
+    return held
+
+
+def _held_receipt(held: HeldSubmission) -> Receipt:
+    """Return the receipt of a held submission."""
+    if held.kind == HoldKind.CONFLICT:
+        return _receipt(held.uuid, Outcome.CONFLICT, MESSAGES[Outcome.CONFLICT], held.received_at)
+    message = "Kept for a facilitator to look at, because: " + held.reason
+    return _receipt(held.uuid, Outcome.QUARANTINED, message, held.received_at)
+
+
+def _refused(uuid: str | None, message: str) -> Receipt:
+    """Return the receipt of an interview that was not kept."""
+    return _receipt(uuid, Outcome.REFUSED, message, None)
+
+
+def _receipt(uuid, outcome: Outcome, message: str, received_at) -> Receipt:
+    return Receipt(uuid=uuid, outcome=outcome, message=message, received_at=received_at)

@@ -90,9 +90,12 @@ def _register_blueprints(app: Flask) -> None:
     # The translation pages and their template helpers join the questionnaire blueprint
     # when their modules are imported.
     from surveys.translations import pages, views  # noqa: F401
+    from surveys.fielding.api import blueprint as api
+    from surveys.fielding.views import blueprint as fielding
     from surveys.views import blueprint as surveys
 
-    for blueprint in (accounts, admin, audit, health, notifications, studies, surveys):
+    blueprints = (accounts, admin, audit, health, notifications, studies, surveys, fielding, api)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
     # The activity log names the suggestion or questionnaire each entry is about.

@@ -23,6 +23,8 @@ View = TypeVar("View", bound=Callable)
 # None when no study has that address, the membership None when the user is not a member.
 MembershipFinder = Callable[..., tuple[Any, Any]]
 FIND_MEMBERSHIP = "access.find_membership"
+# Addresses under this answer JSON to scripts (the tablets): 401 instead of the sign-in page.
+API_PREFIX = "/api/"
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ def check_access() -> None:
     if not rule.needs_sign_in:
         return
     if not current_user.is_authenticated:
+        if request.path.startswith(API_PREFIX):  # a script cannot follow a sign-in page
+            abort(401, _("Sign in again: your session has ended."))
         abort(_redirect_to_sign_in())
     if rule.site_admin and not current_user.is_site_admin:
         abort(403, _("Only site administrators can do this."))

@@ -33,12 +33,14 @@ class DomainError(Exception):
 
 ERROR_TITLES = {
     400: "Something was wrong with that request",
+    401: "Please sign in again",
     403: "You cannot open this page",
     404: "Page not found",
     405: "That action is not possible here",
     409: "Someone else changed this at the same moment",
     410: "This link no longer works",
     413: "That was too large to send",
+    415: "That was not sent as JSON",
     429: "Too many attempts",
     500: "Sorry, something went wrong on our side",
     503: "Sorry, the service is busy",

@@ -110,10 +110,17 @@ def version_for_interviewer(
 
 
 def record_refused_request(
-    session: Session, *, user: User, study_slug: str | None, path: str, reason: str
+    session: Session,
+    *,
+    user: User,
+    study: Study | None,
+    study_slug: str | None,
+    path: str,
+    reason: str,
 ) -> None:
     """Audit a refused request to the sync API by a signed-in person (a security matter)."""
-    study = get_study(session, study_slug) if study_slug else None
+    if study is None and study_slug:
+        study = get_study(session, study_slug)
     record(
         session,
         Action.SYNC_REFUSED,

@@ -1,0 +1,175 @@
+"""The sync API under /api/v1: JSON for the tablets, problem details (RFC 9457) for errors.
+
+Only the study's peer researchers (interviewers) may fetch questionnaires and send
+interviews; everyone else gets 403 (and an audit entry), and an ended session 401 rather
+than the sign-in page. Every POST carries the CSRF token in the `X-CSRFToken` header.
+The OpenAPI document at `/api/v1/openapi.json` is built from the pydantic models in
+`schemas.py`, the same ones that check the requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, request, url_for
+from flask_login import current_user
+from pydantic import ValidationError
+from werkzeug.exceptions import Forbidden, HTTPException
+
+from peer_research.access import PUBLIC, SIGNED_IN, allow, members_with
+from peer_research.db import db
+from peer_research.errors import render_http_error
+from surveys.fielding import limits, services
+from surveys.fielding.schemas import BatchEnvelope, Receipts, openapi_document
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+INTERVIEWERS = members_with(*services.INTERVIEWER_ROLES)
+PROBLEM_JSON = "application/problem+json"
+IMMUTABLE = "private, max-age=31536000, immutable"
+
+
+def problem(status: int, title: str, detail: str, errors: list[dict] | None = None) -> Response:
+    """Return an RFC 9457 problem details answer."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+
+
+@blueprint.errorhandler(Forbidden)
+def refuse(error: Forbidden):
+    """Audit a refused request from a signed-in person, then answer with problem details."""
+    if current_user.is_authenticated:
+        with db.writing() as session:
+            services.record_refused_request(
+                session,
+                user=current_user._get_current_object(),
+                study=g.get("study"),
+                study_slug=_slug_from_path(),
+                path=request.path,
+                reason=str(error.description),
+            )
+    return render_http_error(error)
+
+
+def _slug_from_path() -> str | None:
+    """Return the study address in the path (the access check takes it out of view_args)."""
+    parts = request.path.split("/")
+    return parts[4] if len(parts) > 4 and parts[3] == "studies" else None
+
+
+@blueprint.get("/openapi.json")
+@allow(PUBLIC)
+def show_openapi():
+    """Send the OpenAPI 3.1 document of the sync API."""
+    return openapi_document(url_for("api.show_openapi").rsplit("/", 1)[0])
+
+
+@blueprint.get("/studies/<study_slug>/questionnaires")
+@allow(INTERVIEWERS)
+def list_questionnaires():
+    """List the latest published version of each of the study's questionnaires."""
+    found = services.latest_versions(db.session, g.study)
+    return {
+        "questionnaires": [
+            {
+                "questionnaire_id": questionnaire.id,
+                "title": questionnaire.title,
+                "version_id": version.id,
+                "version_number": version.number,
+                "published_at": version.published_at.isoformat(),
+                "definition_url": url_for("api.show_version", version_id=version.id),
+                "media": [
+                    url_for(
+                        "surveys.show_media",
+                        study_slug=g.study.slug,
+                        questionnaire_id=questionnaire.id,
+                        stored_name=name,
+                    )
+                    for name in services.pictures_of(version.definition)
+                ],
+            }
+            for questionnaire, version in found
+        ]
+    }
+
+
+@blueprint.get("/versions/<int:version_id>")
+@allow(SIGNED_IN)
+def show_version(version_id: int):
+    """Send a published version's definition: it never changes, so it is cached for good."""
+    version, study, allowed = services.version_for_interviewer(
+        db.session, version_id=version_id, user=current_user
+    )
+    if version is None:
+        return problem(404, "Not found", "There is no published version with that number.")
+    if not allowed:
+        g.study = study
+        raise Forbidden("Only the study's peer researchers can fetch its questionnaires.")
+    body = json.dumps(version.definition, sort_keys=True, separators=(",", ":"))
+    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
+    response = current_app.response_class(body, mimetype="application/json")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response.make_conditional(request)
+
+
+@blueprint.post("/studies/<study_slug>/interviews")
+@allow(INTERVIEWERS)
+def sync_interviews():
+    """Store a batch of interviews and answer with one receipt for each."""
+    payload = _read_json()
+    if isinstance(payload, Response):
+        return payload
+    try:
+        envelope = BatchEnvelope.model_validate(payload)
+    except ValidationError as error:
+        return _envelope_problem(error)
+    receipts = services.sync_batch(
+        db.session,
+        study=g.study,
+        interviewer=current_user._get_current_object(),
+        items=envelope.interviews,
+    )
+    db.commit()
+    return Receipts(receipts=receipts).model_dump(mode="json")
+
+
+def _read_json() -> Any:
+    """Return the request's JSON, or a problem answer when it is not JSON or too large."""
+    if request.content_length is not None and request.content_length > limits.MAX_REQUEST_BYTES:
+        return problem(413, "Too large", _too_large())
+    if not request.is_json:
+        return problem(415, "Not JSON", "Send the interviews as application/json.")
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # nested thousands deep: no interview looks like that
+        payload = None
+    except HTTPException as error:  # too large while reading (no Content-Length given)
+        return problem(error.code or 400, "Could not read", _too_large())
+    if payload is None:
+        return problem(400, "Not JSON", "The request could not be read as JSON.")
+    return payload
+
+
+def _too_large() -> str:
+    """Say the limits of one batch."""
+    return (
+        f"A batch may be at most {limits.MAX_REQUEST_BYTES // (1024 * 1024)} MB and hold at "
+        f"most {limits.MAX_INTERVIEWS_PER_BATCH} interviews. Send fewer at a time."
+    )
+
+
+def _envelope_problem(error: ValidationError) -> Response:
+    """Answer a batch whose envelope is wrong: 413 for too many interviews, else 400."""
+    errors = [
+        {"location": "/".join(str(part) for part in item["loc"]) or "/", "message": item["msg"]}
+        for item in error.errors()[:20]
+    ]
+    if any(item["type"] == "too_long" for item in error.errors()):
+        return problem(413, "Too large", _too_large(), errors)
+    detail = 'The request must be an object with a list of interviews: {"interviews": [...]}.'
+    return problem(400, "Not a batch of interviews", detail, errors)

@@ -86,12 +86,12 @@ def _register_blueprints(app: Flask) -> None:
     from peer_research.health import blueprint as health
     from peer_research.notifications.views import blueprint as notifications
     from peer_research.studies.views import blueprint as studies
+    from surveys.fielding.api import blueprint as api
+    from surveys.fielding.views import blueprint as fielding
 
     # The translation pages and their template helpers join the questionnaire blueprint
     # when their modules are imported.
     from surveys.translations import pages, views  # noqa: F401
-    from surveys.fielding.api import blueprint as api
-    from surveys.fielding.views import blueprint as fielding
     from surveys.views import blueprint as surveys
 
     blueprints = (accounts, admin, audit, health, notifications, studies, surveys, fielding, api)

@@ -25,8 +25,8 @@ from surveys.fielding.models import Answer, HeldSubmission, Interview
 from surveys.models import DraftItem, JargonTerm, MediaFile, Questionnaire, QuestionnaireVersion
 
 __all__ = [
-    "Answer",
     "AnonymousBallot",
+    "Answer",
     "AuditEvent",
     "Comment",
     "CommentReaction",

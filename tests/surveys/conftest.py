@@ -90,3 +90,31 @@ def make_design_group(app, db_session, questionnaire, facilitator, make_member):
         return group
 
     return make
+
+
+@pytest.fixture
+def fielding(app, db_session, make_member):
+    """Return a study with a published questionnaire, a peer researcher and a facilitator."""
+    from surveys.services import import_questionnaire, publish_version
+
+    from fielding_world import FIELDING_FORM, FieldingWorld
+
+    facilitator = make_member(roles=[Role.FACILITATOR], display_name="Fay Facilitator")
+    study = facilitator.study
+    interviewer = make_member(study=study, roles=[Role.PEER_RESEARCHER], display_name="Pat Peer")
+    with app.app_context():
+        questionnaire = import_questionnaire(
+            db_session, study=study, definition=FIELDING_FORM, imported_by=facilitator.user
+        )
+        version = publish_version(
+            db_session, questionnaire=questionnaire, published_by=facilitator.user
+        )
+    db_session.commit()
+    return FieldingWorld(
+        study=study,
+        interviewer=interviewer.user,
+        facilitator=facilitator.user,
+        questionnaire=questionnaire,
+        version=version,
+        url=f"/api/v1/studies/{study.slug}/interviews",
+    )

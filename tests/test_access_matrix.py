@@ -20,6 +20,7 @@ from peer_research.studies.models import Role
 from peer_research.studies.services import create_invitation
 from surveys import definition as d
 from surveys import services as surveys
+from surveys.fielding.api import INTERVIEWERS
 from surveys.views.common import CO_DESIGN_GROUP, DESIGN_GROUP
 
 STUDY_ROLES = tuple(role.value for role in Role)
@@ -144,6 +145,19 @@ LIVE = {
     "surveys.show_activity": (ANY_MEMBER, MEMBERS),
 }
 
+# Fielding: the facilitators' fieldwork pages and the tablets' sync API. Interviewers (peer
+# researchers) alone fetch versions and send interviews; the API answers 401, not a
+# redirect, to an ended session.
+FIELDING = {
+    "fielding.show_fieldwork": (FACILITATORS, {"facilitator"}),
+    "fielding.show_interview": (FACILITATORS, {"facilitator"}),
+    "fielding.show_held_submission": (FACILITATORS, {"facilitator"}),
+    "api.show_openapi": (PUBLIC, EVERYONE),
+    "api.list_questionnaires": (INTERVIEWERS, {"peer_researcher"}),
+    "api.sync_interviews": (INTERVIEWERS, {"peer_researcher"}),
+    "api.show_version": (SIGNED_IN, {"peer_researcher"}),  # the view checks the study
+}
+
 MATRIX = {
     **FOUNDATION_AND_QUESTIONNAIRES,
     **CODESIGN,
@@ -151,6 +165,7 @@ MATRIX = {
     **NOTIFICATIONS,
     **VERSIONS_AND_RULES,
     **LIVE,
+    **FIELDING,
 }
 
 
@@ -199,7 +214,7 @@ def world(app, db_session, make_user, make_study, make_member):
             changed_by=people["facilitator"],
             item=d.Question(name="age", type=d.QuestionType.INTEGER, label={"en": "Age"}),
         )
-        surveys.publish_version(
+        version = surveys.publish_version(
             db_session, questionnaire=questionnaire, published_by=people["facilitator"]
         )
     db_session.commit()
@@ -222,6 +237,9 @@ def world(app, db_session, make_user, make_study, make_member):
         "comment_id": 1,
         "poll_id": 1,
         "notification_id": 1,
+        "version_id": version.id,
+        "interview_id": 1,
+        "held_id": 1,
     }
     return people, values, invitation_token
 
@@ -259,10 +277,11 @@ def test_route_answers_each_identity_as_the_matrix_says(
         response = client.open(url, method=method, data={"csrf_token": client.csrf_token()})
         response.close()
         assert response.status_code < 500, (method, url, response.status_code)
-        refused = response.status_code == 403 or (
+        refused = response.status_code in (401, 403) or (
             response.status_code == 302 and "/sign-in" in response.headers["Location"]
         )
         assert refused != allowed, (method, url, identity, response.status_code)
         if not allowed:
-            expected = 302 if identity == "anonymous" else 403
+            signing_in = 401 if url.startswith("/api/") else 302
+            expected = signing_in if identity == "anonymous" else 403
             assert response.status_code == expected, (method, url, identity)

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, request, url_for
 from flask_login import current_user
 from pydantic import ValidationError
-from werkzeug.exceptions import Forbidden, HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException, RequestEntityTooLarge
 
 from peer_research.access import PUBLIC, SIGNED_IN, allow, members_with
 from peer_research.db import db
@@ -53,6 +53,12 @@ def refuse(error: Forbidden):
                 reason=str(error.description),
             )
     return render_http_error(error)
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def refuse_too_large(_error: RequestEntityTooLarge):
+    """Say the limits when a batch is larger than any request may be."""
+    return problem(413, "Too large", _too_large())
 
 
 def _slug_from_path() -> str | None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
+import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 
@@ -25,9 +27,9 @@ from peer_research.studies.services import add_member, create_study
 LANGUAGES = (("en", "English"), ("cy", "Cymraeg"), ("pl", "Polski"))
 # Study pages that need what the sample studies do not have (pictures), or are not the
 # study's own (a site administrator's invitation page).
-NOT_STUDY_PAGES = frozenset(
-    {"surveys.show_media", "surveys.remove_image", "admin.invite_facilitator"}
-)
+# The sync API's list is for the tablets, and only for peer researchers.
+PICTURE_PAGES = ("surveys.show_media", "surveys.remove_image")
+NOT_STUDY_PAGES = frozenset({*PICTURE_PAGES, "admin.invite_facilitator", "api.list_questionnaires"})
 # Every sample person signs in with this (they exist only in benchmark and test databases).
 PASSWORD = "sample study long enough passphrase"  # noqa: S105
 
@@ -63,6 +65,8 @@ class SampleStudy:
     comment_id: int  # the facilitator's own comment on the first question
     item_name: str
     version_number: int
+    interview_id: int  # a stopped interview, with answers
+    held_id: int  # an interview held back by the checks
 
 
 def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
@@ -92,6 +96,7 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
     draft = _draft_suggestion(session, questionnaire, facilitator)
     several = _several_suggestion(session, questionnaire, facilitator, size.questions // 2)
     session.expire(questionnaire, ["versions"])
+    interview_id, held_id = _interviews(session, study, questionnaire, people, size.members * 3)
     return SampleStudy(
         slug=slug,
         questionnaire_id=questionnaire.id,
@@ -104,7 +109,42 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         comment_id=comments[-1].id,
         item_name=_name(0),
         version_number=max((v.number for v in questionnaire.versions), default=0),
+        interview_id=interview_id,
+        held_id=held_id,
     )
+
+
+def _interviews(session: Session, study, questionnaire, people, count: int) -> tuple[int, int]:
+    """Sync `count` interviews of the latest version (every third stopped) and one that fails
+    the checks; return the first stopped interview's id and the held one's."""
+    from surveys import definition as d
+    from surveys.fielding import services as fielding
+
+    version = max(questionnaire.versions, key=lambda version: version.number)
+    questions = d.from_json(version.definition).questions()
+    answers = {q.name: "yes" if q.choices else f"Answer to {q.name}" for q in questions}
+    items = [
+        {
+            "uuid": str(UUID(int=study.id * 1_000_000 + number)),
+            **{"version_id": version.id, "language": "en", "answers": answers},
+            "started_at": (utcnow() - timedelta(days=number % 5)).isoformat(),
+            "status": "stopped" if number % 3 == 0 else "complete",
+            "stop_reason": "tired" if number % 3 == 0 else None,
+            "notes": [f"Note {number}"],
+        }
+        for number in range(count)
+    ]
+    for place, member in enumerate(people):
+        fielding.sync_batch(
+            session, study=study, interviewer=member, items=items[place :: len(people)]
+        )
+    broken = {**items[0], "uuid": str(UUID(int=study.id)), "answers": {"no_such_question": "x"}}
+    fielding.sync_batch(session, study=study, interviewer=people[0], items=[broken])
+    stopped = sa.select(sa.func.min(fielding.Interview.id)).where(
+        fielding.Interview.study_id == study.id, fielding.Interview.status == "stopped"
+    )
+    held = sa.select(fielding.HeldSubmission.id).where(fielding.HeldSubmission.study_id == study.id)
+    return session.scalar(stopped), session.scalar(held)
 
 
 def _name(index: int) -> str:
@@ -340,6 +380,8 @@ def study_pages(app: Flask, study: SampleStudy) -> dict[str, str]:
         "code": "cy",
         "membership_id": study.member.id,
         "item_kind": "question",
+        "interview_id": study.interview_id,
+        "held_id": study.held_id,
     }
     pages = {}
     for rule in app.url_map.iter_rules():

@@ -36,7 +36,9 @@ def interviews_stored(db_session) -> int:
     return db_session.scalar(sa.select(sa.func.count()).select_from(Interview))
 
 
-def test_a_peer_researcher_sends_a_batch_and_gets_a_receipt_each(client, auth, fielding, db_session):
+def test_a_peer_researcher_sends_a_batch_and_gets_a_receipt_each(
+    client, auth, fielding, db_session
+):
     auth.sign_in(fielding.interviewer)
     first, second = interview(fielding.version.id), interview(fielding.version.id)
     response = post_batch(client, fielding.url, {"interviews": [first, second]})

@@ -56,9 +56,9 @@ def test_an_interview_page_shows_answers_by_question_with_drops_and_notes(
     send(client, auth, fielding, sent)
     stored = db_session.scalar(sa.select(Interview))
     auth.sign_in(fielding.facilitator)
-    page = client.get(
-        f"/studies/{fielding.study.slug}/fieldwork/interviews/{stored.id}"
-    ).get_data(as_text=True)
+    page = client.get(f"/studies/{fielding.study.slug}/fieldwork/interviews/{stored.id}").get_data(
+        as_text=True
+    )
     assert page.index("How old are you?") < page.index("Do you get help at home?")
     assert "Health, Company, Money" in page  # a ranking in order, by its labels
     assert "People who help, 2" in page and "Bo" in page

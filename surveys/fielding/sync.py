@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid as uuid_module
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,21 +54,56 @@ MESSAGES = {
 }
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """What a replay needs to know about a stored interview."""
+
+    study_id: int
+    interviewer_id: int
+    content_hash: str
+    received_at: datetime
+
+
 @dataclass
 class _Batch:
-    """What one batch shares: the study, the interviewer, and the versions read so far."""
+    """What one batch shares: the study, the interviewer, the versions read so far, and
+    what was stored earlier under the batch's identifiers (looked up once for the batch)."""
 
     session: Session
     study: Study
     interviewer: User
-    definitions: dict[int, d.FormDefinition | None]
+    definitions: dict[int, d.FormDefinition | None] = field(default_factory=dict)
+    stored: dict[str, _Stored] = field(default_factory=dict)
+    held: dict[str, list[HeldSubmission]] = field(default_factory=dict)
+
+    def look_up(self, uuids: list[str]) -> None:
+        """Load what is stored and held under these identifiers, in two queries."""
+        for uuid in uuids:
+            self.stored.pop(uuid, None)
+            self.held[uuid] = []
+        found = self.session.execute(
+            sa.select(
+                Interview.uuid,
+                Interview.study_id,
+                Interview.interviewer_id,
+                Interview.content_hash,
+                Interview.received_at,
+            ).where(Interview.uuid.in_(uuids))
+        )
+        for uuid, *facts in found:
+            self.stored[uuid] = _Stored(*facts)
+        for held in self.session.scalars(
+            sa.select(HeldSubmission).where(HeldSubmission.uuid.in_(uuids))
+        ):
+            self.held[held.uuid].append(held)
 
 
 def sync_batch(
     session: Session, *, study: Study, interviewer: User, items: list[Any]
 ) -> list[Receipt]:
     """Store each interview of a batch in its own savepoint; return one receipt each."""
-    batch = _Batch(session, study, interviewer, {})
+    batch = _Batch(session, study, interviewer)
+    batch.look_up([uuid for uuid in map(identify, items) if uuid is not None])
     return [_sync_in_savepoint(batch, item) for item in items]
 
 
@@ -79,7 +114,7 @@ def _sync_in_savepoint(batch: _Batch, item: Any) -> Receipt:
             with batch.session.begin_nested():
                 return sync_one(batch, item)
         except IntegrityError:  # the same interview arrived at the same moment: look again
-            continue
+            batch.look_up([identify(item)])
     return _refused(None, "This interview could not be stored just now. Send it again.")
 
 
@@ -100,6 +135,7 @@ def sync_one(batch: _Batch, item: Any) -> Receipt:
         checked = check_interview(definition, interview)
         if not checked.problems:
             stored = store(batch, interview, item, digest, checked)
+            batch.stored[uuid] = stored
             return _receipt(uuid, Outcome.ACCEPTED, MESSAGES[Outcome.ACCEPTED], stored.received_at)
         reasons = checked.problems
     held = hold(batch, uuid, item, digest, HoldKind.QUARANTINED, reasons)
@@ -125,9 +161,8 @@ def content_hash(item: Any) -> str:
 
 def find_earlier(batch: _Batch, uuid: str, digest: str, item: Any) -> Receipt | None:
     """Answer a replay or a conflict from what is stored, or None for a new interview."""
-    session = batch.session
-    stored = session.scalar(sa.select(Interview).where(Interview.uuid == uuid))
-    held = session.scalars(sa.select(HeldSubmission).where(HeldSubmission.uuid == uuid)).all()
+    stored = batch.stored.get(uuid)
+    held = batch.held.get(uuid, [])
     owners = {(row.study_id, row.interviewer_id) for row in [*([stored] if stored else []), *held]}
     if owners - {(batch.study.id, batch.interviewer.id)}:
         return _refuse_foreign(batch, uuid)
@@ -216,34 +251,39 @@ def consent_gate(batch: _Batch, interview: InterviewIn) -> list[str]:
     return []
 
 
-def store(batch: _Batch, interview: InterviewIn, item: Any, digest: str, checked) -> Interview:
-    """Write the interview, what was sent, and its answer rows (in the caller's savepoint)."""
-    row = Interview(
-        uuid=str(interview.uuid),
-        study_id=batch.study.id,
-        version_id=interview.version_id,
-        interviewer_id=batch.interviewer.id,
-        language=interview.language,
-        status=interview.status,
-        stop_reason=interview.stop_reason,
-        stop_note=interview.stop_note,
-        started_at=_aware(interview.started_at),
-        finished_at=_aware(interview.finished_at) if interview.finished_at else None,
-        content_hash=digest,
-        submitted=item,
-        dropped=checked.dropped,
-        notes=interview.notes,
-        received_at=utcnow(),
-    )
-    batch.session.add(row)
-    batch.session.flush()
+def store(batch: _Batch, interview: InterviewIn, item: Any, digest: str, checked) -> _Stored:
+    """Write the interview, what was sent, and its answer rows (in the caller's savepoint).
+
+    Core inserts, not the unit of work: an interview is written once and never changed here.
+    """
+    received_at = utcnow()
+    row = {
+        "uuid": str(interview.uuid),
+        "study_id": batch.study.id,
+        "version_id": interview.version_id,
+        "interviewer_id": batch.interviewer.id,
+        "language": interview.language,
+        "status": interview.status,
+        "stop_reason": interview.stop_reason,
+        "stop_note": interview.stop_note,
+        "started_at": _aware(interview.started_at),
+        "finished_at": _aware(interview.finished_at) if interview.finished_at else None,
+        "content_hash": digest,
+        "submitted": item,
+        "dropped": checked.dropped,
+        "notes": interview.notes,
+        "notes_for_release": False,
+        "received_at": received_at,
+    }
+    insert = sa.insert(Interview.__table__).returning(Interview.__table__.c.id)
+    interview_id = batch.session.execute(insert, row).scalar_one()
     answers = [
-        {"interview_id": row.id, "question_key": key, "value": value}
+        {"interview_id": interview_id, "question_key": key, "value": value}
         for key, value in dict.fromkeys(checked.rows)
     ]
     if answers:
-        batch.session.execute(sa.insert(Answer), answers)
-    return row
+        batch.session.execute(sa.insert(Answer.__table__), answers)
+    return _Stored(batch.study.id, batch.interviewer.id, digest, received_at)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -267,6 +307,7 @@ def hold(
     )
     batch.session.add(held)
     batch.session.flush()
+    batch.held.setdefault(uuid, []).append(held)
     return held
 
 

@@ -219,7 +219,7 @@ class _Run:
             return
         if question.type == d.QuestionType.CALCULATE:
             sent = self.calculate(question, scope, key, sent)
-        elif sent is not None:
+        elif sent is not None or other is not None:
             problem = _type_problem(question, sent, other)
             if problem:
                 self.checked.problems.append(
@@ -278,10 +278,12 @@ class _Run:
 def _type_problem(question: d.Question, sent: Any, other: Any) -> str | None:
     """Say what is wrong with an answer's type or form, or None."""
     kind = question.type
-    if isinstance(sent, str) and len(sent.encode()) > limits.MAX_ANSWER_BYTES:
+    if any(_too_long(value) for value in (sent, other)):
         return f"is longer than the {limits.MAX_ANSWER_BYTES} bytes an answer may have"
     if other is not None and (not question.other_option or not isinstance(other, str)):
         return "has an 'Other, please say' text the question does not offer"
+    if other not in (None, "") and OTHER not in (sent if isinstance(sent, list) else [sent]):
+        return "has an 'Other, please say' text, but 'Other' was not chosen"
     choices = {choice.name for choice in question.choices} | (
         {OTHER} if question.other_option else set()
     )
@@ -308,6 +310,11 @@ def _type_problem(question: d.Question, sent: Any, other: Any) -> str | None:
         if len(set(sent)) != len(sent):
             return "names a choice twice"
     return None
+
+
+def _too_long(value: Any) -> bool:
+    """Tell whether a text is over the stored size of an answer, in UTF-8 bytes."""
+    return isinstance(value, str) and len(value.encode()) > limits.MAX_ANSWER_BYTES
 
 
 def _is_date(text: str) -> bool:

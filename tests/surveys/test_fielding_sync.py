@@ -188,7 +188,7 @@ def test_a_stopped_interview_still_needs_the_required_answers_before_the_stop(fi
     [
         ({"age": "70"}, "should be a whole number"),
         ({"gets_help": "maybe"}, "is not one of its choices"),
-        ({"help_kinds": "cooking"}, "should be a list"),
+        ({"help_kinds": "cooking", "help_kinds:other": None}, "should be a list"),
         ({"visit_day": "2026-02-30"}, "should be a date"),
         ({"consent_read": False}, "should be true"),
         ({"favourite_colour": "blue"}, "does not ask"),
@@ -196,6 +196,9 @@ def test_a_stopped_interview_still_needs_the_required_answers_before_the_stop(fi
         ({"postcode": "€" * 700}, "bytes"),
         ({"age": None, "consent_read": True}, "'age' must be answered"),
         ({"priorities": ["money", "money"]}, "twice"),
+        ({"help_kinds:other": "€" * 700}, "bytes"),
+        ({"help_kinds": ["cooking"]}, "'Other' was not chosen"),
+        ({"feeling:other": "fine"}, "does not offer"),
     ],
 )
 def test_wrong_answers_are_quarantined_in_plain_words(fielding, sync, change, words):

@@ -283,3 +283,16 @@ def test_a_crafted_answer_cannot_make_a_pattern_backtrack_for_seconds(
     assert "took too long" in receipt.message
     (fine,) = sync(interview(version.id, answers={"code": "aaa"}, repeats={}))
     assert fine.outcome == "accepted"
+
+
+def test_the_consent_step_can_hold_an_interview_back(db_session, fielding, sync, monkeypatch):
+    """The consent issue fills in `consent_gate`; whatever reason it gives quarantines."""
+    from surveys.fielding import sync as sync_module
+
+    monkeypatch.setattr(
+        sync_module, "consent_gate", lambda batch, interview: ["No consent record covers this."]
+    )
+    (receipt,) = sync(interview(fielding.version.id))
+    assert receipt.outcome == "quarantined"
+    assert "No consent record covers this." in receipt.message
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(fs.Interview)) == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from peer_research.access import FACILITATORS, allow
 from peer_research.db import db
@@ -16,17 +17,17 @@ blueprint = Blueprint("fielding", __name__)
 FIELDWORK = "/studies/<study_slug>/fieldwork"
 
 STOP_REASONS = {
-    "upset": "The person was upset",
-    "tired": "The person was tired",
-    "wants_to_stop": "The person wanted to stop",
-    "other": "Another reason",
+    "upset": _l("The person was upset"),
+    "tired": _l("The person was tired"),
+    "wants_to_stop": _l("The person wanted to stop"),
+    "other": _l("Another reason"),
 }
 
 
 @blueprint.app_template_filter("stop_reason")
 def stop_reason(value) -> str:
     """Say why an interview was stopped, in plain words."""
-    return _(STOP_REASONS.get(str(value), "Another reason")) if value else ""
+    return str(STOP_REASONS.get(str(value), STOP_REASONS["other"])) if value else ""
 
 
 @blueprint.get(FIELDWORK)

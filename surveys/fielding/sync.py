@@ -42,7 +42,7 @@ from peer_research.studies.models import Study
 from surveys import definition as d
 from surveys.fielding.models import Answer, HeldSubmission, HoldKind, Interview
 from surveys.fielding.schemas import InterviewIn, Outcome, Receipt
-from surveys.fielding.validation import check_interview
+from surveys.fielding.validation import Checked, check_interview
 from surveys.models import Questionnaire, QuestionnaireVersion
 
 MESSAGES = {
@@ -75,6 +75,7 @@ class _Batch:
     definitions: dict[int, d.FormDefinition | None] = field(default_factory=dict)
     stored: dict[str, _Stored] = field(default_factory=dict)
     held: dict[str, list[HeldSubmission]] = field(default_factory=dict)
+    now: datetime = field(default_factory=utcnow)  # when the batch was received
 
     def look_up(self, uuids: list[str]) -> None:
         """Load what is stored and held under these identifiers, in two queries."""
@@ -98,28 +99,64 @@ class _Batch:
             self.held[held.uuid].append(held)
 
 
+@dataclass
+class _Ready:
+    """An interview that passed every step, waiting to be written with the batch's others."""
+
+    uuid: str
+    interview: InterviewIn
+    item: Any
+    digest: str
+    checked: Checked
+
+
 def sync_batch(
     session: Session, *, study: Study, interviewer: User, items: list[Any]
 ) -> list[Receipt]:
-    """Store each interview of a batch in its own savepoint; return one receipt each."""
+    """Check each interview of a batch, write the good ones, and return one receipt each.
+
+    Each interview is checked in its own savepoint (holds and audit entries are written
+    there). The interviews that passed are then written together in one savepoint, several
+    rows per statement; if that fails (a twin request stored one of them a moment ago),
+    it is rolled back and each is synced again in a savepoint of its own. Either way an
+    interview is written whole or not at all, and one bad interview sinks no other.
+    """
     batch = _Batch(session, study, interviewer)
     batch.look_up([uuid for uuid in map(identify, items) if uuid is not None])
-    return [_sync_in_savepoint(batch, item) for item in items]
+    results = [_sync_in_savepoint(batch, item, write=False) for item in items]
+    ready = [result for result in results if isinstance(result, _Ready)]
+    written = _store_together(batch, ready) if ready else {}
+    return [written[id(result)] if isinstance(result, _Ready) else result for result in results]
 
 
-def _sync_in_savepoint(batch: _Batch, item: Any) -> Receipt:
+def _sync_in_savepoint(batch: _Batch, item: Any, *, write: bool = True) -> Receipt | _Ready:
     """Sync one interview; if a twin request stored it meanwhile, answer as for a replay."""
     for _attempt in range(2):
         try:
             with batch.session.begin_nested():
-                return sync_one(batch, item)
+                return sync_one(batch, item, write=write)
         except IntegrityError:  # the same interview arrived at the same moment: look again
             batch.look_up([identify(item)])
     return _refused(None, "This interview could not be stored just now. Send it again.")
 
 
-def sync_one(batch: _Batch, item: Any) -> Receipt:
-    """Run one interview through the steps above and return its receipt."""
+def _store_together(batch: _Batch, ready: list[_Ready]) -> dict[int, Receipt]:
+    """Write the checked interviews in one savepoint, or one by one if that fails."""
+    try:
+        with batch.session.begin_nested():
+            store(batch, ready)
+    except IntegrityError:  # a twin request wrote one of them: each on its own, looked up again
+        batch.look_up([entry.uuid for entry in ready])
+        return {id(entry): _sync_in_savepoint(batch, entry.item) for entry in ready}
+    message = MESSAGES[Outcome.ACCEPTED]
+    return {
+        id(entry): _receipt(entry.uuid, Outcome.ACCEPTED, message, batch.now) for entry in ready
+    }
+
+
+def sync_one(batch: _Batch, item: Any, *, write: bool = True) -> Receipt | _Ready:
+    """Run one interview through the steps above; return its receipt, or, when `write` is
+    false and it passed, what the batch writes for it afterwards."""
     uuid = identify(item)
     if uuid is None:
         return _refused(None, "This interview has no proper identifier, so it was not kept.")
@@ -134,9 +171,12 @@ def sync_one(batch: _Batch, item: Any) -> Receipt:
         definition = batch.definitions[interview.version_id]
         checked = check_interview(definition, interview)
         if not checked.problems:
-            stored = store(batch, interview, item, digest, checked)
-            batch.stored[uuid] = stored
-            return _receipt(uuid, Outcome.ACCEPTED, MESSAGES[Outcome.ACCEPTED], stored.received_at)
+            ready = _Ready(uuid, interview, item, digest, checked)
+            batch.stored[uuid] = _Stored(batch.study.id, batch.interviewer.id, digest, batch.now)
+            if not write:
+                return ready
+            store(batch, [ready])
+            return _receipt(uuid, Outcome.ACCEPTED, MESSAGES[Outcome.ACCEPTED], batch.now)
         reasons = checked.problems
     held = hold(batch, uuid, item, digest, HoldKind.QUARANTINED, reasons)
     return _held_receipt(held)
@@ -251,14 +291,29 @@ def consent_gate(batch: _Batch, interview: InterviewIn) -> list[str]:
     return []
 
 
-def store(batch: _Batch, interview: InterviewIn, item: Any, digest: str, checked) -> _Stored:
-    """Write the interview, what was sent, and its answer rows (in the caller's savepoint).
+def store(batch: _Batch, ready: list[_Ready]) -> None:
+    """Write interviews, what was sent, and their answer rows (in the caller's savepoint).
 
-    Core inserts, not the unit of work: an interview is written once and never changed here.
+    Core inserts, several rows per statement, not the unit of work: an interview is
+    written once and never changed here.
     """
-    received_at = utcnow()
-    row = {
-        "uuid": str(interview.uuid),
+    table = Interview.__table__
+    insert = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = batch.session.execute(insert, [_interview_row(batch, entry) for entry in ready])
+    answers = [
+        {"interview_id": interview_id, "question_key": key, "value": value}
+        for interview_id, entry in zip(ids.scalars().all(), ready, strict=True)
+        for key, value in dict.fromkeys(entry.checked.rows)
+    ]
+    if answers:
+        batch.session.execute(sa.insert(Answer.__table__), answers)
+
+
+def _interview_row(batch: _Batch, entry: _Ready) -> dict[str, Any]:
+    """Return the interviews row of a checked interview."""
+    interview = entry.interview
+    return {
+        "uuid": entry.uuid,
         "study_id": batch.study.id,
         "version_id": interview.version_id,
         "interviewer_id": batch.interviewer.id,
@@ -268,22 +323,13 @@ def store(batch: _Batch, interview: InterviewIn, item: Any, digest: str, checked
         "stop_note": interview.stop_note,
         "started_at": _aware(interview.started_at),
         "finished_at": _aware(interview.finished_at) if interview.finished_at else None,
-        "content_hash": digest,
-        "submitted": item,
-        "dropped": checked.dropped,
+        "content_hash": entry.digest,
+        "submitted": entry.item,
+        "dropped": entry.checked.dropped,
         "notes": interview.notes,
         "notes_for_release": False,
-        "received_at": received_at,
+        "received_at": batch.now,
     }
-    insert = sa.insert(Interview.__table__).returning(Interview.__table__.c.id)
-    interview_id = batch.session.execute(insert, row).scalar_one()
-    answers = [
-        {"interview_id": interview_id, "question_key": key, "value": value}
-        for key, value in dict.fromkeys(checked.rows)
-    ]
-    if answers:
-        batch.session.execute(sa.insert(Answer.__table__), answers)
-    return _Stored(batch.study.id, batch.interviewer.id, digest, received_at)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -303,7 +349,7 @@ def hold(
         reasons=reasons,
         content_hash=digest,
         submitted=item,
-        received_at=utcnow(),
+        received_at=batch.now,
     )
     batch.session.add(held)
     batch.session.flush()

@@ -296,3 +296,47 @@ def test_the_consent_step_can_hold_an_interview_back(db_session, fielding, sync,
     assert receipt.outcome == "quarantined"
     assert "No consent record covers this." in receipt.message
     assert db_session.scalar(sa.select(sa.func.count()).select_from(fs.Interview)) == 0
+
+
+def test_the_same_interview_twice_in_one_batch_is_stored_once(db_session, fielding, sync):
+    sent = interview(fielding.version.id)
+    changed = {**sent, "notes": ["Another note"]}
+    receipts = sync(sent, dict(sent), changed)
+    assert [r.outcome for r in receipts] == ["accepted", "already_received", "conflict"]
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(fs.Interview)) == 1
+
+
+def test_a_twin_request_storing_first_turns_the_batch_into_replays(
+    db_session, fielding, sync, monkeypatch
+):
+    """If the batch's write loses a race, each interview is synced again on its own."""
+    from surveys.fielding import sync as sync_module
+
+    sent = interview(fielding.version.id)
+
+    def twin_stores_it_meanwhile(batch, checked_interview):
+        """Write the same interview as a twin request would, after the batch looked it up."""
+        batch.session.execute(
+            sa.insert(fs.Interview.__table__),
+            {
+                "uuid": sent["uuid"],
+                "study_id": fielding.study.id,
+                "version_id": fielding.version.id,
+                "interviewer_id": fielding.interviewer.id,
+                "language": "en",
+                "status": "complete",
+                "started_at": batch.now,
+                "received_at": batch.now,
+                "content_hash": sync_module.content_hash(sent),
+                "submitted": sent,
+                "dropped": [],
+                "notes": [],
+                "notes_for_release": False,
+            },
+        )
+        return []
+
+    monkeypatch.setattr(sync_module, "consent_gate", twin_stores_it_meanwhile)
+    (receipt,) = sync(sent)
+    assert receipt.outcome == "already_received"
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(fs.Interview)) == 1

@@ -86,13 +86,14 @@ def _register_blueprints(app: Flask) -> None:
     from peer_research.health import blueprint as health
     from peer_research.notifications.views import blueprint as notifications
     from peer_research.studies.views import blueprint as studies
+    from surveys.fielding.pages import blueprint as fieldwork
 
     # The translation pages and their template helpers join the questionnaire blueprint
     # when their modules are imported.
     from surveys.translations import pages, views  # noqa: F401
     from surveys.views import blueprint as surveys
 
-    for blueprint in (accounts, admin, audit, health, notifications, studies, surveys):
+    for blueprint in (accounts, admin, audit, health, notifications, studies, surveys, fieldwork):
         app.register_blueprint(blueprint)
 
     # The activity log names the suggestion or questionnaire each entry is about.

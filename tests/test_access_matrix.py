@@ -13,6 +13,7 @@ from peer_research.access import (
     PUBLIC,
     SIGNED_IN,
     SITE_ADMIN,
+    members_with,
     rule_for,
 )
 from peer_research.accounts.services import issue_password_reset
@@ -144,6 +145,16 @@ LIVE = {
     "surveys.show_activity": (ANY_MEMBER, MEMBERS),
 }
 
+# Fieldwork on the tablet: the interviewer's home, the interview, the offline app's files.
+INTERVIEWERS = members_with("peer_researcher")
+FIELDWORK = {
+    "fieldwork.show_fieldwork": (INTERVIEWERS, {"peer_researcher"}),
+    "fieldwork.show_interview": (INTERVIEWERS, {"peer_researcher"}),
+    "fieldwork.show_support": (INTERVIEWERS, {"peer_researcher"}),
+    "fieldwork.service_worker": (INTERVIEWERS, {"peer_researcher"}),
+    "fieldwork.manifest": (INTERVIEWERS, {"peer_researcher"}),
+}
+
 MATRIX = {
     **FOUNDATION_AND_QUESTIONNAIRES,
     **CODESIGN,
@@ -151,6 +162,7 @@ MATRIX = {
     **NOTIFICATIONS,
     **VERSIONS_AND_RULES,
     **LIVE,
+    **FIELDWORK,
 }
 
 
@@ -199,7 +211,7 @@ def world(app, db_session, make_user, make_study, make_member):
             changed_by=people["facilitator"],
             item=d.Question(name="age", type=d.QuestionType.INTEGER, label={"en": "Age"}),
         )
-        surveys.publish_version(
+        version = surveys.publish_version(
             db_session, questionnaire=questionnaire, published_by=people["facilitator"]
         )
     db_session.commit()
@@ -222,6 +234,8 @@ def world(app, db_session, make_user, make_study, make_member):
         "comment_id": 1,
         "poll_id": 1,
         "notification_id": 1,
+        "version_id": version.id,
+        "language": "en",
     }
     return people, values, invitation_token
 

@@ -60,11 +60,12 @@ function showProblems (records) {
 async function showQueue (state) {
   const records = await interviewsOf(settings.owner, settings.study)
   const queued = records.filter(isQueued)
+  const last = await getSetting(`last-sent:${settings.owner}:${settings.study}`)
   let status
   if (state.name === 'sending') status = messages.sending
   else if (queued.length === 1) status = messages.waiting_one
   else if (queued.length > 1) status = fill(messages.waiting, { count: queued.length })
-  else status = records.length ? messages.all_sent : messages.nothing
+  else status = records.length || last ? messages.all_sent : messages.nothing
   const line = $('[data-queue-status]')
   if (line.textContent !== status) line.textContent = status
   root.dataset.queued = String(queued.length)
@@ -78,7 +79,6 @@ async function showQueue (state) {
   detail.textContent = details[state.name] || ''
   detail.hidden = !details[state.name]
   $('[data-sign-in-again]').hidden = state.name !== 'sign_in'
-  const last = await getSetting(`last-sent:${settings.owner}:${settings.study}`)
   $('[data-last-sent]').textContent = last ? fill(messages.last_sent, { time: when(last) }) : messages.never_sent
   showUnfinished(records)
   showProblems(records)

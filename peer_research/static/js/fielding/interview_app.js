@@ -16,6 +16,7 @@ const pages = interview.pages
 const $ = selector => app.querySelector(selector)
 let record = null
 let writing = Promise.resolve()
+let returning = false // changing an answer from "Check your answers": Next goes back there
 
 app.hidden = false
 for (const note of document.querySelectorAll('[data-no-script-note]')) note.hidden = true
@@ -123,6 +124,7 @@ function changeLink (element) {
   link.append(hidden)
   link.addEventListener('click', event => {
     event.preventDefault()
+    returning = true
     pages.show(element, target)
   })
   return link
@@ -257,6 +259,16 @@ async function switchLanguage (event) {
   location.assign(`${event.currentTarget.getAttribute('href')}#${record.uuid}`)
 }
 
+// After changing an answer from "Check your answers", Next goes straight back there (once the
+// answer is fine), as the check-your-answers pattern does; this runs before the pager's Next.
+root.addEventListener('click', event => {
+  if (!returning || !event.target.closest('[data-page-next]')) return
+  const current = pages.current
+  if (current !== 'end' && current.matches('[data-question]') && !interview.attempt(current)) return
+  event.stopPropagation()
+  returning = false
+  pages.showEnd()
+}, true)
 $('[data-distress-open]').addEventListener('click', () => openPanel('distress'))
 $('[data-notes-open]').addEventListener('click', () => openPanel('notes'))
 for (const button of app.querySelectorAll('[data-distress-close], [data-notes-close]')) {

@@ -63,6 +63,10 @@ export class Sync {
       this.tell('idle')
       return
     }
+    if (!navigator.onLine) { // the 'online' event sends them when the connection is back
+      this.tell('offline')
+      return
+    }
     this.tell('sending')
     try {
       for (let start = 0; start < queued.length; start += BATCH) {

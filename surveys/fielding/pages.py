@@ -140,7 +140,11 @@ def service_worker():
         "build": build,
         "cachePrefix": f"fieldwork-{g.study.slug}-",
         "shell": sorted(set(shell)),
-        "pages": [url_for("fieldwork.show_fieldwork"), url_for("fieldwork.show_support")],
+        "pages": [
+            url_for("fieldwork.show_fieldwork"),
+            url_for("fieldwork.show_support"),
+            url_for("fieldwork.manifest"),
+        ],
         "api": current_app.config.get("FIELDING_API_BASE", DEFAULT_API),
     }
     body = render_template("surveys/fielding/service_worker.js", settings=settings)

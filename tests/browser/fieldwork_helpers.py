@@ -180,7 +180,7 @@ def answer_quickly(page: Page, age: str = "70") -> None:
     next_screen(page)
     expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
     page.get_by_role("button", name="Finish the interview").tap()
-    expect(page.get_by_role("heading", name="Interviews")).to_be_visible()
+    expect(page.get_by_role("heading", name="Interviews", exact=True)).to_be_visible()
 
 
 def stored_interviews(page: Page) -> list[dict]:

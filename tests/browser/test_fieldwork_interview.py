@@ -22,14 +22,20 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_full_interview_with_skip_logic_validation_a_repeat_and_check_your_answers(
-    new_page, check_accessibility, data, sign_in, live_server  # noqa: F811
+    new_page,
+    check_accessibility,
+    data,
+    sign_in,
+    live_server,  # noqa: F811
 ):
     """Answer, get stopped by a rule, add a repeat item, change an answer, finish, send."""
     person, home = interviewer_with(data, help_at_home())
     page: Page = new_page(**TABLET)
     sign_in(page, person)
     page.goto(home)
-    expect(page.get_by_role("status").filter(has_text="No interviews on this tablet yet")).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(has_text="No interviews on this tablet yet")
+    ).to_be_visible()
     check_accessibility(page)
     start_interview(page)
     check_accessibility(page)
@@ -40,7 +46,9 @@ def test_a_full_interview_with_skip_logic_validation_a_repeat_and_check_your_ans
     expect(page.get_by_label("How old are you?")).to_be_visible()
     page.get_by_label("How old are you?").fill("12")
     next_screen(page)
-    expect(page.get_by_text("Check this answer: it is not one this question accepts")).to_be_visible()
+    expect(
+        page.get_by_text("Check this answer: it is not one this question accepts")
+    ).to_be_visible()
     check_accessibility(page)
     page.get_by_label("How old are you?").fill("70")
     next_screen(page)
@@ -94,7 +102,8 @@ def test_an_interview_resumes_after_a_reload_where_it_was_left(
     saved = page.locator("[data-fielding-interview]").get_attribute("data-saved-at")
     page.get_by_label("How old are you?").fill("64")
     page.wait_for_function(
-        "old => document.querySelector('[data-fielding-interview]').dataset.savedAt !== old", arg=saved
+        "old => document.querySelector('[data-fielding-interview]').dataset.savedAt !== old",
+        arg=saved,
     )
     page.reload()
     expect(page.locator("[data-fielding-interview][data-ready=true]")).to_have_count(1)
@@ -103,8 +112,12 @@ def test_an_interview_resumes_after_a_reload_where_it_was_left(
     page.get_by_role("button", name="Back to the question before").tap()
     expect(page.get_by_label("What is the other answer?")).to_have_value("My neighbour")
     [record] = stored_interviews(page)
-    assert record["answers"] == {"gets_help": "yes", "who_helps": "other",
-                                 "who_helps_other": "My neighbour", "age": 64}
+    assert record["answers"] == {
+        "gets_help": "yes",
+        "who_helps": "other",
+        "who_helps_other": "My neighbour",
+        "age": 64,
+    }
 
     page.get_by_role("button", name="Need to stop or pause?").tap()
     page.get_by_role("button", name="Pause the interview").tap()

@@ -86,7 +86,13 @@ async function networkFirst (request) {
   const cache = await caches.open(CACHE)
   try {
     const response = await fetch(request)
-    if (response.ok && !response.redirected) await cache.put(request, response.clone())
+    if (response.ok && !response.redirected) {
+      await cache.put(request, response.clone())
+    } else if (request.mode !== 'navigate') {
+      // The manifest while signed out: the kept one, not the sign-in page it was sent to.
+      const kept = await cache.match(request, { ignoreSearch: true })
+      if (kept) return kept
+    }
     return response
   } catch (error) {
     const kept = await cache.match(request, { ignoreSearch: true })
@@ -100,9 +106,10 @@ self.addEventListener('fetch', event => {
   const url = new URL(request.url)
   if (request.method !== 'GET' || url.origin !== self.location.origin) return
   if (url.pathname.startsWith(SETTINGS.api)) return
+  if (request.cache === 'no-store') return // the app asks the server itself (a fresh token)
   if (isStatic(url) || isPicture(url) || isInterviewPage(url)) {
     event.respondWith(cacheFirst(request))
-  } else if (request.mode === 'navigate') {
+  } else if (request.mode === 'navigate' || SETTINGS.pages.includes(url.pathname)) {
     event.respondWith(networkFirst(request))
   }
 })

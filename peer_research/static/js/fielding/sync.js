@@ -35,7 +35,15 @@ export class Sync {
     this.failures = 0
     this.timer = null
     this.running = null
+    // A page shown from the tablet's cache may carry an old CSRF token (or a sign-in that
+    // has ended): ask for a fresh one before sending from it.
+    this.staleToken = !navigator.onLine
+    window.addEventListener('offline', () => { this.staleToken = true })
     window.addEventListener('online', () => this.send())
+    // Back to this tab (e.g. after signing in again in another one): try again.
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') this.send()
+    })
   }
 
   lastSentKey () {
@@ -69,6 +77,11 @@ export class Sync {
     }
     this.tell('sending')
     try {
+      if (this.staleToken) {
+        const fresh = await this.refreshToken()
+        if (fresh === 'sign_in') return this.tell('sign_in')
+        this.staleToken = !fresh
+      }
       for (let start = 0; start < queued.length; start += BATCH) {
         const answer = await this.post(queued.slice(start, start + BATCH))
         if (answer === 'sign_in') {
@@ -96,10 +109,11 @@ export class Sync {
     return document.querySelector('meta[name="csrf-token"]')?.content || ''
   }
 
-  /** Get a fresh CSRF token from the home page (this page may have come from the cache). */
+  /** Get a fresh CSRF token from the home page: true, false, or 'sign_in' when signed out. */
   async refreshToken () {
     const response = await fetch(this.settings.home, { credentials: 'same-origin', cache: 'no-store' })
-    if (!response.ok || response.redirected) return false
+    if (response.redirected && new URL(response.url).pathname !== this.settings.home) return 'sign_in'
+    if (!response.ok) return false
     const page = new DOMParser().parseFromString(await response.text(), 'text/html')
     const token = page.querySelector('meta[name="csrf-token"]')?.content
     const meta = document.querySelector('meta[name="csrf-token"]')
@@ -118,8 +132,10 @@ export class Sync {
       body: JSON.stringify({ interviews: records.map(payloadOf) })
     })
     if (response.status === 401) return 'sign_in'
-    if ((response.status === 400 || response.status === 403) && again && await this.refreshToken()) {
-      return this.post(records, false)
+    if ((response.status === 400 || response.status === 403) && again) {
+      const fresh = await this.refreshToken()
+      if (fresh === 'sign_in') return 'sign_in'
+      if (fresh) return this.post(records, false)
     }
     if (!response.ok) throw new Error(`The server answered ${response.status}`)
     const { receipts = [] } = await response.json()

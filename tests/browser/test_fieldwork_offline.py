@@ -1,0 +1,96 @@
+"""Offline first, with the network really off: two interviews done offline stay queued across
+a browser restart, and send by themselves, without a reload, when the connection is back."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CHROMIUM_ARGS, sign_in_over_http
+from fieldwork_helpers import (  # noqa: F401 (live_server replaces conftest's for this module)
+    TABLET,
+    answer_quickly,
+    help_at_home,
+    interviewer_with,
+    live_server,
+    start_interview,
+    stored_interviews,
+)
+from playwright.sync_api import BrowserContext, Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def open_tablet(browser, browsing, profile: Path, base_url: str) -> tuple[BrowserContext, Page]:
+    """Start Chromium with a profile kept on disk (a tablet that can be switched off)."""
+    context = browser.browser_type.launch_persistent_context(
+        str(profile),
+        executable_path=shutil.which(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")),
+        args=CHROMIUM_ARGS,
+        base_url=base_url,
+        **TABLET,
+    )
+    context.set_default_timeout(10_000)
+    page = context.pages[0] if context.pages else context.new_page()
+    browsing._watch(page)
+    return context, page
+
+
+def queue_status(page: Page):
+    """Return the line that says how the send queue stands."""
+    return page.locator("[data-queue-status]")
+
+
+def test_interviews_done_offline_survive_a_restart_and_send_when_the_network_is_back(
+    browser,
+    browsing,
+    check_accessibility,
+    data,
+    live_server,
+    tmp_path,  # noqa: F811
+):
+    """Offline: two interviews, the browser closed and reopened offline, then sent."""
+    person, home = interviewer_with(data, help_at_home())
+    profile = tmp_path / "tablet-profile"
+    context, page = open_tablet(browser, browsing, profile, live_server.base_url)
+    try:
+        sign_in_over_http(page, person)
+        page.goto(home)
+        expect(page.locator("[data-fieldwork-home][data-offline-ready=true]")).to_have_count(1)
+        check_accessibility(page)
+
+        context.set_offline(True)
+        for age in ("70", "81"):
+            start_interview(page)
+            check_accessibility(page)
+            answer_quickly(page, age)
+            check_accessibility(page)
+        expect(queue_status(page)).to_have_text("2 interviews waiting to send")
+        expect(page.get_by_text("No connection.")).to_be_visible()
+    finally:
+        context.close()
+    assert live_server.api.interviews == {}
+
+    context, page = open_tablet(browser, browsing, profile, live_server.base_url)
+    try:
+        context.set_offline(True)
+        page.goto(home)
+        expect(queue_status(page)).to_have_text("2 interviews waiting to send")
+        check_accessibility(page)
+        assert live_server.api.interviews == {}
+        if not any(cookie["name"] == "session" for cookie in context.cookies()):
+            # The sign-in did not outlive the browser: the interviewer signs in again (in
+            # another tab, keeping this page), and the queue goes under their name.
+            sign_in_over_http(page, person)
+
+        context.set_offline(False)  # the app hears 'online' and sends, without a reload
+        expect(queue_status(page)).to_have_text("All sent")
+        assert len(live_server.api.interviews) == 2
+        ages = sorted(item["answers"]["age"] for item in live_server.api.interviews.values())
+        assert ages == [70, 81]
+        assert stored_interviews(page) == []
+        check_accessibility(page)
+    finally:
+        context.close()

@@ -103,6 +103,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FieldworkS
         app.extensions["database"].engine.dispose()
 
 
+@pytest.fixture
+def fieldwork_server(live_server: FieldworkServer) -> FieldworkServer:
+    """Return this module's live server, with its fake sync API."""
+    return live_server
+
+
 def q(name: str, kind: d.QuestionType, label: str, **fields) -> d.Question:
     """Return a question with an English label."""
     return d.Question(name=name, type=kind, label={"en": label}, **fields)

@@ -5,13 +5,12 @@ checked with axe-core, at tablet and phone sizes."""
 from __future__ import annotations
 
 import pytest
-from fieldwork_helpers import (  # noqa: F401 (live_server replaces conftest's for this module)
-    PHONE,
+from fieldwork_helpers import (  # live_server replaces conftest's in this module
     TABLET,
-    answer_quickly,
+    fieldwork_server,  # noqa: F401
     help_at_home,
     interviewer_with,
-    live_server,
+    live_server,  # noqa: F401
     next_screen,
     start_interview,
     stored_interviews,
@@ -26,7 +25,7 @@ def test_a_full_interview_with_skip_logic_validation_a_repeat_and_check_your_ans
     check_accessibility,
     data,
     sign_in,
-    live_server,  # noqa: F811
+    fieldwork_server,  # noqa: F811
 ):
     """Answer, get stopped by a rule, add a repeat item, change an answer, finish, send."""
     person, home = interviewer_with(data, help_at_home())
@@ -76,7 +75,7 @@ def test_a_full_interview_with_skip_logic_validation_a_repeat_and_check_your_ans
     expect(page.get_by_role("status").filter(has_text="All sent")).to_be_visible()
     expect(page.get_by_text("Last sent:")).to_be_visible()
     check_accessibility(page)
-    [sent] = live_server.api.interviews.values()
+    [sent] = fieldwork_server.api.interviews.values()
     assert sent["status"] == "complete"
     assert sent["answers"] == {"gets_help": "no", "age": 71, "feeling": "3"}
     assert sent["repeats"] == {"helpers": [{"helper_name": "Sam"}, {"helper_name": "Alex"}]}

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from conftest import CHROMIUM_ARGS, sign_in_over_http
-from fieldwork_helpers import (  # noqa: F401 (live_server replaces conftest's for this module)
+from fieldwork_helpers import (  # live_server replaces conftest's in this module
     TABLET,
     answer_quickly,
+    fieldwork_server,  # noqa: F401
     help_at_home,
     interviewer_with,
-    live_server,
+    live_server,  # noqa: F401
     start_interview,
     stored_interviews,
 )
@@ -48,13 +49,13 @@ def test_interviews_done_offline_survive_a_restart_and_send_when_the_network_is_
     browsing,
     check_accessibility,
     data,
-    live_server,
-    tmp_path,  # noqa: F811
+    fieldwork_server,  # noqa: F811
+    tmp_path,
 ):
     """Offline: two interviews, the browser closed and reopened offline, then sent."""
     person, home = interviewer_with(data, help_at_home())
     profile = tmp_path / "tablet-profile"
-    context, page = open_tablet(browser, browsing, profile, live_server.base_url)
+    context, page = open_tablet(browser, browsing, profile, fieldwork_server.base_url)
     try:
         sign_in_over_http(page, person)
         page.goto(home)
@@ -71,15 +72,15 @@ def test_interviews_done_offline_survive_a_restart_and_send_when_the_network_is_
         expect(page.get_by_text("No connection.")).to_be_visible()
     finally:
         context.close()
-    assert live_server.api.interviews == {}
+    assert fieldwork_server.api.interviews == {}
 
-    context, page = open_tablet(browser, browsing, profile, live_server.base_url)
+    context, page = open_tablet(browser, browsing, profile, fieldwork_server.base_url)
     try:
         context.set_offline(True)
         page.goto(home)
         expect(queue_status(page)).to_have_text("2 interviews waiting to send")
         check_accessibility(page)
-        assert live_server.api.interviews == {}
+        assert fieldwork_server.api.interviews == {}
         if not any(cookie["name"] == "session" for cookie in context.cookies()):
             # The sign-in did not outlive the browser: the interviewer signs in again (in
             # another tab, keeping this page), and the queue goes under their name.
@@ -87,8 +88,8 @@ def test_interviews_done_offline_survive_a_restart_and_send_when_the_network_is_
 
         context.set_offline(False)  # the app hears 'online' and sends, without a reload
         expect(queue_status(page)).to_have_text("All sent")
-        assert len(live_server.api.interviews) == 2
-        ages = sorted(item["answers"]["age"] for item in live_server.api.interviews.values())
+        assert len(fieldwork_server.api.interviews) == 2
+        ages = sorted(item["answers"]["age"] for item in fieldwork_server.api.interviews.values())
         assert ages == [70, 81]
         assert stored_interviews(page) == []
         check_accessibility(page)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from fieldwork_helpers import (  # live_server replaces conftest's in this module
+    PHONE,
     TABLET,
     fieldwork_server,  # noqa: F401
     help_at_home,
@@ -126,3 +127,92 @@ def test_an_interview_resumes_after_a_reload_where_it_was_left(
     expect(page.locator("[data-fielding-interview][data-ready=true]")).to_have_count(1)
     check_accessibility(page)
     expect(page.get_by_label("What is the other answer?")).to_have_value("My neighbour")
+
+
+def test_the_distress_protocol_skips_a_question_and_stops_with_a_reason(
+    new_page,
+    check_accessibility,
+    data,
+    sign_in,
+    fieldwork_server,  # noqa: F811
+):
+    """Skip a question, write a note, stop because the person is upset: kept and sent."""
+    person, home = interviewer_with(data, help_at_home())
+    page: Page = new_page(**TABLET)
+    sign_in(page, person)
+    page.goto(home)
+    check_accessibility(page)
+    start_interview(page)
+    page.get_by_label("Yes", exact=True).check()
+    next_screen(page)
+
+    page.get_by_role("button", name="Need to stop or pause?").tap()
+    expect(page.get_by_role("heading", name="Need to stop or pause?")).to_be_focused()
+    check_accessibility(page)
+    page.get_by_role("button", name="Skip this question").tap()
+    expect(page.get_by_label("How old are you?")).to_be_visible()
+
+    page.get_by_role("button", name="Notes about this interview").tap()
+    check_accessibility(page)
+    page.get_by_role("button", name="Save the note").tap()
+    expect(page.get_by_text("Error: Write the note first")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("Write a note").fill("We talked in the garden.")
+    page.get_by_role("button", name="Save the note").tap()
+    expect(page.locator("[data-note-list]")).to_contain_text("We talked in the garden.")
+    page.get_by_role("button", name="Go back to the interview").last.tap()
+
+    page.get_by_role("button", name="Need to stop or pause?").tap()
+    page.get_by_role("button", name="Stop the interview").tap()
+    page.get_by_role("button", name="Stop and keep the answers").tap()
+    expect(page.get_by_text("Error: Choose why the interview stopped")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("The person is upset").check()
+    page.get_by_label("Anything to add? (you do not have to)").fill("Talking about help upset her.")
+    page.get_by_role("button", name="Stop and keep the answers").tap()
+
+    expect(page.get_by_role("heading", name="The interview has stopped")).to_be_visible()
+    expect(page.get_by_text("call 999")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name="Back to interviews").tap()
+    expect(page.locator("[data-queue-status]")).to_have_text("All sent")
+    check_accessibility(page)
+    [sent] = fieldwork_server.api.interviews.values()
+    assert sent["status"] == "stopped"
+    assert sent["stop_reason"] == "upset"
+    assert sent["stop_note"] == "Talking about help upset her."
+    assert sent["answers"] == {"gets_help": "yes"}
+    assert sent["notes"] == [
+        "Skipped (the person did not want to answer): Who helps you?",
+        "We talked in the garden.",
+    ]
+
+
+@pytest.mark.parametrize("size", [TABLET, PHONE], ids=["tablet", "phone"])
+def test_every_interview_screen_passes_axe(new_page, check_accessibility, data, sign_in, size):
+    """Each question, the end, the distress and notes panels: no WCAG 2.2 AA problem."""
+    person, home = interviewer_with(data, help_at_home())
+    page: Page = new_page(**size)
+    sign_in(page, person)
+    page.goto(home)
+    check_accessibility(page)
+    start_interview(page)
+    page.get_by_label("Yes", exact=True).check()
+    steps = [
+        lambda: page.get_by_label("A carer").check(),
+        lambda: page.get_by_label("How old are you?").fill("50"),
+        lambda: page.get_by_role("textbox", name="What is the helper's name?").fill("Sam"),
+        lambda: page.get_by_label("2 of 3").check(),
+    ]
+    for step in steps:
+        check_accessibility(page)
+        next_screen(page)
+        step()
+    check_accessibility(page)
+    next_screen(page)
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+    check_accessibility(page)
+    for panel in ("Need to stop or pause?", "Notes about this interview"):
+        page.get_by_role("button", name=panel).tap()
+        check_accessibility(page)
+        page.get_by_role("button", name="Go back to the interview").locator("visible=true").tap()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 
-from bench import concurrent_writes, logic_eval, study_growth, study_home, xlsform_import
+from bench import app_shell, concurrent_writes, logic_eval, study_growth, study_home, xlsform_import
 from bench.report import Figure
 
 BENCHMARKS: tuple[Callable[[], Iterator[Figure]], ...] = (
@@ -14,6 +14,7 @@ BENCHMARKS: tuple[Callable[[], Iterator[Figure]], ...] = (
     logic_eval.run,
     xlsform_import.run,
     concurrent_writes.run,
+    app_shell.run,
 )
 
 

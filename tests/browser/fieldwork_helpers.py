@@ -40,6 +40,8 @@ class FakeSyncApi:
 
     interviews: dict[str, dict] = field(default_factory=dict)
     posts: int = 0
+    # The outcome (and message) of the next new interview, to see how the tablet shows it.
+    next_outcome: tuple[str, str] = ("accepted", "")
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def blueprint(self) -> Blueprint:
@@ -63,12 +65,14 @@ class FakeSyncApi:
     def receive(self, item: dict) -> dict:
         """Keep one interview, idempotent on its uuid and content."""
         kept = self.interviews.get(item["uuid"])
+        message = ""
         if kept is None:
             self.interviews[item["uuid"]] = item
-            outcome = "accepted"
+            outcome, message = self.next_outcome
+            self.next_outcome = ("accepted", "")
         else:
             outcome = "already_received" if kept == item else "conflict"
-        return {"uuid": item["uuid"], "outcome": outcome, "message": "", "received_at": "now"}
+        return {"uuid": item["uuid"], "outcome": outcome, "message": message, "received_at": "now"}
 
 
 @dataclass

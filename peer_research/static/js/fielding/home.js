@@ -3,6 +3,7 @@
 // promise of persistent storage, and the service worker that keeps the app offline.
 import { getSetting, interviewsOf, isQueued } from './store.js'
 import { Sync } from './sync.js'
+import { forgetPagesOnSignOut } from './sign_out.js'
 
 const root = document.querySelector('[data-fieldwork-home]')
 const settings = JSON.parse(root.dataset.settings)
@@ -115,3 +116,4 @@ showQueue(sync.state)
 askForPersistence()
 workOffline().catch(error => console.warn(`The app cannot work offline here: ${error.message}`))
 sync.send()
+forgetPagesOnSignOut()

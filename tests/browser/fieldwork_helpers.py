@@ -109,7 +109,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FieldworkS
 
 @pytest.fixture
 def fieldwork_server(live_server: FieldworkServer) -> FieldworkServer:
-    """Return this module's live server, with its fake sync API."""
+    """Return this module's live server, its fake sync API emptied for this test."""
+    live_server.api.interviews.clear()
+    live_server.api.posts = 0
+    live_server.api.next_outcome = ("accepted", "")
     return live_server
 
 
@@ -147,7 +150,9 @@ def help_at_home() -> list[d.Item]:
     ]
 
 
-def interviewer_with(data, items: list[d.Item]) -> tuple[Person, str]:
+def interviewer_with(
+    data, items: list[d.Item], languages: list[d.Language] | None = None
+) -> tuple[Person, str]:
     """Make a study with a published questionnaire and a peer researcher; return the home."""
     study, person = data.study_with(Role.PEER_RESEARCHER, Role.FACILITATOR)
     with data.app.app_context():
@@ -157,7 +162,7 @@ def interviewer_with(data, items: list[d.Item]) -> tuple[Person, str]:
             session,
             study=get_study(session, study.slug),
             title="What helps at home",
-            languages=[d.Language("en", "English")],
+            languages=languages or [d.Language("en", "English")],
             created_by=user,
         )
         for item in items:

@@ -18,6 +18,8 @@ from fieldwork_helpers import (  # live_server replaces conftest's in this modul
 )
 from playwright.sync_api import Page, expect
 
+from surveys import definition as d
+
 pytestmark = pytest.mark.browser
 
 
@@ -216,3 +218,41 @@ def test_every_interview_screen_passes_axe(new_page, check_accessibility, data, 
         page.get_by_role("button", name=panel).tap()
         check_accessibility(page)
         page.get_by_role("button", name="Go back to the interview").locator("visible=true").tap()
+
+
+def test_the_language_can_change_mid_interview_and_the_answers_follow(
+    new_page, check_accessibility, data, sign_in
+):
+    """Switching to Welsh shows the same interview, on the same question, in Welsh."""
+    questions = [
+        d.Question(
+            name="age",
+            type=d.QuestionType.INTEGER,
+            label={"en": "How old are you?", "cy": "Faint yw eich oed?"},
+        ),
+        d.Question(
+            name="town",
+            type=d.QuestionType.TEXT,
+            label={"en": "Where do you live?", "cy": "Ble rydych chi'n byw?"},
+        ),
+    ]
+    person, home = interviewer_with(
+        data, questions, languages=[d.Language("en", "English"), d.Language("cy", "Cymraeg")]
+    )
+    page: Page = new_page(**TABLET)
+    sign_in(page, person)
+    page.goto(home)
+    check_accessibility(page)
+    start_interview(page)
+    check_accessibility(page)
+    page.get_by_label("How old are you?").fill("40")
+    next_screen(page)
+    page.get_by_role("link", name="Cymraeg").tap()
+    expect(page.get_by_label("Ble rydych chi'n byw?")).to_be_visible()
+    expect(page.locator("[data-fielding-interview][data-ready=true]")).to_have_count(1)
+    check_accessibility(page)
+    page.get_by_role("button", name="Back to the question before").tap()
+    expect(page.get_by_label("Faint yw eich oed?")).to_have_value("40")
+    [record] = [r for r in stored_interviews(page) if r["status"] == "in_progress"]
+    assert record["language"] == "cy"
+    assert record["answers"] == {"age": 40}

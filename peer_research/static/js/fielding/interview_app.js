@@ -256,8 +256,9 @@ async function saveNote () {
 
 async function switchLanguage (event) {
   event.preventDefault()
+  const address = event.currentTarget.getAttribute('href')
   await save()
-  location.assign(`${event.currentTarget.getAttribute('href')}#${record.uuid}`)
+  location.assign(`${address}#${record.uuid}`)
 }
 
 // After changing an answer from "Check your answers", Next goes straight back there (once the

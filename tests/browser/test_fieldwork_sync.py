@@ -137,3 +137,21 @@ def test_an_interview_keeps_its_version_when_a_new_one_is_published(
     assert f"/versions/{first_version}/" in page.url
     expect(page.get_by_label("How old are you?")).to_be_visible()
     assert page.get_by_text("Do you have pets?").count() == 0
+
+
+def test_signing_out_forgets_the_pages_kept_for_the_interviewer(
+    new_page, check_accessibility, data, sign_in
+):
+    """After signing out, the kept home (with the interviewer's name) is gone from the tablet."""
+    person, home = interviewer_with(data, help_at_home())
+    page: Page = new_page(**TABLET)
+    sign_in(page, person)
+    page.goto(home)
+    expect(page.locator("[data-fieldwork-home][data-offline-ready=true]")).to_have_count(1)
+    check_accessibility(page)
+    kept = "async () => (await caches.keys()).filter(name => name.startsWith('fieldwork-')).length"
+    assert page.evaluate(kept) == 1
+    page.get_by_role("button", name="Sign out").tap()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    check_accessibility(page)
+    assert page.evaluate(kept) == 0

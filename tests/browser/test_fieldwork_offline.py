@@ -20,6 +20,14 @@ from fieldwork_helpers import (  # live_server replaces conftest's in this modul
     stored_interviews,
 )
 from playwright.sync_api import BrowserContext, Page, expect
+from test_preview import png
+
+from peer_research.db import db
+from peer_research.studies.models import Role
+from peer_research.studies.services import get_study
+from surveys import definition as d
+from surveys.media import store_image
+from surveys.services import add_item, create_questionnaire, publish_version
 
 pytestmark = pytest.mark.browser
 
@@ -95,3 +103,55 @@ def test_interviews_done_offline_survive_a_restart_and_send_when_the_network_is_
         check_accessibility(page)
     finally:
         context.close()
+
+
+def picture_questionnaire(data):
+    """Make a study whose published questionnaire asks a question with a picture."""
+    study, person = data.study_with(Role.PEER_RESEARCHER, Role.FACILITATOR)
+    with data.app.app_context():
+        session = db.session
+        user = data.user_of(session, person)
+        questionnaire = create_questionnaire(
+            session,
+            study=get_study(session, study.slug),
+            title="Tea",
+            languages=[d.Language("en", "English")],
+            created_by=user,
+        )
+        picture = store_image(
+            session,
+            questionnaire=questionnaire,
+            data=png(),
+            filename="cup.png",
+            max_bytes=1_000_000,
+            uploaded_by=user,
+        )
+        question = d.Question(
+            name="tea",
+            type=d.QuestionType.YES_NO,
+            label={"en": "Do you like tea?"},
+            image=picture.stored_name,
+        )
+        add_item(session, questionnaire=questionnaire, item=question, changed_by=user)
+        publish_version(session, questionnaire=questionnaire, published_by=user)
+        db.commit()
+    return person, f"/studies/{study.slug}/fieldwork/"
+
+
+def test_an_interview_starts_offline_with_its_pictures(
+    new_page, check_accessibility, data, sign_in
+):
+    """The kept version shows its picture with the network off."""
+    person, home = picture_questionnaire(data)
+    page = new_page(**TABLET)
+    sign_in(page, person)
+    page.goto(home)
+    expect(page.locator("[data-fieldwork-home][data-offline-ready=true]")).to_have_count(1)
+    check_accessibility(page)
+    page.context.set_offline(True)
+    start_interview(page)
+    check_accessibility(page)
+    picture = page.get_by_role("img", name="Do you like tea?")
+    expect(picture).to_be_visible()
+    page.wait_for_function("image => image.complete", arg=picture.element_handle())
+    assert picture.evaluate("image => image.naturalWidth") == 40

@@ -156,6 +156,7 @@ def test_the_distress_protocol_skips_a_question_and_stops_with_a_reason(
 
     page.get_by_role("button", name="Notes about this interview").tap()
     check_accessibility(page)
+    expect(page.get_by_text("Error: Write the note first")).to_be_hidden()
     page.get_by_role("button", name="Save the note").tap()
     expect(page.get_by_text("Error: Write the note first")).to_be_visible()
     check_accessibility(page)
@@ -166,6 +167,7 @@ def test_the_distress_protocol_skips_a_question_and_stops_with_a_reason(
 
     page.get_by_role("button", name="Need to stop or pause?").tap()
     page.get_by_role("button", name="Stop the interview").tap()
+    expect(page.get_by_text("Error: Choose why the interview stopped")).to_be_hidden()
     page.get_by_role("button", name="Stop and keep the answers").tap()
     expect(page.get_by_text("Error: Choose why the interview stopped")).to_be_visible()
     check_accessibility(page)

@@ -42,6 +42,8 @@ class FakeSyncApi:
     posts: int = 0
     # The outcome (and message) of the next new interview, to see how the tablet shows it.
     next_outcome: tuple[str, str] = ("accepted", "")
+    # How many batches to keep and then answer 503, as a server that dies before it answers.
+    lose_receipts: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def blueprint(self) -> Blueprint:
@@ -58,6 +60,9 @@ class FakeSyncApi:
             with self.lock:
                 self.posts += 1
                 receipts = [self.receive(item) for item in request.get_json()["interviews"]]
+                if self.lose_receipts:
+                    self.lose_receipts -= 1
+                    return jsonify(title="Gone before answering", status=503), 503
             return jsonify(receipts=receipts)
 
         return blueprint
@@ -113,6 +118,7 @@ def fieldwork_server(live_server: FieldworkServer) -> FieldworkServer:
     live_server.api.interviews.clear()
     live_server.api.posts = 0
     live_server.api.next_outcome = ("accepted", "")
+    live_server.api.lose_receipts = 0
     return live_server
 
 

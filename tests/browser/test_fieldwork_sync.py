@@ -155,3 +155,31 @@ def test_signing_out_forgets_the_pages_kept_for_the_interviewer(
     expect(page.get_by_text("You have signed out.")).to_be_visible()
     check_accessibility(page)
     assert page.evaluate(kept) == 0
+
+
+def test_a_lost_receipt_is_retried_by_itself_and_the_server_holds_the_interview_once(
+    browsing_without_verdict,
+    data,
+    sign_in,
+    fieldwork_server,  # noqa: F811
+):
+    """The server keeps the batch but dies before answering: the app waits, sends again,
+    hears "already received", and only then deletes the interview."""
+    person, home = interviewer_with(data, help_at_home())
+    fieldwork_server.api.lose_receipts = 1
+    page: Page = browsing_without_verdict.new_page(**TABLET)
+    sign_in(page, person)
+    page.goto(home)
+    browsing_without_verdict.check_accessibility(page)
+    start_interview(page)
+    browsing_without_verdict.check_accessibility(page)
+    answer_quickly(page)
+    expect(page.get_by_text("Could not send. Trying again by itself in 2 seconds.")).to_be_visible()
+    browsing_without_verdict.check_accessibility(page)
+    expect(page.locator("[data-queue-status]")).to_have_text("All sent", timeout=10_000)
+    assert fieldwork_server.api.posts == 2
+    assert len(fieldwork_server.api.interviews) == 1
+    assert stored_interviews(page) == []
+    problems = browsing_without_verdict.problems()
+    assert problems, "the 503 should show in the console"
+    assert all("503" in line for line in problems), problems

@@ -63,6 +63,7 @@ class SampleStudy:
     comment_id: int  # the facilitator's own comment on the first question
     item_name: str
     version_number: int
+    version_id: int  # the latest published version, for the interview pages
 
 
 def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
@@ -77,7 +78,10 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
             session,
             study=study,
             user=person,
-            roles=(Role.FACILITATOR, Role.CO_RESEARCHER) if i == 0 else (Role.CO_RESEARCHER,),
+            # The facilitator interviews too, so that the tablet pages are measured.
+            roles=(Role.FACILITATOR, Role.CO_RESEARCHER, Role.PEER_RESEARCHER)
+            if i == 0
+            else (Role.CO_RESEARCHER,),
             added_by=facilitator,
         )
         for i, person in enumerate(people)
@@ -104,6 +108,9 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         comment_id=comments[-1].id,
         item_name=_name(0),
         version_number=max((v.number for v in questionnaire.versions), default=0),
+        version_id=max(questionnaire.versions, key=lambda v: v.number).id
+        if questionnaire.versions
+        else 0,
     )
 
 
@@ -338,6 +345,8 @@ def study_pages(app: Flask, study: SampleStudy) -> dict[str, str]:
         "name": study.item_name,
         "number": study.version_number,
         "code": "cy",
+        "version_id": study.version_id,
+        "language": "cy",
         "membership_id": study.member.id,
         "item_kind": "question",
     }

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session, contains_eager, undefer
 
 from peer_research.studies.models import Study
 from surveys import definition as d
@@ -43,22 +43,40 @@ class FieldworkVersion:
 
 def fieldwork_versions(session: Session, study: Study) -> list[FieldworkVersion]:
     """Return the latest published version of each of a study's questionnaires, by title."""
-    query = (
-        sa.select(QuestionnaireVersion)
+    latest = (
+        sa.select(
+            QuestionnaireVersion.questionnaire_id,
+            sa.func.max(QuestionnaireVersion.number).label("number"),
+        )
         .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
         .where(Questionnaire.study_id == study.id)
-        .order_by(Questionnaire.title, Questionnaire.id, QuestionnaireVersion.number.desc())
-        .options(undefer(QuestionnaireVersion.definition))
+        .group_by(QuestionnaireVersion.questionnaire_id)
+        .subquery()
     )
-    latest: dict[int, FieldworkVersion] = {}
-    for version in session.scalars(query):
-        if version.questionnaire_id not in latest:
-            latest[version.questionnaire_id] = FieldworkVersion(
-                questionnaire=version.questionnaire,
-                version=version,
-                definition=d.from_json(version.definition),
-            )
-    return list(latest.values())
+    query = (
+        sa.select(QuestionnaireVersion)
+        .join(
+            latest,
+            sa.and_(
+                QuestionnaireVersion.questionnaire_id == latest.c.questionnaire_id,
+                QuestionnaireVersion.number == latest.c.number,
+            ),
+        )
+        .join(QuestionnaireVersion.questionnaire)
+        .options(
+            contains_eager(QuestionnaireVersion.questionnaire),
+            undefer(QuestionnaireVersion.definition),
+        )
+        .order_by(Questionnaire.title, Questionnaire.id)
+    )
+    return [
+        FieldworkVersion(
+            questionnaire=version.questionnaire,
+            version=version,
+            definition=d.from_json(version.definition),
+        )
+        for version in session.scalars(query)
+    ]
 
 
 def study_version(session: Session, study: Study, version_id: int) -> FieldworkVersion | None:

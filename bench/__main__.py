@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 from bench import (
+    app_shell,
     concurrent_writes,
     logic_eval,
     study_growth,
@@ -22,6 +23,7 @@ BENCHMARKS: tuple[Callable[[], Iterator[Figure]], ...] = (
     xlsform_import.run,
     concurrent_writes.run,
     sync_ingest.run,
+    app_shell.run,
 )
 
 

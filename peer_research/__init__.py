@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from peer_research.notifications.views import blueprint as notifications
     from peer_research.studies.views import blueprint as studies
     from surveys.fielding.api import blueprint as api
+    from surveys.fielding.pages import blueprint as interviewing
     from surveys.fielding.views import blueprint as fielding
 
     # The translation pages and their template helpers join the questionnaire blueprint
@@ -94,7 +95,18 @@ def _register_blueprints(app: Flask) -> None:
     from surveys.translations import pages, views  # noqa: F401
     from surveys.views import blueprint as surveys
 
-    blueprints = (accounts, admin, audit, health, notifications, studies, surveys, fielding, api)
+    blueprints = (
+        accounts,
+        admin,
+        audit,
+        health,
+        notifications,
+        studies,
+        surveys,
+        fielding,
+        interviewing,
+        api,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

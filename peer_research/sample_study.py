@@ -12,15 +12,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from uuid import UUID
 
-import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 
 from peer_research.accounts.models import User
 from peer_research.accounts.services import create_user
 from peer_research.db import utcnow
+from peer_research.sample_fieldwork import sample_interviews
 from peer_research.studies.models import Membership, Role
 from peer_research.studies.services import add_member, create_study
 
@@ -67,6 +66,7 @@ class SampleStudy:
     version_number: int
     interview_id: int  # a stopped interview, with answers
     held_id: int  # an interview held back by the checks
+    version_id: int  # the latest published version, for the interview pages
 
 
 def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
@@ -81,7 +81,10 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
             session,
             study=study,
             user=person,
-            roles=(Role.FACILITATOR, Role.CO_RESEARCHER) if i == 0 else (Role.CO_RESEARCHER,),
+            # The facilitator interviews too, so that the tablet pages are measured.
+            roles=(Role.FACILITATOR, Role.CO_RESEARCHER, Role.PEER_RESEARCHER)
+            if i == 0
+            else (Role.CO_RESEARCHER,),
             added_by=facilitator,
         )
         for i, person in enumerate(people)
@@ -96,7 +99,10 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
     draft = _draft_suggestion(session, questionnaire, facilitator)
     several = _several_suggestion(session, questionnaire, facilitator, size.questions // 2)
     session.expire(questionnaire, ["versions"])
-    interview_id, held_id = _interviews(session, study, questionnaire, people, size.members * 3)
+    interview_id, held_id = sample_interviews(
+        session, study, questionnaire, people, size.members * 3
+    )
+    latest = max(questionnaire.versions, key=lambda version: version.number)
     return SampleStudy(
         slug=slug,
         questionnaire_id=questionnaire.id,
@@ -108,43 +114,11 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         poll_id=publish_poll.id if publish_poll else 0,
         comment_id=comments[-1].id,
         item_name=_name(0),
-        version_number=max((v.number for v in questionnaire.versions), default=0),
+        version_number=latest.number,
         interview_id=interview_id,
         held_id=held_id,
+        version_id=latest.id,
     )
-
-
-def _interviews(session: Session, study, questionnaire, people, count: int) -> tuple[int, int]:
-    """Sync `count` interviews of the latest version (every third stopped) and one that fails
-    the checks; return the first stopped interview's id and the held one's."""
-    from surveys import definition as d
-    from surveys.fielding import services as fielding
-
-    version = max(questionnaire.versions, key=lambda version: version.number)
-    questions = d.from_json(version.definition).questions()
-    answers = {q.name: "yes" if q.choices else f"Answer to {q.name}" for q in questions}
-    items = [
-        {
-            "uuid": str(UUID(int=study.id * 1_000_000 + number)),
-            **{"version_id": version.id, "language": "en", "answers": answers},
-            "started_at": (utcnow() - timedelta(days=number % 5)).isoformat(),
-            "status": "stopped" if number % 3 == 0 else "complete",
-            "stop_reason": "tired" if number % 3 == 0 else None,
-            "notes": [f"Note {number}"],
-        }
-        for number in range(count)
-    ]
-    for place, member in enumerate(people):
-        fielding.sync_batch(
-            session, study=study, interviewer=member, items=items[place :: len(people)]
-        )
-    broken = {**items[0], "uuid": str(UUID(int=study.id)), "answers": {"no_such_question": "x"}}
-    fielding.sync_batch(session, study=study, interviewer=people[0], items=[broken])
-    stopped = sa.select(sa.func.min(fielding.Interview.id)).where(
-        fielding.Interview.study_id == study.id, fielding.Interview.status == "stopped"
-    )
-    held = sa.select(fielding.HeldSubmission.id).where(fielding.HeldSubmission.study_id == study.id)
-    return session.scalar(stopped), session.scalar(held)
 
 
 def _name(index: int) -> str:
@@ -378,6 +352,8 @@ def study_pages(app: Flask, study: SampleStudy) -> dict[str, str]:
         "name": study.item_name,
         "number": study.version_number,
         "code": "cy",
+        "version_id": study.version_id,
+        "language": "cy",
         "membership_id": study.member.id,
         "item_kind": "question",
         "interview_id": study.interview_id,

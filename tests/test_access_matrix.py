@@ -158,6 +158,15 @@ FIELDING = {
     "api.show_version": (SIGNED_IN, {"peer_researcher"}),  # the view checks the study
 }
 
+# Fieldwork on the tablet: the interviewer's home, the interview, the offline app's files.
+FIELDWORK = {
+    "interviewing.show_fieldwork": (INTERVIEWERS, {"peer_researcher"}),
+    "interviewing.show_interview": (INTERVIEWERS, {"peer_researcher"}),
+    "interviewing.show_support": (INTERVIEWERS, {"peer_researcher"}),
+    "interviewing.service_worker": (INTERVIEWERS, {"peer_researcher"}),
+    "interviewing.manifest": (INTERVIEWERS, {"peer_researcher"}),
+}
+
 MATRIX = {
     **FOUNDATION_AND_QUESTIONNAIRES,
     **CODESIGN,
@@ -166,6 +175,7 @@ MATRIX = {
     **VERSIONS_AND_RULES,
     **LIVE,
     **FIELDING,
+    **FIELDWORK,
 }
 
 
@@ -240,6 +250,7 @@ def world(app, db_session, make_user, make_study, make_member):
         "version_id": version.id,
         "interview_id": 1,
         "held_id": 1,
+        "language": "en",
     }
     return people, values, invitation_token
 

@@ -74,6 +74,7 @@ COMPOSITION_ROOT = frozenset(
         "peer_research.cli",
         "peer_research.demo",
         "peer_research.sample_study",  # grows studies for the benchmark and query counts
+        "peer_research.sample_fieldwork",  # their interviews
         "peer_research.server",
         "peer_research.models",  # every model, for Alembic
     }

@@ -66,6 +66,11 @@ class InterviewIn(Strict):
         list[Annotated[StrictStr, Field(max_length=limits.MAX_NOTE_LENGTH)]],
         Field(max_length=limits.MAX_NOTES),
     ] = Field(default_factory=list, description="The interviewer's notes; never released.")
+    skipped: Annotated[list[Name], Field(max_length=limits.MAX_ANSWERS)] = Field(
+        default_factory=list,
+        description="Questions skipped on purpose (the distress protocol): a required "
+        "question left unanswered here is not a mistake.",
+    )
 
 
 class Batch(Strict):

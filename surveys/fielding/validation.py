@@ -258,7 +258,8 @@ class _Run:
                 question.required_if, scope, question.name, default=False
             )
             after_stop = self.stop_at is not None and self.order[question.name] > self.stop_at
-            if required and not after_stop:
+            skipped = question.name in self.interview.skipped  # the distress protocol
+            if required and not after_stop and not skipped:
                 self.checked.problems.append(
                     f"'{question.name}'{scope.label} must be answered, but has no answer."
                 )

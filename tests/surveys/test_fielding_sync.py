@@ -183,6 +183,17 @@ def test_a_stopped_interview_still_needs_the_required_answers_before_the_stop(fi
     assert "'age' must be answered" in receipt.message
 
 
+def test_a_required_question_skipped_by_the_distress_protocol_is_not_a_mistake(fielding, sync):
+    sent = interview(fielding.version.id, skipped=["age"])  # "Skip this question" was tapped
+    del sent["answers"]["age"]
+    (receipt,) = sync(sent)
+    assert receipt.outcome == "accepted"
+    not_skipped = interview(fielding.version.id)
+    del not_skipped["answers"]["age"]
+    (receipt,) = sync(not_skipped)
+    assert receipt.outcome == "quarantined"
+
+
 @pytest.mark.parametrize(
     ("change", "words"),
     [

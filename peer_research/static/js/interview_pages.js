@@ -21,6 +21,7 @@ export class Pages {
     this.next = this.controls.querySelector('[data-page-next]')
     this.current = null // a question, an empty repeat (its "Add another"), or END
     this.index = 0 // where the current screen was, should it disappear
+    this.shown = null // the screen last shown, to tell when it changes
     this.root.classList.add('app-interview--paged')
     this.progress.hidden = false
     this.controls.hidden = false
@@ -75,6 +76,32 @@ export class Pages {
       : fill(messages.progress || '', { number: this.index + 1, total: screens.length })
     this.back.hidden = this.index === 0
     this.next.hidden = current === END
+    if (current !== this.shown) {
+      this.shown = current
+      // The tablet interview keeps where the person is and builds "Check your answers".
+      this.root.dispatchEvent(new CustomEvent('interview:screen', { detail: { screen: current } }))
+    }
+  }
+
+  /** Tell whether the end (after the last question) is showing. */
+  atEnd () {
+    return this.current === END
+  }
+
+  /** Go on to the next screen without checking this answer (the person chose not to answer). */
+  skip () {
+    const screens = this.screens()
+    this.current = screens[this.index + 1] ?? END
+    this.interview.hideSummary()
+    this.interview.refresh()
+    this.progress.focus()
+  }
+
+  /** Go to the end, after the last question. */
+  showEnd () {
+    this.current = END
+    this.interview.refresh()
+    this.progress.focus()
   }
 
   /** Go one screen on (once the current answer is fine) or back; then say where we are. */

@@ -1,0 +1,180 @@
+"""The interviewer's pages on the tablet: the fieldwork home, the interview, support, and the
+installable app's service worker and manifest.
+
+The interview is drawn by the same question macros as the preview (one question per screen),
+once per published version and language, and kept by the service worker: a version never
+changes, so the page the tablet keeps is the interview. What is answered lives in the
+browser's IndexedDB (static/js/fielding/), never on these pages.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from peer_research.access import allow, members_with
+from peer_research.db import db
+from surveys import definition as d
+from surveys.fielding import screens
+from surveys.rendering import RenderContext
+
+blueprint = Blueprint("interviewing", __name__)
+BASE = "/studies/<study_slug>/interviewing"
+INTERVIEWERS = members_with("peer_researcher")  # the value of studies' Role.PEER_RESEARCHER
+DEFAULT_API = "/api/v1"
+
+
+@cache
+def _shell(static_folder: str) -> tuple[list[str], str]:
+    """Return the app's static files and their fingerprint (files change only on release)."""
+    files = screens.shell_files(static_folder)
+    return files, screens.shell_build(static_folder, files)
+
+
+def _version_or_404(version_id: int) -> screens.FieldworkVersion:
+    """Return a published version of this study's questionnaires, or answer 404."""
+    found = screens.study_version(db.session, g.study, version_id)
+    if found is None:
+        abort(404, _("That questionnaire version has not been published in this study."))
+    return found
+
+
+def _language_or_404(definition: d.FormDefinition, code: str) -> d.Language:
+    """Return one of the questionnaire's languages by code, or answer 404."""
+    for language in definition.languages:
+        if language.code == code:
+            return language
+    abort(404, _("This questionnaire is not written in that language."))
+
+
+def _interview_urls(found: screens.FieldworkVersion) -> list[str]:
+    """Return what the tablet keeps for a version: its page in each language, its pictures."""
+    questionnaire_id = found.questionnaire.id
+    pages = [
+        url_for("interviewing.show_interview", version_id=found.version.id, language=lang.code)
+        for lang in found.definition.languages
+    ]
+    pictures = [
+        url_for("surveys.show_media", questionnaire_id=questionnaire_id, stored_name=name)
+        for name in found.pictures
+    ]
+    return pages + pictures
+
+
+def _app_settings() -> dict[str, object]:
+    """Return what every fieldwork page tells its scripts: who, which study, where to send."""
+    return {
+        "owner": str(current_user.id),
+        "study": g.study.slug,
+        "api": current_app.config.get("FIELDING_API_BASE", DEFAULT_API),
+        "home": url_for("interviewing.show_fieldwork"),
+        "support": url_for("interviewing.show_support"),
+        "worker": url_for("interviewing.service_worker"),
+        "scope": url_for("interviewing.show_fieldwork"),
+        "signIn": url_for("accounts.sign_in", next=url_for("interviewing.show_fieldwork")),
+    }
+
+
+@blueprint.get(f"{BASE}/")
+@allow(INTERVIEWERS)
+def show_fieldwork():
+    """Show the interviewer's home: start an interview, resume one, and the send queue."""
+    versions = screens.fieldwork_versions(db.session, g.study)
+    return render_template(
+        "surveys/fielding/home.html",
+        versions=versions,
+        settings=_app_settings(),
+        keep=[url for found in versions for url in _interview_urls(found)],
+    )
+
+
+@blueprint.get(f"{BASE}/versions/<int:version_id>/<language>")
+@allow(INTERVIEWERS)
+def show_interview(version_id: int, language: str):
+    """Show the interview of one published version in one language, a question per screen."""
+    found = _version_or_404(version_id)
+    chosen = _language_or_404(found.definition, language)
+    context = RenderContext(
+        definition=found.definition,
+        language=chosen,
+        image_url=lambda stored_name: url_for(
+            "surveys.show_media",
+            questionnaire_id=found.questionnaire.id,
+            stored_name=stored_name,
+        ),
+    )
+    return render_template(
+        "surveys/fielding/interview.html",
+        found=found,
+        definition=found.definition,
+        language=chosen,
+        ctx=context,
+        settings=_app_settings(),
+    )
+
+
+@blueprint.get(f"{BASE}/support")
+@allow(INTERVIEWERS)
+def show_support():
+    """Show what to do when an interview is stopped because the person is not all right."""
+    return render_template(
+        "surveys/fielding/support.html",
+        stopped=request.args.get("stopped") == "1",
+        settings=_app_settings(),
+    )
+
+
+@blueprint.get(f"{BASE}/service-worker.js")
+@allow(INTERVIEWERS)
+def service_worker():
+    """Send the service worker that keeps the app and its interviews on the tablet."""
+    files, build = _shell(current_app.static_folder or "")
+    shell = [url_for("static", filename=name) for name in files]
+    # Modules import each other by plain address (./logic.js), without the version.
+    shell += [url_for("static", filename=name, v=None) for name in files]
+    settings = {
+        "build": build,
+        "cachePrefix": f"fieldwork-{g.study.slug}-",
+        "shell": sorted(set(shell)),
+        "pages": [
+            url_for("interviewing.show_fieldwork"),
+            url_for("interviewing.show_support"),
+            url_for("interviewing.manifest"),
+        ],
+        "api": current_app.config.get("FIELDING_API_BASE", DEFAULT_API),
+    }
+    body = render_template("surveys/fielding/service_worker.js", settings=settings)
+    response = current_app.response_class(body, mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = url_for("interviewing.show_fieldwork")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@blueprint.get(f"{BASE}/manifest.webmanifest")
+@allow(INTERVIEWERS)
+def manifest():
+    """Send the web app manifest, so the interview app can be added to the home screen."""
+    home = url_for("interviewing.show_fieldwork")
+    document = {
+        "name": _("Interviews: %(study)s", study=g.study.title),
+        "short_name": _("Interviews"),
+        "start_url": home,
+        "scope": home,
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#00625e",
+        "icons": [
+            {
+                "src": url_for("static", filename="favicon.svg"),
+                "sizes": "any",
+                "type": "image/svg+xml",
+            }
+        ],
+    }
+    return current_app.response_class(
+        json.dumps(document, ensure_ascii=False), mimetype="application/manifest+json"
+    )

@@ -55,6 +55,8 @@ CHOICE_TYPES = frozenset(
     }
 )
 ANSWERLESS_TYPES = frozenset({QuestionType.NOTE})
+# The answers of a yes/no question that has no choices of its own (the forms offer them).
+YES_NO_NAMES = frozenset({"yes", "no"})
 # The XLSForm type each question type is written as. Types that share one are told apart by
 # an appearance (`multiline`, `likert`) or, for yes/no, by its generated choice list.
 XLSFORM_TYPES = {

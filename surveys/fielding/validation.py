@@ -285,9 +285,10 @@ def _type_problem(question: d.Question, sent: Any, other: Any) -> str | None:
         return "has an 'Other, please say' text the question does not offer"
     if other not in (None, "") and OTHER not in (sent if isinstance(sent, list) else [sent]):
         return "has an 'Other, please say' text, but 'Other' was not chosen"
-    choices = {choice.name for choice in question.choices} | (
-        {OTHER} if question.other_option else set()
+    choices = {choice.name for choice in question.choices} or (
+        d.YES_NO_NAMES if kind == d.QuestionType.YES_NO else set()
     )
+    choices = choices | ({OTHER} if question.other_option else set())
     if kind in TEXT_TYPES:
         return None if isinstance(sent, str) else "should be text"
     if kind == d.QuestionType.INTEGER:

@@ -19,17 +19,22 @@ ROLE_NAMES = {
 ROLE_DESCRIPTIONS = {
     Role.FACILITATOR: _l(
         "Invites people, chooses what each person does here and sets up how the group "
-        "decides. Suggests changes, comments and votes like everyone in the group."
+        "decides. Suggests changes, comments and votes like everyone in the group, and "
+        "sees the fieldwork: the interviews that came in, and any held back."
     ),
     Role.CO_RESEARCHER: _l(
         "Starts questionnaires and shapes them with the group: suggests changes, comments "
         "and votes."
     ),
     Role.PEER_RESEARCHER: _l(
-        "Shapes the questionnaire with the group: suggests changes, comments and votes."
+        "Interviews people on a tablet, also without a connection, and sends the "
+        "interviews in. Shapes the questionnaire with the group: suggests changes, "
+        "comments and votes."
     ),
     Role.ACADEMIC_PARTNER: _l(
-        "Shapes the questionnaire with the group: suggests changes, comments and votes."
+        "Interviews people on a tablet, also without a connection, and sends the "
+        "interviews in. Shapes the questionnaire with the group: suggests changes, "
+        "comments and votes."
     ),
     Role.SUPPORT_LEAD: _l(
         "Reads the questionnaire, the suggestions and what the group decided. Does not vote."

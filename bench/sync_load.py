@@ -53,6 +53,11 @@ def measure_seconds() -> float:
     return float(os.environ.get("BENCH_SYNC_LOAD_SECONDS", "60"))
 
 
+def pause_seconds() -> float:
+    """Return a tablet's mean pause between syncs, from BENCH_SYNC_LOAD_PAUSE (default 0)."""
+    return float(os.environ.get("BENCH_SYNC_LOAD_PAUSE", "0"))
+
+
 def username(number: int) -> str:
     """Return the username of tablet number `number`'s interviewer."""
     return f"tablet{number:02d}"
@@ -130,6 +135,7 @@ class Tablet:
             "X-CSRFToken": parser.token,
         }
         self.connection = self.connect()
+        self.pause = pause_seconds()
 
     def connect(self) -> http.client.HTTPConnection:
         """Open a new keep-alive connection to the server."""
@@ -196,6 +202,9 @@ def run_tablet(tablet: Tablet, measure_from: float, until: float, tally: Tally) 
         wrong = check_receipts(batch, receipts, replay) if outcome == "200" else Counter([outcome])
         receipted.update(r["uuid"] for r in receipts if r["outcome"] in STORED)
         last = batch if outcome == "200" and not replay else None
+        if tablet.pause:  # at random around the mean, so that the tablets do not sync in step
+            left = max(0.0, until - time.perf_counter())
+            time.sleep(min(tablet.random.uniform(0, 2 * tablet.pause), left))
         if started < measure_from:
             continue
         replays += replay
@@ -278,7 +287,7 @@ def figures(database: str, url: str, folder: Path) -> Iterator[Figure]:
         "bench.apps:make_app()", ready_path="/health", log_path=log_path, env=env
     ) as server:
         tally = sync_at_once(server, version_id, seconds)
-    name = f"sync_load_{database}"
+    name = f"sync_load_{database}" + (f"_pause{pause_seconds():g}s" if pause_seconds() else "")
     hello_p50 = median_ms(baseline.latencies)
     yield Figure(compare(f"{name}_p50", median_ms(tally.latencies), hello_p50, "ms", BASELINE))
     yield Figure(compare(f"{name}_p95", p95_ms(tally.latencies), baseline.p95_ms, "ms", BASELINE))

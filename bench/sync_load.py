@@ -203,6 +203,7 @@ def run_tablet(tablet: Tablet, measure_from: float, until: float, tally: Tally) 
         receipted.update(r["uuid"] for r in receipts if r["outcome"] in STORED)
         last = batch if outcome == "200" and not replay else None
         if tablet.pause:  # at random around the mean, so that the tablets do not sync in step
+            tablet.connection.close()  # gunicorn drops idle connections after 2 s; reopened
             left = max(0.0, until - time.perf_counter())
             time.sleep(min(tablet.random.uniform(0, 2 * tablet.pause), left))
         if started < measure_from:

@@ -12,6 +12,7 @@ from bench import (
     study_growth,
     study_home,
     sync_ingest,
+    sync_load,
     xlsform_import,
 )
 from bench.report import Figure
@@ -23,6 +24,7 @@ BENCHMARKS: tuple[Callable[[], Iterator[Figure]], ...] = (
     xlsform_import.run,
     concurrent_writes.run,
     sync_ingest.run,
+    sync_load.run,
     app_shell.run,
 )
 

@@ -96,10 +96,19 @@ def run_client(
 
 
 def run_load(
-    host: str, port: int, path: str, headers: Mapping[str, str] | None = None
+    host: str,
+    port: int,
+    path: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    clients: int = CLIENTS,
+    seconds: float | None = None,
 ) -> LoadResult:
-    """Load path with CLIENTS concurrent clients: a warm-up, then BENCH_SECONDS measured."""
-    seconds = measure_seconds()
+    """Load path with `clients` concurrent clients: a warm-up, then `seconds` measured.
+
+    `seconds` defaults to BENCH_SECONDS.
+    """
+    seconds = measure_seconds() if seconds is None else seconds
     measure_from = time.perf_counter() + WARM_UP_SECONDS
     until = measure_from + seconds
     result = LoadResult(seconds=seconds)
@@ -109,7 +118,7 @@ def run_load(
             target=run_client,
             args=(host, port, path, headers or {}, measure_from, until, result, lock),
         )
-        for _ in range(CLIENTS)
+        for _ in range(clients)
     ]
     for thread in threads:
         thread.start()

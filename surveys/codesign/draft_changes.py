@@ -136,13 +136,19 @@ def check_item_fits(definition: d.FormDefinition, item: d.Item, *, replacing: st
             raise DomainError(cycles[0].message, field="relevance")
 
 
-def with_item_replaced(definition: d.FormDefinition, item: d.Item) -> d.FormDefinition:
-    """Return the definition with one item's own content replaced (children kept)."""
+def with_item_replaced(
+    definition: d.FormDefinition, item: d.Item, *, name: str | None = None
+) -> d.FormDefinition:
+    """Return the definition with one item's own content replaced (children kept).
+
+    The item replaced is the one called `name` (default: the new item's own name, which a
+    change may also rename)."""
+    replaced = name or item.name
 
     def swap(items: tuple[d.Item, ...]) -> tuple[d.Item, ...]:
         out = []
         for existing in items:
-            if existing.name == item.name:
+            if existing.name == replaced:
                 existing = (
                     d.with_items(item, existing.items) if isinstance(item, d.Section) else item
                 )

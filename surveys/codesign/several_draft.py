@@ -22,7 +22,7 @@ from surveys import definition as d
 from surveys import services as drafts
 from surveys.changes import FieldChange, item_changes
 from surveys.codesign.bundles import BundleKind, register_bundle_kind
-from surveys.codesign.draft_changes import move_next_to
+from surveys.codesign.draft_changes import move_next_to, with_item_replaced
 from surveys.codesign.models import ChangeKind, Proposal
 from surveys.codesign.pictures import remove_unused_pictures
 from surveys.codesign.proposal_content import item_content, questionnaire_of
@@ -152,7 +152,8 @@ def combined_draft(definition: d.FormDefinition, parts: list[Part]) -> d.FormDef
         definition = _with_added(definition, item, part.section, part.before_name, part.after_name)
     for part in (part for part in order if part.kind != ChangeKind.ADD_ITEM):
         if part.kind == ChangeKind.CHANGE_ITEM:
-            definition = _with_changed(definition, part)
+            item = d.item_from_json(part.item or {})
+            definition = with_item_replaced(definition, item, name=part.name)
         else:
             definition = _with_removed(definition, part.name)
     return definition
@@ -192,25 +193,6 @@ def _with_added(
             _("%(name)s is not in that part of the questionnaire.", name=neighbour), field="place"
         )
     return combined
-
-
-def _with_changed(definition: d.FormDefinition, part: Part) -> d.FormDefinition:
-    """Return the definition with one item's own content replaced (what is inside kept)."""
-    item = d.item_from_json(part.item or {})
-
-    def swap(items: tuple[d.Item, ...]) -> tuple[d.Item, ...]:
-        out = []
-        for existing in items:
-            if existing.name == part.name:
-                existing = (
-                    d.with_items(item, existing.items) if isinstance(item, d.Section) else item
-                )
-            elif isinstance(existing, d.Section):
-                existing = d.with_items(existing, swap(existing.items))
-            out.append(existing)
-        return tuple(out)
-
-    return d.with_items(definition, swap(definition.items))
 
 
 def _with_removed(definition: d.FormDefinition, name: str) -> d.FormDefinition:

@@ -26,12 +26,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.apps import seeding_app
+from bench.apps import reset_postgresql, seeding_app
 from bench.client import Browser, CsrfTokenParser
 from bench.load import p95_ms
 from bench.report import Figure, compare
 from bench.server import Server, gunicorn
-from bench.study_home import reset_postgresql
 from peer_research.db import create_db_engine, db, utcnow
 from peer_research.demo import DEMO_STUDY_SLUG, seed_demo
 from peer_research.migrate import upgrade

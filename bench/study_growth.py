@@ -19,12 +19,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.apps import seeding_app
+from bench.apps import reset_postgresql, seeding_app
 from bench.client import Browser
 from bench.load import run_load
 from bench.report import Figure, compare, error_figure
 from bench.server import gunicorn
-from bench.study_home import measure_hello, reset_postgresql
+from bench.study_home import measure_hello
 from peer_research.db import db
 from peer_research.migrate import upgrade
 from peer_research.sample_study import (

@@ -6,20 +6,16 @@ page asks for every few seconds (so it is the app's most frequent request).
 
 from __future__ import annotations
 
-import os
 import secrets
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import sqlalchemy as sa
-
-from bench.apps import seeding_app
+from bench.apps import on_each_database, seeding_app
 from bench.client import Browser
 from bench.load import LoadResult, run_load
 from bench.report import Figure, compare, error_figure
 from bench.server import Server, gunicorn
-from peer_research.db import create_db_engine, db
+from peer_research.db import db
 from peer_research.demo import DEMO_PEOPLE, DEMO_STUDY_SLUG, seed_demo
 from peer_research.migrate import upgrade
 
@@ -33,15 +29,6 @@ BASELINE = "hello"
 def password_of(username: str) -> str:
     """Return a demo person's password."""
     return next(person.password for person in DEMO_PEOPLE if person.username == username)
-
-
-def reset_postgresql(url: str) -> None:
-    """Empty a PostgreSQL database by replacing its public schema."""
-    engine = create_db_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def prepare_database(url: str, secret_key: str, instance: Path) -> None:
@@ -103,15 +90,4 @@ def figures(database: str, url: str, folder: Path) -> Iterator[Figure]:
 
 def run() -> Iterator[Figure]:
     """Run the study home benchmark on SQLite, and on PostgreSQL when BENCH_DATABASE_URL is set."""
-    with tempfile.TemporaryDirectory(prefix="peer-research-bench-") as tmp:
-        folder = Path(tmp)
-        (folder / "sqlite").mkdir()
-        url = f"sqlite:///{folder / 'sqlite' / 'bench.sqlite'}"
-        yield from figures("sqlite", url, folder / "sqlite")
-    postgresql_url = os.environ.get("BENCH_DATABASE_URL")
-    if not postgresql_url:
-        yield Figure("study_home_postgresql: skipped (set BENCH_DATABASE_URL)")
-        return
-    reset_postgresql(postgresql_url)
-    with tempfile.TemporaryDirectory(prefix="peer-research-bench-") as tmp:
-        yield from figures("postgresql", postgresql_url, Path(tmp))
+    return on_each_database("study_home", figures)

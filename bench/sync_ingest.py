@@ -14,7 +14,6 @@ import http.client
 import json
 import os
 import secrets
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,11 +21,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.apps import seeding_app
+from bench.apps import on_each_database, seeding_app
 from bench.client import Browser, CsrfTokenParser
 from bench.report import Figure, compare
 from bench.server import gunicorn
-from bench.study_home import reset_postgresql
 from peer_research.db import create_db_engine, db, utcnow
 from peer_research.migrate import upgrade
 
@@ -244,16 +242,7 @@ def figures(database: str, url: str, folder: Path) -> Iterator[Figure]:
 
 def run() -> Iterator[Figure]:
     """Run on SQLite, and on PostgreSQL when BENCH_DATABASE_URL is set."""
-    with tempfile.TemporaryDirectory(prefix="peer-research-bench-") as tmp:
-        folder = Path(tmp)
-        yield from figures("sqlite", f"sqlite:///{folder / 'bench.sqlite'}", folder)
-    postgresql_url = os.environ.get("BENCH_DATABASE_URL")
-    if not postgresql_url:
-        yield Figure("sync_ingest_postgresql: skipped (set BENCH_DATABASE_URL)")
-        return
-    reset_postgresql(postgresql_url)
-    with tempfile.TemporaryDirectory(prefix="peer-research-bench-") as tmp:
-        yield from figures("postgresql", postgresql_url, Path(tmp))
+    return on_each_database("sync_ingest", figures)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import os
 import random
 import secrets
 import statistics
-import tempfile
 import threading
 import time
 import uuid
@@ -29,12 +28,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench import sync_ingest
-from bench.apps import seeding_app
+from bench.apps import on_each_database, seeding_app
 from bench.client import Browser, CsrfTokenParser
 from bench.load import REQUEST_TIMEOUT_SECONDS, WARM_UP_SECONDS, LoadResult, p95_ms, run_load
 from bench.report import Figure, compare, describe_errors
 from bench.server import Server, gunicorn
-from bench.study_home import reset_postgresql
 from peer_research.db import create_db_engine, db
 from peer_research.migrate import upgrade
 
@@ -314,16 +312,7 @@ def figures(database: str, url: str, folder: Path) -> Iterator[Figure]:
 
 def run() -> Iterator[Figure]:
     """Run on SQLite, and on PostgreSQL when BENCH_DATABASE_URL is set."""
-    with tempfile.TemporaryDirectory(prefix="peer-research-bench-") as tmp:
-        folder = Path(tmp)
-        yield from figures("sqlite", f"sqlite:///{folder / 'bench.sqlite'}", folder)
-    postgresql_url = os.environ.get("BENCH_DATABASE_URL")
-    if not postgresql_url:
-        yield Figure("sync_load_postgresql: skipped (set BENCH_DATABASE_URL)")
-        return
-    reset_postgresql(postgresql_url)
-    with tempfile.TemporaryDirectory(prefix="peer-research-bench-") as tmp:
-        yield from figures("postgresql", postgresql_url, Path(tmp))
+    return on_each_database("sync_load", figures)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,14 @@
 The one module that reaches up into the higher domains, by design.
 """
 
+from consent.models import (
+    ConsentFormVersion,
+    ConsentPicture,
+    ConsentRecord,
+    ParticipantCode,
+    StudyKey,
+    Withdrawal,
+)
 from peer_research.accounts.models import PasswordReset, SignInFailure, SignInSession, User
 from peer_research.audit.models import AuditEvent
 from peer_research.notifications.models import Notification, NotificationChoice
@@ -30,6 +38,9 @@ __all__ = [
     "AuditEvent",
     "Comment",
     "CommentReaction",
+    "ConsentFormVersion",
+    "ConsentPicture",
+    "ConsentRecord",
     "Decision",
     "DecisionLogPdf",
     "DecisionRule",
@@ -44,6 +55,7 @@ __all__ = [
     "MembershipRole",
     "Notification",
     "NotificationChoice",
+    "ParticipantCode",
     "PasswordReset",
     "Poll",
     "PollVoter",
@@ -54,6 +66,8 @@ __all__ = [
     "SignInFailure",
     "SignInSession",
     "Study",
+    "StudyKey",
     "User",
     "Vote",
+    "Withdrawal",
 ]

@@ -55,7 +55,10 @@ class Interview(Base):
     """An accepted interview: who asked it, on which version, how it ended, what was sent."""
 
     __tablename__ = "interviews"
-    __table_args__ = (sa.Index("ix_interviews_study_id_received_at", "study_id", "received_at"),)
+    __table_args__ = (
+        sa.Index("ix_interviews_study_id_received_at", "study_id", "received_at"),
+        sa.Index("ix_interviews_study_id_participant_code", "study_id", "participant_code"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(sa.String(36), unique=True)
@@ -63,6 +66,12 @@ class Interview(Base):
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("questionnaire_versions.id"), index=True)
     interviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     language: Mapped[str] = mapped_column(sa.String(35))
+    # The participant's pseudonymous code (consent.models.ParticipantCode): the only link
+    # between an interview and a person, kept apart in the consent package.
+    participant_code: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
+    # Set when the participant withdrew: from then on the interview is out of analysis,
+    # releases and exports (a withdrawal that removes everything deletes it instead).
+    withdrawn_at: Mapped[datetime | None]
     status: Mapped[InterviewStatus] = mapped_column(
         enum_column(InterviewStatus, "interview_status")
     )

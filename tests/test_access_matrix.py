@@ -162,6 +162,7 @@ FIELDING = {
 FIELDWORK = {
     "interviewing.show_fieldwork": (INTERVIEWERS, {"peer_researcher"}),
     "interviewing.show_interview": (INTERVIEWERS, {"peer_researcher"}),
+    "interviewing.show_consent": (INTERVIEWERS, {"peer_researcher"}),
     "interviewing.show_support": (INTERVIEWERS, {"peer_researcher"}),
     "interviewing.service_worker": (INTERVIEWERS, {"peer_researcher"}),
     "interviewing.manifest": (INTERVIEWERS, {"peer_researcher"}),

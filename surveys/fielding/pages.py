@@ -119,7 +119,20 @@ def _consent_urls(pages: dict[str, str]) -> list[str]:
         for part in parts
         if part.picture is not None
     }
-    return [*pages.values()] + [consent_picture_url(g.study.slug, name) for name in sorted(pictures)]
+    return [*pages.values()] + [
+        consent_picture_url(g.study.slug, name) for name in sorted(pictures)
+    ]
+
+
+def _consent_bundle() -> dict[str, object]:
+    """Return the study's consent bundle for the tablet, making the study's key pair the
+    first time (the one write this page may do)."""
+    if consent_services.study_key(db.session, g.study.id) is None:
+        with db.writing() as session:
+            consent_services.ensure_study_key(
+                session, g.study, consent_services.configured_key_dir()
+            )
+    return consent_services.tablet_bundle(db.session, g.study)
 
 
 def _app_settings() -> dict[str, object]:
@@ -141,7 +154,7 @@ def _app_settings() -> dict[str, object]:
 def show_fieldwork():
     """Show the interviewer's home: start an interview, resume one, and the send queue."""
     versions = screens.fieldwork_versions(db.session, g.study)
-    bundle = consent_services.tablet_bundle(db.session, g.study)
+    bundle = _consent_bundle()
     consent_pages = _consent_pages(bundle)
     settings = {
         **_app_settings(),

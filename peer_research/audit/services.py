@@ -101,7 +101,9 @@ ACTION_DESCRIPTIONS = {
     Action.CONSENT_REFUSED: _l("A consent from a tablet refused"),
     Action.PARTICIPANT_WITHDRAWN: _l("Participant withdrawn from the study"),
     Action.CONSENT_DETAILS_VIEWED: _l("A participant's name and details seen"),
-    Action.CONSENT_DETAILS_REFUSED: _l("Someone without the role asked for a participant's details"),
+    Action.CONSENT_DETAILS_REFUSED: _l(
+        "Someone without the role asked for a participant's details"
+    ),
     Action.CONSENT_COPY_MADE: _l("A participant's copy of their consent made"),
     Action.CONSENT_COPY_EMAILED: _l("A participant's copy of their consent e-mailed to them"),
     Action.CONSENT_COPY_REFUSED: _l("Someone asked for a copy of a consent they did not take"),

@@ -17,10 +17,10 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session, undefer
 
 from consent.content import StatementPurpose, read_content
-from consent.keys import open_envelope
 from consent.models import ConsentPicture, ConsentRecord
-from consent.participants import withdrawal_of_code
 from consent.pdfs import OpenedDetails, ParticipantCopy, opened_details
+from consent.records import open_record_details
+from consent.register import record_by_uuid, withdrawal_of
 from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
 from peer_research.errors import DomainError
@@ -36,11 +36,7 @@ def find_consent(session: Session, study_id: int, consent_uuid: str) -> ConsentR
         canonical = str(uuid_module.UUID(consent_uuid))
     except ValueError:
         return None
-    return session.scalars(
-        sa.select(ConsentRecord)
-        .where(ConsentRecord.study_id == study_id, ConsentRecord.uuid == canonical)
-        .options(undefer(ConsentRecord.identifiable))
-    ).first()
+    return record_by_uuid(session, study_id, canonical)
 
 
 def may_copy(consent: ConsentRecord, *, user: User, is_facilitator: bool) -> bool:
@@ -76,11 +72,8 @@ def participant_copy(
 ) -> ParticipantCopy:
     """Gather what the participant's copy of a consent shows, opening its details."""
     content = read_content(consent.form_version.content)
-    details = (
-        opened_details(open_envelope(consent.identifiable, key_dir=key_dir))
-        if consent.identifiable
-        else None
-    )
+    opened = open_record_details(consent, key_dir=key_dir)
+    details = opened_details(opened) if opened is not None else None
     pictures = {}
     if easy_read:
         parts = content.pick(content.easy_read, consent.language) or ()
@@ -135,7 +128,8 @@ def email_choice(
     if withdrawn:
         return EmailChoice(None, _("This participant has withdrawn, so we do not contact them."))
     agreed = any(
-        copy.answers.get(s.key) is True for s in copy.content.with_purpose(StatementPurpose.RECONTACT)
+        copy.answers.get(s.key) is True
+        for s in copy.content.with_purpose(StatementPurpose.RECONTACT)
     )
     details: OpenedDetails | None = copy.details
     if not agreed or details is None or not details.email:
@@ -166,7 +160,7 @@ def note_copy_emailed(session: Session, *, study: Study, consent: ConsentRecord,
 
 def is_withdrawn(session: Session, study_id: int, participant_code: str) -> bool:
     """Tell whether the participant withdrew."""
-    return withdrawal_of_code(session, study_id, participant_code) is not None
+    return withdrawal_of(session, study_id, participant_code) is not None
 
 
 def check_can_email(choice: EmailChoice) -> str:

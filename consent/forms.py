@@ -16,7 +16,9 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitFie
 from wtforms.validators import InputRequired, Length, Optional
 
 from consent.models import ConsentMethod, WithdrawalChoice
-from consent.participants import MAX_REASON, ParticipantStatus
+from consent.participants import MAX_REASON
+from consent.schemas import ParticipantStatus
+from consent.withdrawals import MAX_REASON as MAX_WITHDRAWAL_NOTE
 
 STATUS_NAMES = {
     ParticipantStatus.ACTIVE: _l("Active"),
@@ -115,7 +117,7 @@ class EmailCopyForm(FlaskForm):
 class WithdrawalForm(FlaskForm):
     """Record that a participant wants to stop taking part."""
 
-    participant_code = StringField(
+    code = StringField(
         _l("Participant code"),
         widget=GovTextInput(),
         description=_l("Six letters and numbers, like KT7-M4C. It is on the participant's copy."),
@@ -128,7 +130,9 @@ class WithdrawalForm(FlaskForm):
         _l("What should happen to what they already told us?"),
         choices=[(c.value, n) for c, n in CHOICE_NAMES.items()],
         widget=GovRadioInput(),
-        description=_l("Choose what your study's protocol allows (the plan the ethics committee approved)."),
+        description=_l(
+            "Choose what your study's protocol allows (the plan the ethics committee approved)."
+        ),
         validators=[InputRequired(message=_l("Choose what should happen to their information"))],
     )
     reason = TextAreaField(
@@ -137,7 +141,10 @@ class WithdrawalForm(FlaskForm):
         description=_l("For example, how they told us. Do not write their name here."),
         validators=[
             Optional(),
-            Length(max=MAX_REASON, message=_l("Keep the note to %(n)d characters or fewer", n=MAX_REASON)),
+            Length(
+                max=MAX_WITHDRAWAL_NOTE,
+                message=_l("Keep the note to %(n)d characters or fewer", n=MAX_WITHDRAWAL_NOTE),
+            ),
         ],
     )
     # Set by the confirmation step: the facilitator has seen what will happen.

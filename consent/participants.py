@@ -5,6 +5,9 @@ details, and the register as CSV cells a spreadsheet never runs as formulas.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from consent.register import RegisterRow, participant_status, records_of, withdr
 from consent.schemas import ParticipantStatus
 from consent.versions import reconsent_floor
 from peer_research.accounts.models import User
+from peer_research.audit.services import Action, record
 from peer_research.db import utcnow
 from peer_research.errors import DomainError
 from peer_research.studies.models import Study
@@ -126,3 +130,25 @@ def register_csv_rows(rows: list[RegisterRow], fields: tuple[str, ...]) -> list[
         values = row.as_csv()
         lines.append([csv_cell(values[name]) for name in fields])
     return lines
+
+
+def note_details_refused(session: Session, *, study: Study, code: str, by: User) -> None:
+    """Audit someone without the facilitator role opening the page of a participant's details."""
+    record(
+        session,
+        Action.CONSENT_DETAILS_REFUSED,
+        actor=by,
+        study=study,
+        detail={"participant_code": code[:20]},
+    )
+
+
+def csv_text(lines: list[list[str]]) -> Iterator[str]:
+    """Yield CSV text line by line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for line in lines:
+        writer.writerow(line)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()

@@ -54,6 +54,7 @@ from consent.register import (
     withdrawn_codes,
 )
 from consent.schemas import (
+    CODE_REGEX,
     CodeList,
     CodeRequest,
     ConsentBatch,
@@ -78,6 +79,7 @@ from consent.withdrawals import withdraw, withdrawal_by_id
 
 __all__ = [
     "CODE_ALPHABET",
+    "CODE_REGEX",
     "REGISTER_CSV_FIELDS",
     "CodeList",
     "CodeRequest",

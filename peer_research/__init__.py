@@ -131,11 +131,14 @@ def _connect_domains() -> None:
 
     Co-design sends signals that its notices receive (`surveys/codesign/signals.py` lists
     them), counts each study's activity as transactions commit, and asks
-    `surveys.translations` how translation suggestions read and apply.
+    `surveys.translations` how translation suggestions read and apply. Fielding takes a
+    withdrawn participant's interviews out (or deletes them) when consent says so.
     """
     from surveys import translations
     from surveys.codesign import services as codesign
+    from surveys.fielding import withdrawals
 
     codesign.connect_receivers()
     codesign.watch_activity()
     translations.register_kinds()
+    withdrawals.connect_receivers()

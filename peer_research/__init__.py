@@ -80,6 +80,7 @@ def create_app(
 
 def _register_blueprints(app: Flask) -> None:
     """Attach every domain's routes."""
+    from consent.views import blueprint as consent
     from peer_research.accounts.views import blueprint as accounts
     from peer_research.admin.views import blueprint as admin
     from peer_research.audit.views import blueprint as audit
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         fielding,
         interviewing,
         api,
+        consent,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

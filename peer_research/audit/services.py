@@ -59,6 +59,9 @@ class Action(enum.StrEnum):
     PARTICIPANT_WITHDRAWN = "participant_withdrawn"
     CONSENT_DETAILS_VIEWED = "consent_details_viewed"
     CONSENT_DETAILS_REFUSED = "consent_details_refused"
+    CONSENT_COPY_MADE = "consent_copy_made"
+    CONSENT_COPY_EMAILED = "consent_copy_emailed"
+    CONSENT_COPY_REFUSED = "consent_copy_refused"
 
 
 ACTION_DESCRIPTIONS = {
@@ -101,6 +104,9 @@ ACTION_DESCRIPTIONS = {
     Action.CONSENT_DETAILS_REFUSED: _l(
         "Someone without the role asked for a participant's details"
     ),
+    Action.CONSENT_COPY_MADE: _l("A participant's copy of their consent made"),
+    Action.CONSENT_COPY_EMAILED: _l("A participant's copy of their consent e-mailed to them"),
+    Action.CONSENT_COPY_REFUSED: _l("Someone asked for a copy of a consent they did not take"),
 }
 
 

@@ -54,7 +54,7 @@ function show (screen) {
     for (const part of app.querySelectorAll('[data-method-part]')) part.hidden = part.dataset.methodPart !== method
     if (method === 'signature') pad.fit()
   }
-  app.dataset.screen = screen.dataset.key ? `statement:${screen.dataset.key}` : screen.dataset.screen
+  app.dataset.showing = screen.dataset.key ? `statement:${screen.dataset.key}` : screen.dataset.screen
   const heading = [...screen.querySelectorAll('[data-screen-heading]')].find(found => !found.closest('[hidden]'))
   heading?.focus()
   window.scrollTo(0, 0)

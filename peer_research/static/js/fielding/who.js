@@ -49,6 +49,7 @@ export class WhoIsTakingPart {
     this.panel.querySelector('[data-who-continue]').addEventListener('click', () => this.go())
     this.panel.querySelector('[data-who-cancel]').addEventListener('click', () => this.close())
     this.code.addEventListener('keydown', event => { if (event.key === 'Enter') this.go() })
+    this.panel.addEventListener('change', () => this.revealCode())
   }
 
   /** Show the screen for an interview ({versionId, versionNumber, title, page, language});
@@ -63,6 +64,12 @@ export class WhoIsTakingPart {
     this.main.hidden = true
     this.panel.hidden = false
     this.panel.querySelector('#who-title').focus()
+  }
+
+  /** Show the code's field only for someone who took part before. */
+  revealCode () {
+    const returning = this.panel.querySelector('#who-returning').checked
+    this.panel.querySelector('[data-who-code-block]').hidden = !returning
   }
 
   close () {

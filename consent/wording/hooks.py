@@ -102,8 +102,8 @@ class GroupDecisions:
     cancel_poll: Callable[..., None]
     # (session, *, now, study) -> None: close the polls whose time is up, "closes soon" notices.
     close_due_polls: Callable[..., None]
-    # (session, *, study, offset, limit) -> (entries newest first, how many there are).
-    decision_log: Callable[..., tuple[list[DecisionView], int]]
+    # (session, *, study, offset, limit) -> a stretch of the log, newest first.
+    decision_log: Callable[..., list[DecisionView]]
     # (session, *, study) -> the open publishing poll's id, or None.
     open_publishing_poll: Callable[..., int | None]
 

@@ -15,6 +15,19 @@ from consent.wording.models import SuggestionState, WordingSuggestion
 from peer_research.studies.models import Study
 
 
+def has_draft(session: Session, study: Study) -> bool:
+    """Tell whether the study's consent form has a draft yet (pages make one when not)."""
+    query = sa.select(ConsentFormVersion.id).where(
+        ConsentFormVersion.study_id == study.id, ConsentFormVersion.number.is_(None)
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+def start_draft(session: Session, study: Study) -> None:
+    """Make the study's draft (from the latest version, or the usual first wording)."""
+    draft_of(session, study)
+
+
 @dataclass(frozen=True)
 class FormState:
     """The consent form as its page shows it: the version in use, the draft, what is open."""
@@ -46,6 +59,18 @@ def suggestions_of(
         query = query.where(WordingSuggestion.state == SuggestionState.OPEN)
     query = query.order_by(WordingSuggestion.id.desc()).limit(limit)
     return list(session.scalars(query))
+
+
+def suggestions_named(
+    session: Session, *, study: Study, ids: set[int]
+) -> dict[int, WordingSuggestion]:
+    """Return the study's suggestions with these ids, by id, in one query."""
+    if not ids:
+        return {}
+    query = sa.select(WordingSuggestion).where(
+        WordingSuggestion.study_id == study.id, WordingSuggestion.id.in_(ids)
+    )
+    return {suggestion.id: suggestion for suggestion in session.scalars(query)}
 
 
 def get_suggestion(

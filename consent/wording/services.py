@@ -4,6 +4,15 @@ engine (which settles polls about the consent form) may use."""
 from __future__ import annotations
 
 from consent.wording.changes import PURPOSE_NAMES, ChangeLine, change_lines
+from consent.wording.drafting import (
+    DECIDE_WITHIN,
+    EasyReadRow,
+    StatementRow,
+    WordingInput,
+    is_language_code,
+    suggested_document,
+    wording_of,
+)
 from consent.wording.hooks import (
     PUBLISHING,
     WORDING,
@@ -23,8 +32,11 @@ from consent.wording.reading import (
     VersionPage,
     form_state,
     get_suggestion,
+    has_draft,
     stale_part_of,
+    start_draft,
     suggestion_lines,
+    suggestions_named,
     suggestions_of,
     version_page,
 )
@@ -36,21 +48,27 @@ from consent.wording.suggestions import (
     suggest_change,
     withdraw_suggestion,
 )
+from peer_research.errors import DomainError
 
 __all__ = [
     "CONSENT_GROUP_ROLES",
+    "DECIDE_WITHIN",
     "PUBLISHING",
     "PURPOSE_NAMES",
     "WORDING",
     "ChangeLine",
     "DecisionView",
+    "DomainError",
+    "EasyReadRow",
     "FormState",
     "GroupDecisions",
     "PollView",
     "Settled",
+    "StatementRow",
     "SuggestionState",
     "VersionPage",
     "VoteLine",
+    "WordingInput",
     "WordingSuggestion",
     "ask_to_publish",
     "change_lines",
@@ -59,6 +77,8 @@ __all__ = [
     "get_picture",
     "get_suggestion",
     "group_decisions",
+    "has_draft",
+    "is_language_code",
     "pictures_of",
     "publishing_problem",
     "register_group_decisions",
@@ -66,11 +86,15 @@ __all__ = [
     "settle_suggestion",
     "sheet_to_text",
     "stale_part_of",
+    "start_draft",
     "store_picture",
     "suggest_change",
+    "suggested_document",
     "suggestion_lines",
+    "suggestions_named",
     "suggestions_of",
     "text_to_sheet",
     "version_page",
     "withdraw_suggestion",
+    "wording_of",
 ]

@@ -176,20 +176,17 @@ def _close_due_polls(session: Session, *, now: datetime, study: Study) -> None:
 
 def _decision_log(
     session: Session, *, study: Study, offset: int, limit: int
-) -> tuple[list[wording.DecisionView], int]:
-    """Return a stretch of the consent form's decision log, newest first, and its length."""
-    about_consent = (Decision.study_id == study.id) & Poll.subject.in_(CONSENT_SUBJECTS)
-    counted = sa.select(sa.func.count()).select_from(Decision)
-    total = session.scalar(counted.join(Poll, Poll.id == Decision.poll_id).where(about_consent))
+) -> list[wording.DecisionView]:
+    """Return a stretch of the consent form's decision log, newest first."""
     query = (
         sa.select(Decision)
         .join(Poll, Poll.id == Decision.poll_id)
-        .where(about_consent)
+        .where(Decision.study_id == study.id, Poll.subject.in_(CONSENT_SUBJECTS))
         .order_by(Decision.decided_at.desc(), Decision.id.desc())
         .offset(offset)
         .limit(limit)
     )
-    return _decision_views(session, list(session.scalars(query))), total or 0
+    return _decision_views(session, list(session.scalars(query)))
 
 
 def _open_publishing_poll(session: Session, *, study: Study) -> int | None:

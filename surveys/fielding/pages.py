@@ -73,25 +73,16 @@ def _interview_urls(found: screens.FieldworkVersion) -> list[str]:
 
 
 def consent_picture_url(study_slug: str, stored_name: str) -> str:
-    """Return the address of an easy-read picture of the study's consent form.
-
-    The pictures are served by the consent wording pages (`consent_wording.show_picture`,
-    under /studies/<slug>/consent/form/pictures/); this is the one place that names it.
-    """
-    if "consent_wording.show_picture" in current_app.view_functions:
-        return url_for(
-            "consent_wording.show_picture", study_slug=study_slug, stored_name=stored_name
-        )
-    study = url_for("studies.show_study", study_slug=study_slug)
-    return f"{study}consent/form/pictures/{stored_name}"
+    """Return the address of an easy-read picture of the study's consent form (served by
+    the consent wording pages)."""
+    return url_for("consent_wording.show_picture", study_slug=study_slug, stored_name=stored_name)
 
 
 def consent_copy_prefix(study_slug: str) -> str:
-    """Return the address a participant's copy of a consent is under (its uuid follows).
-
-    The copies are pages of the consent pages (/studies/<slug>/consent/copies/<uuid>).
-    """
-    return f"{url_for('studies.show_study', study_slug=study_slug)}consent/copies/"
+    """Return the address a participant's copy of a consent is under: the tablet adds the
+    consent's uuid (`consent.show_copy`, /studies/<slug>/consent/copies/<uuid>)."""
+    sample = url_for("consent.show_copy", study_slug=study_slug, consent_uuid="-")
+    return sample[:-1]
 
 
 def _consent_pages(bundle: dict[str, object]) -> dict[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from fieldwork_helpers import consent_before, publish_consent_form
 from playwright.sync_api import Page, expect
 
 from peer_research.accounts.models import User
@@ -14,14 +13,14 @@ from peer_research.studies.services import get_study
 from surveys.fielding import services as fielding
 from surveys.services import import_questionnaire, publish_version
 
+from consent_world import give_consent
 from fielding_world import CODE, FIELDING_FORM, interview
 
 pytestmark = pytest.mark.browser
 
 
 def field_some_interviews(data) -> tuple[object, str]:
-    """Make a study whose peer researcher sent a finished, a stopped and a failing interview
-    (of a participant who consented)."""
+    """Make a study whose peer researcher sent a finished, a stopped and a failing interview."""
     study, facilitator = data.study_with(Role.FACILITATOR)
     peer = data.person("Pat Peer")
     data.member(study, peer, Role.PEER_RESEARCHER)
@@ -33,8 +32,7 @@ def field_some_interviews(data) -> tuple[object, str]:
             session, study=found, definition=FIELDING_FORM, imported_by=interviewer
         )
         version = publish_version(session, questionnaire=questionnaire, published_by=None)
-        publish_consent_form(session, found, interviewer)
-        consent_before(session, found, interviewer, CODE)  # the interviews' participant
+        give_consent(session, found, interviewer, interviewer, CODE, data.app.config)
         stopped = interview(
             version.id,
             status="stopped",

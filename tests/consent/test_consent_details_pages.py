@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from consent_pages_world import MARY, OWEN
 
 from peer_research.audit.models import AuditEvent
-from support import page_text
 
-from consent_pages_world import MARY, OWEN, pages_world  # noqa: F401
+from support import page_text
 
 
 def details_url(world, code: str = MARY) -> str:
@@ -116,8 +116,7 @@ def test_other_roles_are_refused_and_audited(client, auth, pages_world, db_sessi
     assert response.status_code == 403
     assert "Mary Jones" not in page_text(response)
     refused = [
-        d for a, d in audit_actions(db_session, pages_world.study)
-        if a == "consent_details_refused"
+        d for a, d in audit_actions(db_session, pages_world.study) if a == "consent_details_refused"
     ]
     assert [d["participant_code"] for d in refused] == [MARY, MARY]
     assert viewed(db_session, pages_world.study) == []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session
 
 from consent.content import StatementPurpose, read_content
 from consent.models import ConsentPicture, ConsentRecord
@@ -60,9 +60,9 @@ def easy_read_pictures(session: Session, study_id: int, names: set[str]) -> dict
     if not names:
         return {}
     rows = session.execute(
-        sa.select(ConsentPicture.stored_name, ConsentPicture.data, ConsentPicture.content_type)
-        .where(ConsentPicture.study_id == study_id, ConsentPicture.stored_name.in_(names))
-        .options(undefer(ConsentPicture.data))
+        sa.select(
+            ConsentPicture.stored_name, ConsentPicture.data, ConsentPicture.content_type
+        ).where(ConsentPicture.study_id == study_id, ConsentPicture.stored_name.in_(names))
     )
     return {name: (data, content_type) for name, data, content_type in rows}
 

@@ -13,6 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from consent.models import ConsentMethod, WithdrawalChoice
@@ -59,21 +60,23 @@ class RegisterFilterForm(FlaskForm):
 
     status = SelectField(
         _l("Status"),
-        choices=[("", _l("Any status"))] + [(s.value, n) for s, n in STATUS_NAMES.items()],
+        choices=[SelectChoice("", _l("Any status"))]
+        + [SelectChoice(s.value, n) for s, n in STATUS_NAMES.items()],
         widget=GovSelect(),
         validators=[Optional()],
         filters=[_blank_to_none],
     )
     version = SelectField(
         _l("Consent form version"),
-        choices=[("", _l("Any version"))],
+        choices=[SelectChoice("", _l("Any version"))],
         widget=GovSelect(),
         validators=[Optional()],
         filters=[_blank_to_none],
     )
     method = SelectField(
         _l("How they consented"),
-        choices=[("", _l("Any way"))] + [(m.value, n) for m, n in METHOD_NAMES.items()],
+        choices=[SelectChoice("", _l("Any way"))]
+        + [SelectChoice(m.value, n) for m, n in METHOD_NAMES.items()],
         widget=GovSelect(),
         validators=[Optional()],
         filters=[_blank_to_none],
@@ -82,8 +85,8 @@ class RegisterFilterForm(FlaskForm):
 
     def offer_versions(self, numbers: list[int]) -> None:
         """Offer the published version numbers to filter by."""
-        self.version.choices = [("", _l("Any version"))] + [
-            (str(n), _l("Version %(n)d", n=n)) for n in numbers
+        self.version.choices = [SelectChoice("", _l("Any version"))] + [
+            SelectChoice(str(n), _l("Version %(n)d", n=n)) for n in numbers
         ]
 
 
@@ -128,7 +131,7 @@ class WithdrawalForm(FlaskForm):
     )
     choice = RadioField(
         _l("What should happen to what they already told us?"),
-        choices=[(c.value, n) for c, n in CHOICE_NAMES.items()],
+        choices=[SelectChoice(c.value, n) for c, n in CHOICE_NAMES.items()],
         widget=GovRadioInput(),
         description=_l(
             "Choose what your study's protocol allows (the plan the ethics committee approved)."

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from consent.services import records_of
+from consent.views import COPY_TAKERS
 from peer_research.access import (
     ANY_MEMBER,
     FACILITATORS,
@@ -22,6 +24,8 @@ from surveys import definition as d
 from surveys import services as surveys
 from surveys.fielding.api import INTERVIEWERS
 from surveys.views.common import CO_DESIGN_GROUP, DESIGN_GROUP
+
+from consent_world import give_consent
 
 STUDY_ROLES = tuple(role.value for role in Role)
 IDENTITIES = ("anonymous", "outsider", "site_admin", *STUDY_ROLES)
@@ -172,6 +176,22 @@ FIELDWORK = {
     "interviewing.manifest": (INTERVIEWERS, {"peer_researcher"}),
 }
 
+# Consent pages: facilitators alone see the register, participants, details and
+# withdrawals; the interviewer who took a consent may also have its copy (the view checks
+# it is theirs). The details page is open to members so that a refusal can be audited.
+CONSENT_PAGES = {
+    "consent.show_register": (FACILITATORS, {"facilitator"}),
+    "consent.download_register": (FACILITATORS, {"facilitator"}),
+    "consent.show_participant": (FACILITATORS, {"facilitator"}),
+    "consent.show_details": (ANY_MEMBER, {"facilitator"}),
+    "consent.show_copy": (COPY_TAKERS, {"facilitator", "peer_researcher"}),
+    "consent.download_copy": (COPY_TAKERS, {"facilitator", "peer_researcher"}),
+    "consent.email_copy": (COPY_TAKERS, {"facilitator", "peer_researcher"}),
+    "consent.record_withdrawal": (FACILITATORS, {"facilitator"}),
+    "consent.show_withdrawal": (FACILITATORS, {"facilitator"}),
+    "consent.download_withdrawal": (FACILITATORS, {"facilitator"}),
+}
+
 MATRIX = {
     **FOUNDATION_AND_QUESTIONNAIRES,
     **CODESIGN,
@@ -181,6 +201,7 @@ MATRIX = {
     **LIVE,
     **FIELDING,
     **FIELDWORK,
+    **CONSENT_PAGES,
 }
 
 
@@ -232,6 +253,16 @@ def world(app, db_session, make_user, make_study, make_member):
         version = surveys.publish_version(
             db_session, questionnaire=questionnaire, published_by=people["facilitator"]
         )
+    with app.test_request_context(method="POST"):  # a consent the peer researcher took
+        give_consent(
+            db_session,
+            study,
+            people["facilitator"],
+            people["peer_researcher"],
+            "KT7-M4C",
+            app.config,
+        )
+        (consent_record,) = records_of(db_session, study.id, "KT7-M4C")
     db_session.commit()
     values = {
         "study_slug": study.slug,
@@ -256,6 +287,9 @@ def world(app, db_session, make_user, make_study, make_member):
         "interview_id": 1,
         "held_id": 1,
         "language": "en",
+        "participant_code": "KT7-M4C",
+        "consent_uuid": consent_record.uuid,
+        "withdrawal_id": 1,
     }
     return people, values, invitation_token
 

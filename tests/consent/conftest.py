@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from consent_pages_world import pages_world  # noqa: F401  (the consent pages' study)
 
 from peer_research.studies.models import Role
 

@@ -118,7 +118,10 @@ def test_voting_twice_changes_the_vote_and_does_not_count_twice(db_session, worl
             secret_key="k",
         )
     view = engine.poll_view(
-        db_session, study=world.study, poll_id=suggestion.poll_id, viewer=world.people["facilitator"]
+        db_session,
+        study=world.study,
+        poll_id=suggestion.poll_id,
+        viewer=world.people["facilitator"],
     )
     assert view.voted == 1 and view.is_open
     assert [(vote.position) for vote in view.votes] == ["agree"]

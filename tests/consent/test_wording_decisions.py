@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from wording_world import everyone_votes, later, make_world, reworded, suggest
 
 from consent import services as consent
 from consent.wording import services as wording
 from peer_research.errors import DomainError
 from surveys.codesign import services as codesign
-
-from wording_world import everyone_votes, later, make_world, reworded, suggest
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ import io
 
 import pytest
 from PIL import Image
+from wording_world import day_boxes, make_world, page_text
 
 from consent import services as consent
 from consent.wording import services as wording
-
-from wording_world import day_boxes, make_world, page_text
 
 PAGES = ("/", "/draft", "/decisions", "/suggest/en", "/translate", "/publish", "/pictures")
 

@@ -13,6 +13,7 @@ from peer_research.access import (
     PUBLIC,
     SIGNED_IN,
     SITE_ADMIN,
+    members_with,
     rule_for,
 )
 from peer_research.accounts.services import issue_password_reset
@@ -167,6 +168,29 @@ FIELDWORK = {
     "interviewing.manifest": (INTERVIEWERS, {"peer_researcher"}),
 }
 
+# The consent form's wording, decided by facilitators and co-researchers; the tablets of
+# peer researchers fetch its easy-read pictures.
+CONSENT_DECIDERS = members_with("facilitator", "co_researcher")
+CONSENT_WORDING = {
+    "consent_wording.show_form": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_draft": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_version": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_decision_log": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.choose_language": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.suggest_wording": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_suggestion": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.vote_on_suggestion": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.withdraw_suggestion": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.ask_to_publish": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_publishing": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.vote_on_publishing": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.manage_pictures": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_picture": (
+        members_with("facilitator", "co_researcher", "peer_researcher"),
+        DESIGNERS | {"peer_researcher"},
+    ),
+}
+
 MATRIX = {
     **FOUNDATION_AND_QUESTIONNAIRES,
     **CODESIGN,
@@ -176,6 +200,7 @@ MATRIX = {
     **LIVE,
     **FIELDING,
     **FIELDWORK,
+    **CONSENT_WORDING,
 }
 
 
@@ -251,6 +276,7 @@ def world(app, db_session, make_user, make_study, make_member):
         "interview_id": 1,
         "held_id": 1,
         "language": "en",
+        "suggestion_id": 1,
     }
     return people, values, invitation_token
 

@@ -15,6 +15,7 @@ from peer_research.access import (
     PUBLIC,
     SIGNED_IN,
     SITE_ADMIN,
+    members_with,
     rule_for,
 )
 from peer_research.accounts.services import issue_password_reset
@@ -192,6 +193,29 @@ CONSENT_PAGES = {
     "consent.download_withdrawal": (FACILITATORS, {"facilitator"}),
 }
 
+# The consent form's wording, decided by facilitators and co-researchers; the tablets of
+# peer researchers fetch its easy-read pictures.
+CONSENT_DECIDERS = members_with("facilitator", "co_researcher")
+CONSENT_WORDING = {
+    "consent_wording.show_form": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_draft": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_version": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_decision_log": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.choose_language": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.suggest_wording": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_suggestion": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.vote_on_suggestion": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.withdraw_suggestion": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.ask_to_publish": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_publishing": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.vote_on_publishing": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.manage_pictures": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_picture": (
+        members_with("facilitator", "co_researcher", "peer_researcher"),
+        DESIGNERS | {"peer_researcher"},
+    ),
+}
+
 MATRIX = {
     **FOUNDATION_AND_QUESTIONNAIRES,
     **CODESIGN,
@@ -202,6 +226,7 @@ MATRIX = {
     **FIELDING,
     **FIELDWORK,
     **CONSENT_PAGES,
+    **CONSENT_WORDING,
 }
 
 
@@ -290,6 +315,7 @@ def world(app, db_session, make_user, make_study, make_member):
         "participant_code": "KT7-M4C",
         "consent_uuid": consent_record.uuid,
         "withdrawal_id": 1,
+        "suggestion_id": 1,
     }
     return people, values, invitation_token
 

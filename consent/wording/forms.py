@@ -34,6 +34,7 @@ from peer_research.forms import decide_by_field
 
 MAX_EASY_READ_ROWS = 60
 LONG = 40_000
+TOO_LONG = Length(max=LONG, message=_l("Use 40,000 characters or fewer"))
 
 # What each position in a vote means, so everyone knows what their vote will do. "Abstain" is
 # jargon: the group says "Stand aside" (the stored value stays `abstain`).
@@ -73,13 +74,15 @@ def _why_field(description: str) -> StringField:
 class EasyReadRowForm(Form):
     """One easy-read sentence with an optional picture."""
 
-    text = StringField(_l("Easy-read words"), widget=GovTextArea(), validators=[Length(max=LONG)])
-    picture = SelectField(_l("Picture"), widget=GovSelect(), choices=[("", _l("No picture"))])
+    text = StringField(_l("Easy-read words"), widget=GovTextArea(), validators=[TOO_LONG])
+    picture = SelectField(
+        _l("Picture"), widget=GovSelect(), choices=[SelectChoice("", _l("No picture"))]
+    )
     alt = StringField(
         _l("What the picture shows"),
         widget=GovTextInput(),
         description=_l("For people who cannot see it. For example: A woman talking to a man."),
-        validators=[Length(max=LONG)],
+        validators=[TOO_LONG],
     )
 
 
@@ -93,7 +96,7 @@ class StatementRowForm(Form):
             "One word the computer uses for this answer, like quotes or recontact. Small "
             "letters, digits and _ only."
         ),
-        validators=[Length(max=LONG)],
+        validators=[TOO_LONG],
     )
     purpose = SelectField(
         _l("What is it about?"),
@@ -106,11 +109,11 @@ class StatementRowForm(Form):
     required = BooleanField(
         _l("The person must agree to this to take part"), widget=GovCheckboxInput()
     )
-    text = StringField(_l("The statement"), widget=GovTextArea(), validators=[Length(max=LONG)])
+    text = StringField(_l("The statement"), widget=GovTextArea(), validators=[TOO_LONG])
     easy_read = StringField(
         _l("The statement in easy read (optional)"),
         widget=GovTextArea(),
-        validators=[Length(max=LONG)],
+        validators=[TOO_LONG],
     )
 
 
@@ -118,11 +121,11 @@ class TranslatedStatementForm(Form):
     """One statement's words in another language (its name comes from the form)."""
 
     key = HiddenField()
-    text = StringField(_l("The statement"), widget=GovTextArea(), validators=[Length(max=LONG)])
+    text = StringField(_l("The statement"), widget=GovTextArea(), validators=[TOO_LONG])
     easy_read = StringField(
         _l("The statement in easy read (optional)"),
         widget=GovTextArea(),
-        validators=[Length(max=LONG)],
+        validators=[TOO_LONG],
     )
 
 
@@ -133,9 +136,9 @@ class WordingForm(FlaskForm):
         _l("The language's name"),
         widget=GovTextInput(),
         description=_l("As people who speak it call it, for example Cymraeg."),
-        validators=[Length(max=LONG)],
+        validators=[TOO_LONG],
     )
-    title = StringField(_l("Title"), widget=GovTextInput(), validators=[Length(max=LONG)])
+    title = StringField(_l("Title"), widget=GovTextInput(), validators=[TOO_LONG])
     sheet = StringField(
         _l("Information sheet"),
         widget=GovTextArea(),
@@ -143,7 +146,7 @@ class WordingForm(FlaskForm):
             "Start a line with # to make it a heading, and with - to make it a point in a "
             "list. Leave an empty line between paragraphs."
         ),
-        validators=[Length(max=LONG)],
+        validators=[TOO_LONG],
     )
     easy_read = FieldList(FormField(EasyReadRowForm), max_entries=MAX_EASY_READ_ROWS)
     statements = FieldList(FormField(StatementRowForm), max_entries=MAX_STATEMENTS + 5)
@@ -151,7 +154,7 @@ class WordingForm(FlaskForm):
         _l("How to stop taking part"),
         widget=GovTextArea(),
         description=_l("Say who to tell and how, in plain words."),
-        validators=[Length(max=LONG)],
+        validators=[TOO_LONG],
     )
     reason = _why_field(_l("Tell the group why you suggest this change."))
     deadline = decide_by_field()

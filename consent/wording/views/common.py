@@ -108,9 +108,33 @@ def send_vote(poll_id: int, form: VoteForm) -> bool:
 
 
 def refuse(form: FlaskForm, error: DomainError) -> None:
-    """Undo what was written and show a refusal beside its field."""
+    """Undo what was written and show a refusal beside its field, a row's field too
+    (`statements-2-key` is the name in the data of the third statement)."""
     db.session.rollback()
-    show_domain_error(form, error)
+    found = _field_named(form, error.field or "")
+    if found is None:
+        show_domain_error(form, error)
+        return
+    rows, entry, field = found
+    field.errors = [*field.errors, error.message]
+    # WTForms keeps the errors it found while validating: count this one in too.
+    entry.form._errors = None
+    rows.errors = [row.errors for row in rows.entries]
+    form._errors = None
+
+
+def _field_named(form: FlaskForm, name: str):
+    """Return the field of a row of a list of rows by its full name, or None."""
+    list_name, _sep, rest = name.partition("-")
+    index, _sep, part = rest.partition("-")
+    rows = form._fields.get(list_name)
+    if not (rows is not None and part and index.isdigit() and hasattr(rows, "entries")):
+        return None
+    if int(index) >= len(rows.entries):
+        return None
+    entry = rows.entries[int(index)]
+    field = entry.form._fields.get(part)
+    return (rows, entry, field) if field is not None else None
 
 
 def template_names() -> dict:

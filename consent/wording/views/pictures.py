@@ -28,7 +28,10 @@ def _read_upload(upload: FileStorage | None) -> bytes:
     """Read at most one byte more than the limit, so a huge upload is refused, not read."""
     if upload is None or not isinstance(upload, FileStorage):
         return b""
-    return upload.stream.read(max_bytes() + 1)
+    try:
+        return upload.stream.read(max_bytes() + 1)
+    finally:
+        upload.close()  # a big upload waits in a temporary file: let it go now
 
 
 @blueprint.route("/pictures", methods=["GET", "POST"])

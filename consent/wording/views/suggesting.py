@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from consent.wording import services as wording
 from consent.wording.forms import (
@@ -119,8 +120,9 @@ def suggest_wording(language: str):
     form_class = WordingForm if main else TranslationForm
     start = _start_data(wording.wording_of(state.draft.content, language), main)
     form = form_class(data=None if request.method == "POST" else start)
-    choices = [("", _("No picture"))] + [
-        (p.stored_name, p.stored_name[:12]) for p in wording.pictures_of(db.session, g.study)
+    choices = [SelectChoice("", _("No picture"))] + [
+        SelectChoice(p.stored_name, _("Picture %(name)s", name=p.stored_name[:12]))
+        for p in wording.pictures_of(db.session, g.study)
     ]
     for row in form.easy_read:
         row.form.picture.choices = choices

@@ -22,6 +22,7 @@ const field = id => document.getElementById(id)
 const screenOf = (name, key) => $(key ? `[data-screen="statement"][data-key="${CSS.escape(key)}"]`
   : `[data-screen="${name}"]`)
 const pad = new SignaturePad(field('signature'))
+const usualSignatureError = $('[data-error-for="signature"]').lastChild.textContent
 const answers = {}
 let visit = null
 let method = null
@@ -146,10 +147,10 @@ function details () {
     }
   }
   if (method === 'signature') {
-    if (pad.isEmpty()) return fail('signature') && null
-    found.signature = pad.image()
+    found.signature = pad.isEmpty() ? null : pad.image()
     if (!found.signature) {
-      $('[data-error-for="signature"]').lastChild.textContent = ` ${messages.too_big}`
+      const line = $('[data-error-for="signature"]').lastChild
+      line.textContent = pad.isEmpty() ? usualSignatureError : ` ${messages.too_big}`
       return fail('signature') && null
     }
   } else if (method === 'typed_name') {

@@ -43,6 +43,7 @@ from consent import services as consent_services
 from consent.models import ConsentPicture, ConsentRecord
 from peer_research.db import db
 from peer_research.studies.services import get_study
+from surveys.models import Questionnaire, QuestionnaireVersion
 
 pytestmark = pytest.mark.browser
 
@@ -401,3 +402,77 @@ def test_an_interview_waits_for_its_consent_and_is_sent_again(
     [sent] = fieldwork_server.api.interviews.values()
     assert sent["participant_code"] == code
     assert stored_interviews(page) == [] and stored_consents(page) == []
+
+
+OLD_DATABASE = """([owner, study, page]) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('peer-research-fielding', 1)
+    open.onupgradeneeded = () => {
+      const interviews = open.result.createObjectStore('interviews', { keyPath: 'uuid' })
+      interviews.createIndex('owner_study', ['owner', 'study'])
+      open.result.createObjectStore('settings', { keyPath: 'key' })
+    }
+    open.onsuccess = () => {
+      const transaction = open.result.transaction('interviews', 'readwrite')
+      transaction.objectStore('interviews').put({
+        uuid: '0b7e2f5c-8d3a-4c1e-9f6b-2a4d5e6f7a8b', owner, study,
+        version_id: Number(page.split('/versions/')[1].split('/')[0]), version_number: 1,
+        title: 'What helps at home', language: 'en', page,
+        started_at: new Date().toISOString(), finished_at: null, status: 'in_progress',
+        stop_reason: null, stop_note: '', answers: {}, repeats: {}, notes: [], skipped: [],
+        form: { fields: { gets_help: ['no'] }, instances: {} }, screen: null, outcome: null
+      })
+      transaction.oncomplete = () => { open.result.close(); resolve() }
+      transaction.onerror = () => reject(transaction.error)
+    }
+    open.onerror = () => reject(open.error)
+})"""
+
+
+def test_an_interview_begun_before_the_consent_step_survives_the_upgrade_and_asks_who(
+    new_page,
+    check_accessibility,
+    data,
+    sign_in,
+    fieldwork_server,  # noqa: F811
+):
+    """The tablet's older database keeps its unfinished interview; going on with it asks
+    who is taking part first, and the interview then carries their code."""
+    person, home = interviewer_with(data, help_at_home())
+    with data.app.app_context():
+        owner = str(data.user_of(db.session, person).id)
+    page: Page = new_page(**TABLET)
+    sign_in(page, person)
+    page.goto(home.replace("interviewing/", ""))  # the study's home opens no database
+    check_accessibility(page)
+    with data.app.app_context():
+        study = get_study(db.session, slug_of(home))
+        version_id = db.session.scalars(
+            sa.select(QuestionnaireVersion.id)
+            .join(Questionnaire)
+            .where(Questionnaire.study_id == study.id)
+        ).one()
+    interview_page = f"{home}versions/{version_id}/en"
+    page.evaluate(OLD_DATABASE, [owner, slug_of(home), interview_page])
+
+    page.goto(home)
+    resume = page.get_by_role("button", name="Go on with this interview")
+    expect(resume).to_be_visible()
+    check_accessibility(page)
+    assert (
+        page.evaluate(
+            "async () => (await indexedDB.databases())"
+            ".find(found => found.name === 'peer-research-fielding').version"
+        )
+        == 2
+    )
+    resume.tap()
+    expect(page.get_by_role("heading", name="Who is taking part?")).to_be_visible()
+    page.get_by_label("Someone who took part before").check()
+    page.get_by_label("Their participant code").fill(RETURNING)
+    page.get_by_role("button", name="Continue").tap()
+    expect(page.locator("[data-fielding-interview][data-ready=true]")).to_have_count(1)
+    check_accessibility(page)
+    expect(page.get_by_label("No", exact=True)).to_be_checked()
+    [record] = stored_interviews(page)
+    assert record["uuid"] == "0b7e2f5c-8d3a-4c1e-9f6b-2a4d5e6f7a8b"
+    assert record["participant_code"] == RETURNING

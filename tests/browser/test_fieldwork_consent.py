@@ -37,7 +37,7 @@ from fieldwork_helpers import (  # live_server replaces conftest's in this modul
     stored_interviews,
 )
 from playwright.sync_api import Page, expect
-from test_preview import png
+from test_preview import RECORD_SPEECH, png
 
 from consent import services as consent_services
 from consent.models import ConsentPicture, ConsentRecord
@@ -197,7 +197,8 @@ def test_the_easy_read_sheet_shows_its_picture_offline_and_the_statements_follow
     sign_in,
     fieldwork_server,  # noqa: F811
 ):
-    """The switch shows the easy-read sheet (its picture kept for offline) and wording."""
+    """The switch shows the easy-read sheet (its picture kept for offline) and wording;
+    "Read aloud" reads what shows."""
     picture = png()
     stored_name = f"{hashlib.sha256(picture).hexdigest()}.png"
     content = consent_services.default_content()
@@ -216,6 +217,7 @@ def test_the_easy_read_sheet_shows_its_picture_offline_and_the_statements_follow
         )
         db.commit()
     page: Page = new_page(**TABLET)
+    page.add_init_script(RECORD_SPEECH)
     sign_in(page, person)
     page.goto(home)
     expect(page.locator("[data-fieldwork-home][data-offline-ready=true]")).to_have_count(1)
@@ -235,9 +237,22 @@ def test_the_easy_read_sheet_shows_its_picture_offline_and_the_statements_follow
         "aria-pressed", "true"
     )
     check_accessibility(page)
+    read_aloud = page.locator("[data-screen]:not([hidden]) [data-read-aloud]")
+    read_aloud.tap()  # the easy read, as it shows
+    assert [piece["text"] for piece in page.evaluate("window.__spoken")] == [
+        "Taking part in our study",
+        "We want to hear from you.",
+    ]
     page.locator("[data-screen=sheet] [data-continue]").tap()
     expect(page.get_by_role("heading", name="I want to take part.")).to_be_visible()
     check_accessibility(page)
+    page.evaluate("window.__spoken = []")
+    read_aloud.tap()
+    assert [piece["text"] for piece in page.evaluate("window.__spoken")] == [
+        "I want to take part.",
+        "Yes, I agree",
+        "No, I do not agree",
+    ]
 
 
 def test_someone_who_must_consent_again_gets_the_consent_step_and_someone_withdrawn_does_not(

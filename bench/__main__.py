@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from bench import (
     app_shell,
     concurrent_writes,
+    consent_copy,
     logic_eval,
     study_growth,
     study_home,
@@ -26,6 +27,7 @@ BENCHMARKS: tuple[Callable[[], Iterator[Figure]], ...] = (
     sync_ingest.run,
     sync_load.run,
     app_shell.run,
+    consent_copy.run,
 )
 
 

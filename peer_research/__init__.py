@@ -80,6 +80,8 @@ def create_app(
 
 def _register_blueprints(app: Flask) -> None:
     """Attach every domain's routes."""
+    from consent.views import blueprint as consent
+    from consent.wording.views import blueprint as consent_wording
     from peer_research.accounts.views import blueprint as accounts
     from peer_research.admin.views import blueprint as admin
     from peer_research.audit.views import blueprint as audit
@@ -106,6 +108,8 @@ def _register_blueprints(app: Flask) -> None:
         fielding,
         interviewing,
         api,
+        consent,
+        consent_wording,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -129,11 +133,18 @@ def _connect_domains() -> None:
 
     Co-design sends signals that its notices receive (`surveys/codesign/signals.py` lists
     them), counts each study's activity as transactions commit, and asks
-    `surveys.translations` how translation suggestions read and apply.
+    `surveys.translations` how translation suggestions read and apply. Fielding takes a
+    withdrawn participant's interviews out (or deletes them) when consent says so. The
+    consent form's wording is decided by the same engine, which consent reaches through its
+    hook.
     """
+    from consent.wording import services as consent_wording
     from surveys import translations
     from surveys.codesign import services as codesign
+    from surveys.fielding import withdrawals
 
     codesign.connect_receivers()
     codesign.watch_activity()
     translations.register_kinds()
+    withdrawals.connect_receivers()
+    consent_wording.register_group_decisions(codesign.consent_form_decisions())

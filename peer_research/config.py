@@ -61,6 +61,10 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "Europe/London",
     "LOG_LEVEL": "INFO",
+    # The folder of the studies' private consent keys (default: <instance>/consent-keys).
+    # They open participants' identifiable details; keep the folder out of backups of the
+    # database and readable by the app only.
+    "CONSENT_KEY_DIR": None,
 }
 
 # Unprefixed names that hosting platforms commonly set.
@@ -82,6 +86,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config.update(overrides)
     if app.config["DEMO"] or app.config["TESTING"]:
         _relax_for_local_use(app)
+    if not app.config["CONSENT_KEY_DIR"]:
+        app.config["CONSENT_KEY_DIR"] = str(Path(app.instance_path) / "consent-keys")
     check_config(app.config)
 
 

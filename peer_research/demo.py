@@ -4,6 +4,8 @@ The demo tells a short story over the last three weeks, each step written at its
 (`db.clock_at`), so its dates agree: the study and its people come first, then the
 questionnaire and the group's rule, then a suggestion, its votes and decision, then the
 version published by the group, and last a suggestion still open and a conversation.
+Along the way the study publishes its consent form (its key pair is made in the instance
+folder), Pat takes four participants' consent, and one of them withdraws.
 """
 
 from __future__ import annotations
@@ -89,7 +91,34 @@ def seed_demo(session: Session) -> bool:
         questionnaire = _add_demo_questionnaire(session, study, people["sam"])
         session.flush()
     _add_demo_codesign(session, study, questionnaire, people, now)
+    _add_demo_consent(session, study, people, now)
     return True
+
+
+def _add_demo_consent(session: Session, study, people: dict[str, User], now) -> None:
+    """Publish the default consent form, record four consents taken by Pat (one each way),
+    and a withdrawal that keeps what was already analysed."""
+    from consent import services as consent
+    from peer_research.sample_fieldwork import sample_consents
+
+    sam, pat = people["sam"], people["pat"]
+    with clock_at(days_ago(now, 19)):
+        consent.draft_of(session, study)
+        consent.publish_draft(session, study=study, by=sam, requires_reconsent=False)
+        session.flush()
+    with clock_at(days_ago(now, 6)):
+        codes = sample_consents(session, study, facilitator=sam, interviewers=[pat], count=4)
+        session.flush()
+    with clock_at(days_ago(now, 3)):
+        consent.withdraw(
+            session,
+            study=study,
+            code=codes[-1],
+            choice=consent.WithdrawalChoice.KEEP_ANALYSED,
+            reason="Phoned the study team: no longer wants to take part.",
+            by=sam,
+        )
+        session.flush()
 
 
 def _add_demo_questionnaire(session: Session, study, author: User):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
+from wtforms import DateField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
+from peer_research.db import utcnow
 from peer_research.errors import DomainError
 
 
@@ -67,4 +69,41 @@ def email_field(label: str, description: str) -> StringField:
                 check_deliverability=False,
             ),
         ],
+    )
+
+
+class DayField(DateField):
+    """A date typed as day, month and year, with a plain message when it is not a date."""
+
+    def process_formdata(self, valuelist):
+        """Read the three boxes; say plainly when they do not make a real date."""
+        # Always three parts (day, month, year), whatever was posted, for the widget.
+        self.raw_data = valuelist = [*(valuelist or [])[:3], "", "", ""][:3]
+        if not any(part.strip() for part in valuelist):
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_("Enter a real date, like 8 3 2030")) from None
+
+
+def decide_by_day(form: FlaskForm, field: DayField) -> None:
+    """Ask for the day the group should decide by: a real day after today."""
+    if field.process_errors:
+        return  # already said: not a real date
+    if field.data is None:
+        raise ValidationError(_l("Enter the day the group should decide by"))
+    if field.data <= utcnow().date():
+        raise ValidationError(_l("Choose a day after today"))
+
+
+def decide_by_field(*, required: bool = True) -> DayField:
+    """Return a "Decide by" field; `required`: checked on its own (else by the form)."""
+    return DayField(
+        _l("Decide by"),
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        description=_l("The group can vote until this day. For example, 8 3 2030."),
+        validators=[decide_by_day] if required else [],
     )

@@ -11,6 +11,7 @@ from consent.models import (
     StudyKey,
     Withdrawal,
 )
+from consent.wording.models import WordingSuggestion
 from peer_research.accounts.models import PasswordReset, SignInFailure, SignInSession, User
 from peer_research.audit.models import AuditEvent
 from peer_research.notifications.models import Notification, NotificationChoice
@@ -70,4 +71,5 @@ __all__ = [
     "User",
     "Vote",
     "Withdrawal",
+    "WordingSuggestion",
 ]

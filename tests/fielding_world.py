@@ -9,6 +9,7 @@ from typing import Any
 from surveys import definition as d
 
 EN = d.Language("en", "English")
+CODE = "KT7-M4C"  # the participant who consented in the `fielding` fixture
 
 
 def text(words: str) -> dict[str, str]:
@@ -91,6 +92,7 @@ def interview(version_id: int, **changes: Any) -> dict[str, Any]:
     """Return a complete interview that passes every check, with changes."""
     data: dict[str, Any] = {
         "uuid": str(uuid.uuid4()),
+        "participant_code": CODE,
         "version_id": version_id,
         "language": "en",
         "started_at": "2026-11-30T10:00:00+00:00",
@@ -133,3 +135,6 @@ class FieldingWorld:
     questionnaire: Any
     version: Any
     url: str  # where the batch is posted
+    consent_version: Any = None  # the study's published consent form version
+    key: Any = None  # the study's public key (consent.models.StudyKey)
+    code: str = CODE  # a participant who consented

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import pytest
 
+from consent.services import records_of
+from consent.views import COPY_TAKERS
 from peer_research.access import (
     ANY_MEMBER,
     FACILITATORS,
     PUBLIC,
     SIGNED_IN,
     SITE_ADMIN,
+    members_with,
     rule_for,
 )
 from peer_research.accounts.services import issue_password_reset
@@ -22,6 +25,8 @@ from surveys import definition as d
 from surveys import services as surveys
 from surveys.fielding.api import INTERVIEWERS
 from surveys.views.common import CO_DESIGN_GROUP, DESIGN_GROUP
+
+from consent_world import give_consent
 
 STUDY_ROLES = tuple(role.value for role in Role)
 IDENTITIES = ("anonymous", "outsider", "site_admin", *STUDY_ROLES)
@@ -156,15 +161,59 @@ FIELDING = {
     "api.list_questionnaires": (INTERVIEWERS, {"peer_researcher"}),
     "api.sync_interviews": (INTERVIEWERS, {"peer_researcher"}),
     "api.show_version": (SIGNED_IN, {"peer_researcher"}),  # the view checks the study
+    # Consent on the tablet: codes, the form and key, consent records (peer researchers only).
+    "api.reserve_participant_codes": (INTERVIEWERS, {"peer_researcher"}),
+    "api.show_consent_bundle": (INTERVIEWERS, {"peer_researcher"}),
+    "api.sync_consents": (INTERVIEWERS, {"peer_researcher"}),
 }
 
 # Fieldwork on the tablet: the interviewer's home, the interview, the offline app's files.
 FIELDWORK = {
     "interviewing.show_fieldwork": (INTERVIEWERS, {"peer_researcher"}),
     "interviewing.show_interview": (INTERVIEWERS, {"peer_researcher"}),
+    "interviewing.show_consent": (INTERVIEWERS, {"peer_researcher"}),
     "interviewing.show_support": (INTERVIEWERS, {"peer_researcher"}),
     "interviewing.service_worker": (INTERVIEWERS, {"peer_researcher"}),
     "interviewing.manifest": (INTERVIEWERS, {"peer_researcher"}),
+}
+
+# Consent pages: facilitators alone see the register, participants, details and
+# withdrawals; the interviewer who took a consent may also have its copy (the view checks
+# it is theirs). The details page is open to members so that a refusal can be audited.
+CONSENT_PAGES = {
+    "consent.show_register": (FACILITATORS, {"facilitator"}),
+    "consent.download_register": (FACILITATORS, {"facilitator"}),
+    "consent.show_participant": (FACILITATORS, {"facilitator"}),
+    "consent.show_details": (ANY_MEMBER, {"facilitator"}),
+    "consent.show_copy": (COPY_TAKERS, {"facilitator", "peer_researcher"}),
+    "consent.download_copy": (COPY_TAKERS, {"facilitator", "peer_researcher"}),
+    "consent.email_copy": (COPY_TAKERS, {"facilitator", "peer_researcher"}),
+    "consent.record_withdrawal": (FACILITATORS, {"facilitator"}),
+    "consent.show_withdrawal": (FACILITATORS, {"facilitator"}),
+    "consent.download_withdrawal": (FACILITATORS, {"facilitator"}),
+}
+
+# The consent form's wording, decided by facilitators and co-researchers; the tablets of
+# peer researchers fetch its easy-read pictures.
+CONSENT_DECIDERS = members_with("facilitator", "co_researcher")
+CONSENT_WORDING = {
+    "consent_wording.show_form": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_draft": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_version": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_decision_log": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.choose_language": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.suggest_wording": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_suggestion": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.vote_on_suggestion": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.withdraw_suggestion": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.ask_to_publish": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_publishing": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.vote_on_publishing": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.manage_pictures": (CONSENT_DECIDERS, DESIGNERS),
+    "consent_wording.show_picture": (
+        members_with("facilitator", "co_researcher", "peer_researcher"),
+        DESIGNERS | {"peer_researcher"},
+    ),
 }
 
 MATRIX = {
@@ -176,6 +225,8 @@ MATRIX = {
     **LIVE,
     **FIELDING,
     **FIELDWORK,
+    **CONSENT_PAGES,
+    **CONSENT_WORDING,
 }
 
 
@@ -227,6 +278,16 @@ def world(app, db_session, make_user, make_study, make_member):
         version = surveys.publish_version(
             db_session, questionnaire=questionnaire, published_by=people["facilitator"]
         )
+    with app.test_request_context(method="POST"):  # a consent the peer researcher took
+        give_consent(
+            db_session,
+            study,
+            people["facilitator"],
+            people["peer_researcher"],
+            "KT7-M4C",
+            app.config,
+        )
+        (consent_record,) = records_of(db_session, study.id, "KT7-M4C")
     db_session.commit()
     values = {
         "study_slug": study.slug,
@@ -251,6 +312,10 @@ def world(app, db_session, make_user, make_study, make_member):
         "interview_id": 1,
         "held_id": 1,
         "language": "en",
+        "participant_code": "KT7-M4C",
+        "consent_uuid": consent_record.uuid,
+        "withdrawal_id": 1,
+        "suggestion_id": 1,
     }
     return people, values, invitation_token
 

@@ -57,6 +57,7 @@ INFRASTRUCTURE = frozenset(
         "peer_research.paging",
         "peer_research.forms",
         "peer_research.worddiff",
+        "peer_research.images",
         "peer_research.errors",
         "peer_research.i18n",
         "peer_research.requestlog",

@@ -55,6 +55,13 @@ class Action(enum.StrEnum):
     VOTE_REMINDER_SENT = "vote_reminder_sent"
     COMMENT_REMOVED = "comment_removed"
     SYNC_REFUSED = "sync_refused"
+    CONSENT_REFUSED = "consent_refused"
+    PARTICIPANT_WITHDRAWN = "participant_withdrawn"
+    CONSENT_DETAILS_VIEWED = "consent_details_viewed"
+    CONSENT_DETAILS_REFUSED = "consent_details_refused"
+    CONSENT_COPY_MADE = "consent_copy_made"
+    CONSENT_COPY_EMAILED = "consent_copy_emailed"
+    CONSENT_COPY_REFUSED = "consent_copy_refused"
 
 
 ACTION_DESCRIPTIONS = {
@@ -91,6 +98,15 @@ ACTION_DESCRIPTIONS = {
     Action.VOTE_REMINDER_SENT: _l("Reminder to vote sent"),
     Action.COMMENT_REMOVED: _l("Someone else's comment removed by a facilitator"),
     Action.SYNC_REFUSED: _l("Interviews from a tablet refused"),
+    Action.CONSENT_REFUSED: _l("A consent from a tablet refused"),
+    Action.PARTICIPANT_WITHDRAWN: _l("Participant withdrawn from the study"),
+    Action.CONSENT_DETAILS_VIEWED: _l("A participant's name and details seen"),
+    Action.CONSENT_DETAILS_REFUSED: _l(
+        "Someone without the role asked for a participant's details"
+    ),
+    Action.CONSENT_COPY_MADE: _l("A participant's copy of their consent made"),
+    Action.CONSENT_COPY_EMAILED: _l("A participant's copy of their consent e-mailed to them"),
+    Action.CONSENT_COPY_REFUSED: _l("Someone asked for a copy of a consent they did not take"),
 }
 
 

@@ -205,6 +205,13 @@ def _poll(records: _Records, poll: Poll) -> EventSubject:
         return EventSubject(
             _("Publishing “%(title)s”", title=questionnaire.title), "surveys.show_poll", values
         )
+    if poll.subject == PollSubject.CONSENT_WORDING:
+        values = {"study_slug": values["study_slug"]}
+        return EventSubject(_("The consent form"), "consent_wording.show_form", values)
+    if poll.subject == PollSubject.CONSENT_PUBLISH:
+        return EventSubject(
+            _("Publishing the consent form"), "consent_wording.show_publishing", values
+        )
     return EventSubject(_("How the group decides"), "surveys.show_poll", values)
 
 

@@ -18,7 +18,7 @@ from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
 from peer_research.errors import DomainError
 from surveys import services as drafts
-from surveys.codesign import first_draft, rules, signals
+from surveys.codesign import consent_decisions, first_draft, rules, signals
 from surveys.codesign.draft_changes import (
     apply_proposal,
     change_record,
@@ -99,6 +99,19 @@ def close_poll(
         decision = _decide_publish(session, poll, result, closed_by, statement, now)
     elif poll.subject == PollSubject.FIRST_DRAFT:
         decision = _decide_first_draft(session, poll, result, closed_by, statement, now)
+    elif poll.subject in consent_decisions.CONSENT_SUBJECTS:
+        settled = consent_decisions.settle(session, poll=poll, accepted=result.accepted, now=now)
+        decision = _write_decision(
+            session,
+            poll,
+            result,
+            applied=settled.applied,
+            note=settled.note,
+            closed_by=closed_by,
+            statement=statement,
+            now=now,
+            change=settled.change,
+        )
     else:
         decision = _decide_rule(session, poll, result, closed_by, statement, now)
     study = study_of(session, poll)
@@ -341,28 +354,43 @@ def cancel_polls_of(
     """Close the open polls on a withdrawn or updated proposal, saying why nothing was decided."""
     decisions = []
     for poll in open_polls_where(session, Poll.proposal_id == proposal.id):
-        if not _claim_close(session, poll, now):
-            continue
-        message = reason.message()
-        decision = _add_decision(
+        decision = cancel_poll(
             session,
-            poll,
-            outcome=Outcome.CANCELLED,
-            applied=False,
-            reason=message,
-            statement=message,
-            counts=rules.count(positions(session, poll), len(poll.voters)),
-            change=change_record(proposal),
-            decided_by=cancelled_by,
+            poll=poll,
+            cancelled_by=cancelled_by,
             now=now,
+            message=reason.message(),
+            change=change_record(proposal),
         )
-        record(
-            session,
-            Action.POLL_CLOSED,
-            actor=cancelled_by,
-            study=study_of(session, poll),
-            detail={"poll_id": poll.id, "cancelled": True},
-        )
-        signals.decision_recorded.send(session, decision=decision)
-        decisions.append(decision)
+        if decision is not None:
+            decisions.append(decision)
     return decisions
+
+
+def cancel_poll(
+    session: Session, *, poll: Poll, cancelled_by: User, now: datetime, message: str, change: dict
+) -> Decision | None:
+    """Close an open poll without deciding, saying why; None if it had already closed."""
+    if not _claim_close(session, poll, now):
+        return None
+    decision = _add_decision(
+        session,
+        poll,
+        outcome=Outcome.CANCELLED,
+        applied=False,
+        reason=message,
+        statement=message,
+        counts=rules.count(positions(session, poll), len(poll.voters)),
+        change=change,
+        decided_by=cancelled_by,
+        now=now,
+    )
+    record(
+        session,
+        Action.POLL_CLOSED,
+        actor=cancelled_by,
+        study=study_of(session, poll),
+        detail={"poll_id": poll.id, "cancelled": True},
+    )
+    signals.decision_recorded.send(session, decision=decision)
+    return decision

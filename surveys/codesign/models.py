@@ -1,7 +1,6 @@
 """Co-design records: proposals, decision rules, polls, votes and the decision log
-(first-draft builders: `builder_models.py`). Anonymous polls keep no link between a person
-and a position: `AnonymousBallot` has no user column and no timestamp, only a keyed hash of
-the poll and the voter; `PollVoter` says who may vote and who has voted, never how.
+(first-draft builders: `builder_models.py`). Anonymous polls keep no link between a person and
+a position: `AnonymousBallot` has only a keyed hash of the poll and the voter, no user, no time.
 """
 
 from __future__ import annotations
@@ -67,6 +66,7 @@ class PollSubject(enum.StrEnum):
     PUBLISH = "publish"
     RULE_CHANGE = "rule_change"
     FIRST_DRAFT = "first_draft"  # let named members build the first draft directly
+    CONSENT_WORDING, CONSENT_PUBLISH = "consent_wording", "consent_publish"  # its wording, publish
 
 
 class Visibility(enum.StrEnum):

@@ -61,6 +61,13 @@ def poll_path(study: Study, poll: Poll) -> str:
     """Return where a poll can be seen: its suggestion's page, or the poll's own page."""
     if poll.proposal is not None:
         return _proposal_path(study, poll.proposal)
+    if poll.subject == PollSubject.CONSENT_WORDING:
+        suggestion_id = int((poll.proposed_rule or {}).get("suggestion", 0))
+        values = {"study_slug": study.slug, "suggestion_id": suggestion_id}
+        return _path("consent_wording.show_suggestion", values)
+    if poll.subject == PollSubject.CONSENT_PUBLISH:
+        values = {"study_slug": study.slug, "poll_id": poll.id}
+        return _path("consent_wording.show_publishing", values)
     return _path("surveys.show_poll", {"study_slug": study.slug, "poll_id": poll.id})
 
 
@@ -97,6 +104,10 @@ def describe_poll(session: Session, poll: Poll) -> str:
         return _("publishing “%(title)s”", title=questionnaire.title)
     if poll.subject == PollSubject.FIRST_DRAFT and questionnaire:
         return _("who may build the first draft of “%(title)s”", title=questionnaire.title)
+    if poll.subject == PollSubject.CONSENT_WORDING:
+        return _("a change to the consent form")
+    if poll.subject == PollSubject.CONSENT_PUBLISH:
+        return _("publishing a new version of the consent form")
     return _("a new way for the group to decide")
 
 
@@ -138,6 +149,9 @@ def _on_proposal_opened(session: Session, *, proposal: Proposal) -> None:
         dedupe_key=f"proposal:{proposal.id}:opened:{opened:%Y%m%dT%H%M%S}",
     )
 
+
+# Polls about the consent form: only their voters (facilitators, co-researchers) may see it.
+CONSENT_FORM_POLLS = frozenset({PollSubject.CONSENT_WORDING, PollSubject.CONSENT_PUBLISH})
 
 # Changes made without a poll: by a facilitator, or by a member building the first draft.
 DIRECT_KINDS = frozenset({EntryKind.DIRECT_EDIT, EntryKind.FIRST_DRAFT})
@@ -185,6 +199,8 @@ def _on_decision_recorded(session: Session, *, decision: Decision) -> None:
     else:
         link = _study_path(study)
     users = design_group_user_ids(session, study)
+    if decision.poll is not None and decision.poll.subject in CONSENT_FORM_POLLS:
+        users = [voter.user_id for voter in decision.poll.voters]  # the only ones who may see it
     if decision.entry_kind in DIRECT_KINDS:
         users = [uid for uid in users if uid != decision.decided_by_id]
     notify(

@@ -50,7 +50,7 @@ POSITION_NAMES = {
 }
 
 
-def _open_poll(
+def open_poll(
     session: Session,
     *,
     study: Study,
@@ -62,8 +62,10 @@ def _open_poll(
     proposal: Proposal | None = None,
     proposed_rule: dict | None = None,
     reason: str = "",
+    voter_ids: list[int] | None = None,
 ) -> Poll:
-    """Open a poll with the study's rule and design group as they are now."""
+    """Open a poll with the study's rule and design group as they are now (`voter_ids`: who
+    votes instead of the whole design group, for a poll about what only they may see)."""
     require_design_member(session, study=study, user=opened_by)
     now = now or utcnow()
     if deadline <= now:
@@ -84,7 +86,9 @@ def _open_poll(
         opened_at=now,
         deadline=deadline,
     )
-    poll.voters = [PollVoter(user_id=user_id) for user_id in design_group_user_ids(session, study)]
+    if voter_ids is None:
+        voter_ids = design_group_user_ids(session, study)
+    poll.voters = [PollVoter(user_id=user_id) for user_id in sorted(set(voter_ids))]
     session.add(poll)
     session.flush()
     record(
@@ -117,7 +121,7 @@ def open_proposal_poll(
         raise DomainError(_("Only a suggestion that is open to the group can be put to a vote."))
     if open_polls_where(session, Poll.proposal_id == proposal.id):
         raise DomainError(_("There is already a poll on this suggestion."))
-    return _open_poll(
+    return open_poll(
         session,
         study=questionnaire.study,
         questionnaire=questionnaire,
@@ -145,7 +149,7 @@ def open_publish_poll(
         Poll.subject == PollSubject.PUBLISH,
     ):
         raise DomainError(_("There is already a poll on publishing this questionnaire."))
-    return _open_poll(
+    return open_poll(
         session,
         study=questionnaire.study,
         questionnaire=questionnaire,
@@ -173,7 +177,7 @@ def open_rule_poll(
         session, Poll.study_id == study.id, Poll.subject == PollSubject.RULE_CHANGE
     ):
         raise DomainError(_("There is already a poll on changing the rule."))
-    return _open_poll(
+    return open_poll(
         session,
         study=study,
         questionnaire=None,
@@ -199,7 +203,7 @@ def open_questionnaire_poll(
 ) -> Poll:
     """Open a poll about a questionnaire on what `proposed_rule` says (who builds its first
     draft), under the study's rule and design group as they are now."""
-    return _open_poll(
+    return open_poll(
         session,
         study=questionnaire.study,
         questionnaire=questionnaire,

@@ -9,7 +9,9 @@ one module per concern:
   `several_draft.py` (one suggestion of several changes: writing it, checking and making it);
 - polls and decisions: `polls.py` (opening and reading polls), `votes.py` (casting
   votes), `decisions.py` (closing a poll into a decision), `decision_log.py` (the log and
-  direct edits), `rules.py` (pure tallying);
+  direct edits), `rules.py` (pure tallying); polls about the study's consent form:
+  `consent_decisions.py` (settling them through `consent.wording`) and `consent_polls.py`
+  (what fills consent's hook);
 - settings: `settings.py` (the design group and how it decides), `first_draft.py` (named
   members building a first draft directly, by the group's decision; `builder_models.py`);
 - versions: `versions.py` (asking to publish, suggesting a rule, changelogs);
@@ -48,6 +50,8 @@ from surveys.codesign.comments import (
     reply_to_comment,
     toggle_reaction,
 )
+from surveys.codesign.consent_decisions import CONSENT_SUBJECTS
+from surveys.codesign.consent_polls import consent_form_decisions
 from surveys.codesign.decision_log import (
     LogEntry,
     VoteLine,
@@ -185,6 +189,7 @@ from surveys.codesign.votes import cast_vote, derive_voter_key
 
 __all__ = [
     "BUNDLE_KINDS",
+    "CONSENT_SUBJECTS",
     "DEFAULT_CONSENT_THRESHOLD",
     "DESIGN_GROUP_ROLES",
     "LANGUAGES_TARGET",
@@ -249,6 +254,7 @@ __all__ = [
     "close_due_polls",
     "close_poll",
     "connect_receivers",
+    "consent_form_decisions",
     "create_proposal",
     "decided_proposals",
     "decision_log",

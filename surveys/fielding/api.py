@@ -18,11 +18,18 @@ from flask_login import current_user
 from pydantic import ValidationError
 from werkzeug.exceptions import Forbidden, HTTPException, RequestEntityTooLarge
 
+from consent import services as consent
 from peer_research.access import PUBLIC, SIGNED_IN, allow, members_with
 from peer_research.db import db
 from peer_research.errors import render_http_error
 from surveys.fielding import limits, services
-from surveys.fielding.schemas import BatchEnvelope, Receipts, openapi_document
+from surveys.fielding.schemas import (
+    BatchEnvelope,
+    Outcome,
+    Receipt,
+    Receipts,
+    openapi_document,
+)
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 INTERVIEWERS = members_with(*services.INTERVIEWER_ROLES)
@@ -144,12 +151,77 @@ def sync_interviews():
     return Receipts(receipts=receipts).model_dump(mode="json")
 
 
+@blueprint.post("/studies/<study_slug>/participant-codes")
+@allow(INTERVIEWERS)
+def reserve_participant_codes():
+    """Make a few participant codes and reserve them for the interviewer's tablet."""
+    payload = _read_json()
+    if isinstance(payload, Response):
+        return payload
+    try:
+        wanted = consent.CodeRequest.model_validate(payload)
+    except ValidationError as error:
+        detail = 'Ask for between 1 and 20 codes: {"count": 5}.'
+        return problem(400, "Not a request for codes", detail, _field_errors(error))
+    codes = consent.reserve_codes(
+        db.session, study=g.study, user=current_user._get_current_object(), count=wanted.count
+    )
+    db.commit()
+    return consent.CodeList(codes=codes).model_dump(mode="json"), 201
+
+
+@blueprint.get("/studies/<study_slug>/consent")
+@allow(INTERVIEWERS)
+def show_consent_bundle():
+    """Send what a tablet needs to take consent offline: the form, the key, the codes."""
+    if consent.study_key(db.session, g.study.id) is None:
+        with db.writing() as session:  # the study's key pair is made on first use
+            consent.ensure_study_key(session, g.study, consent.configured_key_dir())
+    bundle = consent.tablet_bundle(db.session, g.study)
+    return consent.ConsentBundle.model_validate(bundle).model_dump(mode="json")
+
+
+@blueprint.post("/studies/<study_slug>/consents")
+@allow(INTERVIEWERS)
+def sync_consents():
+    """Store a batch of consent records and answer with one receipt for each."""
+    payload = _read_json()
+    if isinstance(payload, Response):
+        return payload
+    try:
+        envelope = consent.ConsentBatchEnvelope.model_validate(payload)
+    except ValidationError as error:
+        detail = (
+            'The request must be an object with a list of at most 20 consents: {"consents": [...]}.'
+        )
+        return problem(400, "Not a batch of consents", detail, _field_errors(error))
+    receipts = consent.receive_consents(
+        db.session,
+        study=g.study,
+        interviewer=current_user._get_current_object(),
+        items=envelope.consents,
+        key_dir=consent.configured_key_dir(),
+    )
+    db.commit()
+    return Receipts(
+        receipts=[
+            Receipt(
+                uuid=receipt.uuid,
+                outcome=Outcome(receipt.outcome.value),
+                message=receipt.message,
+                received_at=receipt.received_at,
+            )
+            for receipt in receipts
+        ]
+    ).model_dump(mode="json")
+
+
 def _read_json() -> Any:
     """Return the request's JSON, or a problem answer when it is not JSON or too large."""
     if request.content_length is not None and request.content_length > limits.MAX_REQUEST_BYTES:
         return problem(413, "Too large", _too_large())
     if not request.is_json:
-        return problem(415, "Not JSON", "Send the interviews as application/json.")
+        return problem(415, "Not JSON", "Send the request as application/json.")
     try:
         payload = request.get_json(silent=True)
     except RecursionError:  # nested thousands deep: no interview looks like that
@@ -169,12 +241,17 @@ def _too_large() -> str:
     )
 
 
-def _envelope_problem(error: ValidationError) -> Response:
-    """Answer a batch whose envelope is wrong: 413 for too many interviews, else 400."""
-    errors = [
+def _field_errors(error: ValidationError) -> list[dict]:
+    """Return a validation error's problems, each with where it is."""
+    return [
         {"location": "/".join(str(part) for part in item["loc"]) or "/", "message": item["msg"]}
         for item in error.errors()[:20]
     ]
+
+
+def _envelope_problem(error: ValidationError) -> Response:
+    """Answer a batch whose envelope is wrong: 413 for too many interviews, else 400."""
+    errors = _field_errors(error)
     if any(item["type"] == "too_long" for item in error.errors()):
         return problem(413, "Too large", _too_large(), errors)
     detail = 'The request must be an object with a list of interviews: {"interviews": [...]}.'

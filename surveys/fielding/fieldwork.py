@@ -40,22 +40,28 @@ class FieldworkSummary:
     stopped: list[Interview]
     held: list[HeldSubmission]
     held_count: int
+    withdrawn: int = 0  # interviews of participants who withdrew: in no count above
 
 
 def fieldwork_summary(session: Session, study: Study) -> FieldworkSummary:
-    """Return the counts per interviewer and day, the latest and stopped interviews, the held."""
+    """Return the counts per interviewer and day, the latest and stopped interviews, the held.
+
+    Interviews of participants who withdrew are in no count; the latest list shows them
+    as withdrawn.
+    """
     stopped_case = sa.case((Interview.status == InterviewStatus.STOPPED, 1), else_=0)
+    counted = sa.and_(Interview.study_id == study.id, Interview.withdrawn_at.is_(None))
     per_person = session.execute(
         sa.select(User.display_name, sa.func.count(), sa.func.sum(stopped_case))
         .join(User, User.id == Interview.interviewer_id)
-        .where(Interview.study_id == study.id)
+        .where(counted)
         .group_by(User.id, User.display_name)
         .order_by(User.display_name)
     ).all()
     day = sa.func.date(Interview.started_at)
     per_day = session.execute(
         sa.select(day, sa.func.count(), sa.func.sum(stopped_case))
-        .where(Interview.study_id == study.id)
+        .where(counted)
         .group_by(day)
         .order_by(day.desc())
         .limit(60)
@@ -73,7 +79,9 @@ def fieldwork_summary(session: Session, study: Study) -> FieldworkSummary:
         latest=list(session.scalars(interviews.order_by(*newest).limit(LIST_LENGTH))),
         stopped=list(
             session.scalars(
-                interviews.where(Interview.status == InterviewStatus.STOPPED)
+                interviews.where(
+                    Interview.status == InterviewStatus.STOPPED, Interview.withdrawn_at.is_(None)
+                )
                 .order_by(*newest)
                 .limit(LIST_LENGTH)
             )
@@ -89,6 +97,12 @@ def fieldwork_summary(session: Session, study: Study) -> FieldworkSummary:
             sa.select(sa.func.count())
             .select_from(HeldSubmission)
             .where(HeldSubmission.study_id == study.id)
+        )
+        or 0,
+        withdrawn=session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Interview)
+            .where(Interview.study_id == study.id, Interview.withdrawn_at.is_not(None))
         )
         or 0,
     )
@@ -120,7 +134,8 @@ class InterviewPage:
 
 
 def interview_page(session: Session, *, study: Study, interview_id: int) -> InterviewPage | None:
-    """Return one of the study's interviews with its answers by label, or None."""
+    """Return one of the study's interviews with its answers by label, or None; a withdrawn
+    participant's interview comes without its answers."""
     interview = session.scalar(
         sa.select(Interview).where(Interview.id == interview_id, Interview.study_id == study.id)
     )
@@ -131,12 +146,14 @@ def interview_page(session: Session, *, study: Study, interview_id: int) -> Inte
         .where(QuestionnaireVersion.id == interview.version_id)
         .options(undefer(QuestionnaireVersion.definition))
     )
+    definition = d.from_json(version.definition)
+    if interview.withdrawn_at is not None:
+        return InterviewPage(interview, version, definition.title)
     rows: dict[str, list[str]] = defaultdict(list)
     for key, value in session.execute(
         sa.select(Answer.question_key, Answer.value).where(Answer.interview_id == interview.id)
     ):
         rows[key].append(value)
-    definition = d.from_json(version.definition)
     language = interview.language
     page = InterviewPage(interview, version, definition.title)
     page.answers = list(_shown(definition, rows, language))

@@ -1,5 +1,11 @@
-"""The interviewer's pages on the tablet: the fieldwork home, the interview, support, and the
-installable app's service worker and manifest.
+"""The interviewer's pages on the tablet: the fieldwork home, the consent step, the interview,
+support, and the installable app's service worker and manifest.
+
+A visit on the tablet runs check-in → consent → interview → debrief (static/js/fielding/
+journey.js chains the steps; check-in and debrief come with the wellbeing issue). The consent
+step is drawn once per published consent form version and language, like the interview, and
+kept by the service worker; what the participant says is sealed in the browser
+(static/js/fielding/seal.js) before anything is stored.
 
 The interview is drawn by the same question macros as the preview (one question per screen),
 once per published version and language, and kept by the service worker: a version never
@@ -16,6 +22,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consent import services as consent_services
 from peer_research.access import allow, members_with
 from peer_research.db import db
 from surveys import definition as d
@@ -65,6 +72,60 @@ def _interview_urls(found: screens.FieldworkVersion) -> list[str]:
     return pages + pictures
 
 
+def consent_picture_url(study_slug: str, stored_name: str) -> str:
+    """Return the address of an easy-read picture of the study's consent form (served by
+    the consent wording pages)."""
+    return url_for("consent_wording.show_picture", study_slug=study_slug, stored_name=stored_name)
+
+
+def consent_copy_prefix(study_slug: str) -> str:
+    """Return the address a participant's copy of a consent is under: the tablet adds the
+    consent's uuid (`consent.show_copy`, /studies/<slug>/consent/copies/<uuid>)."""
+    sample = url_for("consent.show_copy", study_slug=study_slug, consent_uuid="-")
+    return sample[:-1]
+
+
+def _consent_pages(bundle: dict[str, object]) -> dict[str, str]:
+    """Return the consent step's page in each language of the study's current form."""
+    form = bundle.get("form")
+    if not isinstance(form, dict):
+        return {}
+    return {
+        language: url_for(
+            "interviewing.show_consent", version_id=form["version_id"], language=language
+        )
+        for language in form["languages"]
+    }
+
+
+def _consent_urls(pages: dict[str, str]) -> list[str]:
+    """Return what the tablet keeps for the consent step: its pages and easy-read pictures."""
+    version = consent_services.current_version(db.session, g.study.id)
+    if version is None:
+        return []
+    content = consent_services.read_content(version.content)
+    pictures = {
+        part.picture
+        for parts in content.easy_read.values()
+        for part in parts
+        if part.picture is not None
+    }
+    return [*pages.values()] + [
+        consent_picture_url(g.study.slug, name) for name in sorted(pictures)
+    ]
+
+
+def _consent_bundle() -> dict[str, object]:
+    """Return the study's consent bundle for the tablet, making the study's key pair the
+    first time (the one write this page may do)."""
+    if consent_services.study_key(db.session, g.study.id) is None:
+        with db.writing() as session:
+            consent_services.ensure_study_key(
+                session, g.study, consent_services.configured_key_dir()
+            )
+    return consent_services.tablet_bundle(db.session, g.study)
+
+
 def _app_settings() -> dict[str, object]:
     """Return what every fieldwork page tells its scripts: who, which study, where to send."""
     return {
@@ -84,11 +145,23 @@ def _app_settings() -> dict[str, object]:
 def show_fieldwork():
     """Show the interviewer's home: start an interview, resume one, and the send queue."""
     versions = screens.fieldwork_versions(db.session, g.study)
+    bundle = _consent_bundle()
+    consent_pages = _consent_pages(bundle)
+    settings = {
+        **_app_settings(),
+        # The consent bundle (form, study key, participants by code) rides in the page, so
+        # the app has it offline too; it holds no names.
+        "consent": bundle,
+        "consentPages": consent_pages,
+        "copies": consent_copy_prefix(g.study.slug),
+    }
     return render_template(
         "surveys/fielding/home.html",
         versions=versions,
-        settings=_app_settings(),
-        keep=[url for found in versions for url in _interview_urls(found)],
+        consent_form=bundle.get("form"),
+        settings=settings,
+        keep=[url for found in versions for url in _interview_urls(found)]
+        + _consent_urls(consent_pages),
     )
 
 
@@ -113,6 +186,26 @@ def show_interview(version_id: int, language: str):
         definition=found.definition,
         language=chosen,
         ctx=context,
+        settings=_app_settings(),
+    )
+
+
+@blueprint.get(f"{BASE}/consent/<int:version_id>/<language>")
+@allow(INTERVIEWERS)
+def show_consent(version_id: int, language: str):
+    """Show the consent step of a published consent form version in one language."""
+    version = consent_services.published_version(db.session, g.study.id, version_id)
+    if version is None:
+        abort(404, _("That consent form version has not been published in this study."))
+    content = consent_services.read_content(version.content)
+    if language not in content.languages:
+        abort(404, _("This consent form is not written in that language."))
+    return render_template(
+        "surveys/fielding/consent.html",
+        version=version,
+        content=content,
+        language=language,
+        picture_url=lambda name: consent_picture_url(g.study.slug, name),
         settings=_app_settings(),
     )
 

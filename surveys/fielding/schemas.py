@@ -16,6 +16,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
+from consent.services import CODE_REGEX, CodeList, CodeRequest, ConsentBatch, ConsentBundle
 from surveys.fielding import limits
 from surveys.fielding.models import InterviewStatus, StopReason
 
@@ -50,6 +51,13 @@ class InterviewIn(Strict):
     """One interview as the tablet sends it."""
 
     uuid: UUID = Field(description="Made by the tablet (version 4) when the interview starts.")
+    participant_code: Annotated[StrictStr, Field(pattern=CODE_REGEX)] = Field(
+        description="The participant's code (from POST participant-codes), e.g. KT7-M4C: "
+        "the only link between the interview and a person."
+    )
+    consent_uuid: UUID | None = Field(
+        default=None, description="The consent taken just before this interview, if any."
+    )
     version_id: StrictInt = Field(ge=1, le=2**31 - 1)
     language: Annotated[StrictStr, Field(min_length=1, max_length=35)]
     started_at: datetime
@@ -93,6 +101,7 @@ class Outcome(enum.StrEnum):
     CONFLICT = "conflict"  # the identifier was used for other answers: kept for review
     QUARANTINED = "quarantined"  # failed the checks: kept for a facilitator, with the reason
     REFUSED = "refused"  # nothing kept (no identifier, or not this study's): keep it
+    NEEDS_CONSENT = "needs_consent"  # nothing kept: no valid consent yet; keep it, send later
 
 
 class Receipt(BaseModel):
@@ -149,7 +158,8 @@ class Problem(BaseModel):
 def openapi_document(server_url: str = "/api/v1") -> dict[str, Any]:
     """Return the OpenAPI 3.1 document of the sync API, built from the models above."""
     components: dict[str, Any] = {}
-    for model in (Batch, Receipts, QuestionnaireList, Problem):
+    models = (Batch, Receipts, QuestionnaireList, Problem, ConsentBatch, CodeRequest, CodeList)
+    for model in (*models, ConsentBundle):
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(schema.pop("$defs", {}))
         components[model.__name__] = schema
@@ -206,8 +216,49 @@ def openapi_document(server_url: str = "/api/v1") -> dict[str, Any]:
                     "responses": {"200": _response("Receipts", "Receipts"), **errors},
                 }
             },
+            **_consent_paths(slug, errors),
         },
         "components": {"schemas": components},
+    }
+
+
+def _consent_paths(slug: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+    """Return the paths that take consent: codes, the tablet's bundle, consent records."""
+    return {
+        "/studies/{study_slug}/participant-codes": {
+            "post": {
+                "operationId": "reserveParticipantCodes",
+                "summary": "Make participant codes and reserve them for this tablet",
+                "parameters": [slug],
+                "requestBody": _body("CodeRequest"),
+                "responses": {"201": _response("The codes", "CodeList"), **errors},
+            }
+        },
+        "/studies/{study_slug}/consent": {
+            "get": {
+                "operationId": "getConsentBundle",
+                "summary": "The consent form, the study's public key and participants by code",
+                "parameters": [slug],
+                "responses": {"200": _response("The bundle", "ConsentBundle"), **errors},
+            }
+        },
+        "/studies/{study_slug}/consents": {
+            "post": {
+                "operationId": "syncConsents",
+                "summary": "Store a batch of consent records; one receipt each",
+                "parameters": [slug],
+                "requestBody": _body("ConsentBatch"),
+                "responses": {"200": _response("Receipts", "Receipts"), **errors},
+            }
+        },
+    }
+
+
+def _body(schema: str) -> dict[str, Any]:
+    """Return a required JSON request body pointing at a component schema."""
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
     }
 
 

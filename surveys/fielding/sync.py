@@ -12,12 +12,13 @@ interview never sinks the others and none is ever half written:
    another study, or by another interviewer, is refused and audited.
 3. `read`: the schema (`schemas.InterviewIn`) checks shapes and sizes; the version must be
    a published version of one of this study's questionnaires.
-4. `consent_gate`: the seam for the consent issue ("no interview accepted without a consent
-   record"). Today no consent records exist, and it accepts every interview.
+4. `consent_gate`: no interview is accepted without a valid consent for its participant
+   (`consent.services.ConsentGate`); one without gets `needs_consent`, nothing is stored,
+   and the tablet keeps it and sends it again after its consent.
 5. `check_interview` (validation.py): the Python evaluator checks every answer again.
 6. `store`: the interview row with what was sent, and its answer rows, together.
 
-Whatever fails in steps 3 to 5 is held in the quarantine with the reason in plain words;
+Whatever fails in step 3 or 5 is held in the quarantine with the reason in plain words;
 the receipt says `quarantined` with that reason.
 """
 
@@ -35,6 +36,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from consent.services import ConsentGate
 from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
 from peer_research.db import utcnow
@@ -75,6 +77,7 @@ class _Batch:
     definitions: dict[int, d.FormDefinition | None] = field(default_factory=dict)
     stored: dict[str, _Stored] = field(default_factory=dict)
     held: dict[str, list[HeldSubmission]] = field(default_factory=dict)
+    gate: ConsentGate | None = None  # what the consent gate knows of the batch's participants
     now: datetime = field(default_factory=utcnow)  # when the batch was received
 
     def look_up(self, uuids: list[str]) -> None:
@@ -123,6 +126,8 @@ def sync_batch(
     """
     batch = _Batch(session, study, interviewer)
     batch.look_up([uuid for uuid in map(identify, items) if uuid is not None])
+    codes = {item.get("participant_code") for item in items if isinstance(item, dict)}
+    batch.gate = ConsentGate.for_codes(session, study.id, codes)
     results = [_sync_in_savepoint(batch, item, write=False) for item in items]
     ready = [result for result in results if isinstance(result, _Ready)]
     written = _store_together(batch, ready) if ready else {}
@@ -165,9 +170,10 @@ def sync_one(batch: _Batch, item: Any, *, write: bool = True) -> Receipt | _Read
     if earlier is not None:
         return earlier
     interview, reasons = read(batch, uuid, item)
+    refusal = consent_gate(batch, interview) if interview is not None else None
+    if refusal is not None:
+        return _receipt(uuid, Outcome.NEEDS_CONSENT, refusal, None)
     if interview is not None:
-        reasons = consent_gate(batch, interview)
-    if interview is not None and not reasons:
         definition = batch.definitions[interview.version_id]
         checked = check_interview(definition, interview)
         if not checked.problems:
@@ -281,14 +287,12 @@ def schema_problems(error: ValidationError) -> list[str]:
     return problems
 
 
-def consent_gate(batch: _Batch, interview: InterviewIn) -> list[str]:
-    """Return why the interview may not be accepted for lack of consent (the consent seam).
-
-    The consent issue adds consent records and the rule that no interview is accepted
-    without one for that participant and form version; it fills in this step through
-    `consent.services`. Until then there are no consent records, and every interview passes.
-    """
-    return []
+def consent_gate(batch: _Batch, interview: InterviewIn) -> str | None:
+    """Return why the interview may not be accepted for lack of a valid consent, or None."""
+    if batch.gate is None:
+        batch.gate = ConsentGate.for_codes(batch.session, batch.study.id, set())
+    consent_uuid = str(interview.consent_uuid) if interview.consent_uuid else None
+    return batch.gate.problem(interview.participant_code, interview.started_at, consent_uuid)
 
 
 def store(batch: _Batch, ready: list[_Ready]) -> None:
@@ -317,6 +321,7 @@ def _interview_row(batch: _Batch, entry: _Ready) -> dict[str, Any]:
         "study_id": batch.study.id,
         "version_id": interview.version_id,
         "interviewer_id": batch.interviewer.id,
+        "participant_code": interview.participant_code,
         "language": interview.language,
         "status": interview.status,
         "stop_reason": interview.stop_reason,

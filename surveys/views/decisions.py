@@ -44,7 +44,7 @@ def open_publish_poll_for(questionnaire: Questionnaire) -> codesign.Poll | None:
 def _poll_or_404(poll_id: int) -> codesign.Poll:
     """Return a publish or rule-change poll of this study, or answer 404."""
     poll = codesign.get_study_poll(db.session, study=g.study, poll_id=poll_id)
-    if poll is None:
+    if poll is None or poll.subject in codesign.CONSENT_SUBJECTS:  # on the consent form's pages
         abort(404, _("That poll is not part of this study."))
     return poll
 

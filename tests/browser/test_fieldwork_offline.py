@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 from conftest import CHROMIUM_ARGS, sign_in_over_http
 from fieldwork_helpers import (  # live_server replaces conftest's in this module
+    RETURNING,
     TABLET,
     answer_quickly,
+    consent_before,
     fieldwork_server,  # noqa: F401
     help_at_home,
     interviewer_with,
     live_server,  # noqa: F401
+    publish_consent_form,
     start_interview,
     stored_interviews,
 )
@@ -106,7 +109,8 @@ def test_interviews_done_offline_survive_a_restart_and_send_when_the_network_is_
 
 
 def picture_questionnaire(data):
-    """Make a study whose published questionnaire asks a question with a picture."""
+    """Make a study whose published questionnaire asks a question with a picture, with a
+    consent form and a participant who consented before."""
     study, person = data.study_with(Role.PEER_RESEARCHER, Role.FACILITATOR)
     with data.app.app_context():
         session = db.session
@@ -134,6 +138,9 @@ def picture_questionnaire(data):
         )
         add_item(session, questionnaire=questionnaire, item=question, changed_by=user)
         publish_version(session, questionnaire=questionnaire, published_by=user)
+        found = get_study(session, study.slug)
+        publish_consent_form(session, found, user)
+        consent_before(session, found, user, RETURNING)
         db.commit()
     return person, f"/studies/{study.slug}/interviewing/"
 

@@ -97,7 +97,8 @@ def fielding(app, db_session, make_member):
     """Return a study with a published questionnaire, a peer researcher and a facilitator."""
     from surveys.services import import_questionnaire, publish_version
 
-    from fielding_world import FIELDING_FORM, FieldingWorld
+    from consent_world import give_consent
+    from fielding_world import CODE, FIELDING_FORM, FieldingWorld
 
     facilitator = make_member(roles=[Role.FACILITATOR], display_name="Fay Facilitator")
     study = facilitator.study
@@ -109,6 +110,9 @@ def fielding(app, db_session, make_member):
         version = publish_version(
             db_session, questionnaire=questionnaire, published_by=facilitator.user
         )
+        consent_version, key = give_consent(
+            db_session, study, facilitator.user, interviewer.user, CODE, app.config
+        )
     db_session.commit()
     return FieldingWorld(
         study=study,
@@ -117,4 +121,6 @@ def fielding(app, db_session, make_member):
         questionnaire=questionnaire,
         version=version,
         url=f"/api/v1/studies/{study.slug}/interviews",
+        consent_version=consent_version,
+        key=key,
     )

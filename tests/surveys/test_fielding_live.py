@@ -24,7 +24,8 @@ from peer_research.studies.services import Role, add_member, create_study
 from surveys.fielding.models import Interview
 from surveys.services import import_questionnaire, publish_version
 
-from fielding_world import FIELDING_FORM, interview
+from consent_world import give_consent
+from fielding_world import CODE, FIELDING_FORM, interview
 from support import PASSWORD, config_for_tests, fresh_database_url
 
 
@@ -56,6 +57,7 @@ def live(tmp_path_factory) -> LiveStudy:
             session, study=study, definition=FIELDING_FORM, imported_by=person
         )
         version = publish_version(session, questionnaire=questionnaire, published_by=person)
+        give_consent(session, study, person, person, CODE, app.config)
         db.commit()
         live_study = LiveStudy(app, study.slug, version.id, person.username)
     yield live_study
@@ -104,7 +106,7 @@ def test_the_sync_api_never_answers_500_to_what_its_document_allows(live):
     cookie = signed_in_client(live).get_cookie("peer_research_session")
     assert cookie is not None
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 3
+    assert len(operations) == 6
 
     for operation in operations:
 

@@ -296,17 +296,29 @@ def test_a_crafted_answer_cannot_make_a_pattern_backtrack_for_seconds(
     assert fine.outcome == "accepted"
 
 
-def test_the_consent_step_can_hold_an_interview_back(db_session, fielding, sync, monkeypatch):
-    """The consent issue fills in `consent_gate`; whatever reason it gives quarantines."""
-    from surveys.fielding import sync as sync_module
-
-    monkeypatch.setattr(
-        sync_module, "consent_gate", lambda batch, interview: ["No consent record covers this."]
-    )
-    (receipt,) = sync(interview(fielding.version.id))
-    assert receipt.outcome == "quarantined"
-    assert "No consent record covers this." in receipt.message
+def test_an_interview_without_a_consent_is_kept_on_the_tablet(db_session, fielding, sync):
+    """No valid consent: nothing stored, nothing held, and the tablet is told why."""
+    (receipt,) = sync(interview(fielding.version.id, participant_code="AAA-CCC"))
+    assert receipt.outcome == "needs_consent"
+    assert "no consent for participant AAA-CCC" in receipt.message
+    assert receipt.received_at is None
     assert db_session.scalar(sa.select(sa.func.count()).select_from(fs.Interview)) == 0
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(fs.HeldSubmission)) == 0
+
+
+def test_an_interview_keeps_its_participant_code(db_session, fielding, sync):
+    (receipt,) = sync(interview(fielding.version.id))
+    assert receipt.outcome == "accepted"
+    stored = db_session.scalars(sa.select(fs.Interview)).one()
+    assert stored.participant_code == fielding.code
+
+
+def test_an_interview_without_a_participant_code_is_held(db_session, fielding, sync):
+    sent = interview(fielding.version.id)
+    del sent["participant_code"]
+    (receipt,) = sync(sent)
+    assert receipt.outcome == "quarantined"
+    assert "participant_code" in receipt.message
 
 
 def test_the_same_interview_twice_in_one_batch_is_stored_once(db_session, fielding, sync):
@@ -345,7 +357,7 @@ def test_a_twin_request_storing_first_turns_the_batch_into_replays(
                 "notes_for_release": False,
             },
         )
-        return []
+        return None
 
     monkeypatch.setattr(sync_module, "consent_gate", twin_stores_it_meanwhile)
     (receipt,) = sync(sent)

@@ -52,6 +52,7 @@ reveal(document)
 document.addEventListener('interview:added', event => reveal(event.target))
 document.addEventListener('click', event => {
   const button = event.target.closest('[data-read-aloud]')
-  const question = button?.closest('[data-question]')
+  // A question of the interview, or a screen of the consent step.
+  const question = button?.closest('[data-question], [data-read-scope]')
   if (question) readAloud(question)
 })

@@ -1,14 +1,18 @@
 // The interview app's service worker (sent by surveys/fielding/pages.py with the settings
-// below). It keeps the app's files, the fieldwork pages and every published version's
-// interview pages with their pictures, so that interviews start and go on without a signal.
-// Interview pages and pictures never change once published: they come from the cache first.
+// below). It keeps the app's files, the fieldwork pages, every published version's
+// interview pages with their pictures, and the consent step of the current consent form with
+// its easy-read pictures, so that visits start and go on without a signal. These pages and
+// pictures never change once published: they come from the cache first.
 // The home and support pages come from the network when there is one (so that new versions
 // show), else from the cache. Sending interviews never goes through the cache.
 const SETTINGS = {{ settings | tojson }}
 const CACHE = SETTINGS.cachePrefix + SETTINGS.build
 
-const isInterviewPage = url => url.pathname.includes('/interviewing/versions/')
-const isPicture = url => url.pathname.includes('/media/')
+// Published questionnaire and consent form versions never change: nor do their pages.
+const isInterviewPage = url => url.pathname.includes('/interviewing/versions/') ||
+  url.pathname.includes('/interviewing/consent/')
+const isPicture = url => url.pathname.includes('/media/') ||
+  url.pathname.includes('/consent/form/pictures/')
 const isStatic = url => url.pathname.startsWith('/static/')
 
 /** Fetch an address and keep the answer, when it is a good one; tell whether it was. */

@@ -1,9 +1,11 @@
 // The interviewer's home (templates/surveys/fielding/home.html): the send queue and its
-// state, unfinished interviews to go on with, interviews the server did not accept, the
-// promise of persistent storage, and the service worker that keeps the app offline.
-import { getSetting, interviewsOf, isQueued } from './store.js'
-import { Sync } from './sync.js'
+// state, "Start an interview" (which asks who is taking part: who.js), unfinished interviews
+// to go on with, interviews and consents the server did not accept, copies for participants,
+// the promise of persistent storage, and the service worker that keeps the app offline.
+import { codePool, consentsOf, getSetting, interviewsOf, isConsentQueued, isQueued } from './store.js'
+import { recentCopies, Sync } from './sync.js'
 import { forgetPagesOnSignOut } from './sign_out.js'
+import { WhoIsTakingPart } from './who.js'
 
 const root = document.querySelector('[data-fieldwork-home]')
 const settings = JSON.parse(root.dataset.settings)
@@ -35,6 +37,12 @@ function showUnfinished (records) {
     const link = element('a', messages.resume, {
       class: 'govuk-button govuk-!-margin-bottom-1', href: `${record.page}#${record.uuid}`, role: 'button'
     })
+    if (!record.participant_code) { // begun before the consent step: say who it is first
+      link.addEventListener('click', event => {
+        event.preventDefault()
+        who.open({ language: record.language }, record.uuid)
+      })
+    }
     link.append(element('span', `: ${record.title}`, { class: 'govuk-visually-hidden' }))
     item.append(link, element('p', `${record.title}. ${fill(messages.started, { time: when(record.started_at) })}`,
       { class: 'govuk-body' }))
@@ -57,15 +65,46 @@ function showProblems (records) {
   }))
 }
 
+/** Show the consents the server did not accept, by participant code. */
+function showConsentProblems (consents) {
+  const problems = consents.filter(record => record.outcome)
+  $('[data-consent-problems]').hidden = problems.length === 0
+  $('[data-consent-problem-list]').replaceChildren(...problems.map(record => {
+    const item = element('li', '', { 'data-consent-problem': record.uuid })
+    item.append(
+      element('strong', `${fill(messages.consent_problem, { code: record.participant_code })}: ${messages.problem}. `),
+      element('span', messages[`consent_${record.outcome.outcome}`] || messages.consent_refused),
+      record.outcome.message ? element('span', ` ${record.outcome.message}`) : ''
+    )
+    return item
+  }))
+}
+
+/** Link to the copy of each consent the server acknowledged lately, for the participant. */
+async function showCopies () {
+  const copies = await recentCopies(settings)
+  $('[data-copies]').hidden = copies.length === 0
+  $('[data-copy-list]').replaceChildren(...copies.map(copy => {
+    const item = element('li', '', { 'data-copy': copy.uuid })
+    item.append(element('a', fill(messages.copy_of, { code: copy.code }),
+      { class: 'govuk-link', href: `${settings.copies}${copy.uuid}` }))
+    return item
+  }))
+}
+
 /** Say how the queue stands: waiting, sending, all sent; when it last sent. */
 async function showQueue (state) {
   const records = await interviewsOf(settings.owner, settings.study)
+  const consents = await consentsOf(settings.owner, settings.study)
   const queued = records.filter(isQueued)
+  const waitingConsents = consents.filter(isConsentQueued).length
   const last = await getSetting(`last-sent:${settings.owner}:${settings.study}`)
   let status
   if (state.name === 'sending') status = messages.sending
   else if (queued.length === 1) status = messages.waiting_one
   else if (queued.length > 1) status = fill(messages.waiting, { count: queued.length })
+  else if (waitingConsents === 1) status = messages.consents_waiting_one
+  else if (waitingConsents > 1) status = fill(messages.consents_waiting, { count: waitingConsents })
   else status = records.length || last ? messages.all_sent : messages.nothing
   const line = $('[data-queue-status]')
   if (line.textContent !== status) line.textContent = status
@@ -81,8 +120,14 @@ async function showQueue (state) {
   detail.hidden = !details[state.name]
   $('[data-sign-in-again]').hidden = state.name !== 'sign_in'
   $('[data-last-sent]').textContent = last ? fill(messages.last_sent, { time: when(last) }) : messages.never_sent
+  root.dataset.consentsQueued = String(waitingConsents)
   showUnfinished(records)
   showProblems(records)
+  showConsentProblems(consents)
+  await showCopies()
+  const codes = (await codePool(settings.owner, settings.study)).length
+  $('[data-codes-status]').textContent = fill(messages.codes, { count: codes })
+  root.dataset.codes = String(codes)
 }
 
 /** Ask the browser to keep the interviews even when space runs short, and say its answer. */
@@ -111,6 +156,10 @@ async function workOffline () {
 }
 
 const sync = new Sync(settings, state => { showQueue(state) })
+const who = new WhoIsTakingPart(root, settings, messages, sync)
+for (const button of root.querySelectorAll('[data-start-interview]')) {
+  button.addEventListener('click', () => who.open(JSON.parse(button.dataset.startInterview)))
+}
 $('[data-send-now]').addEventListener('click', () => sync.send())
 showQueue(sync.state)
 askForPersistence()

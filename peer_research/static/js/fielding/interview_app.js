@@ -3,9 +3,12 @@
 // answer in IndexedDB under the interview's uuid (the address's #fragment), so that it can be
 // paused and resumed, also after the browser restarts. Adds "Check your answers", finishing,
 // notes, the language switch, and the distress protocol: pause, skip, or stop with a reason.
+// An interview starts only from a visit (journey.js): the home chooses who is taking part,
+// the consent step runs when needed, and the interview's record, carrying the participant's
+// code, is made before this page opens; without one, the page goes back to the home.
 import '../interview.js'
 import { answerText, captureForm, collectAnswers, questionText, restoreForm } from './answers.js'
-import { getInterview, newInterview, putInterview } from './store.js'
+import { getInterview, putInterview } from './store.js'
 import { forgetPagesOnSignOut } from './sign_out.js'
 
 const app = document.querySelector('[data-fielding-interview]')
@@ -21,15 +24,6 @@ let returning = false // changing an answer from "Check your answers": Next goes
 
 app.hidden = false
 for (const note of document.querySelectorAll('[data-no-script-note]')) note.hidden = true
-
-function newUuid () {
-  if (crypto.randomUUID) return crypto.randomUUID()
-  const bytes = crypto.getRandomValues(new Uint8Array(16))
-  bytes[6] = (bytes[6] & 0x0f) | 0x40
-  bytes[8] = (bytes[8] & 0x3f) | 0x80
-  const hex = [...bytes].map(byte => byte.toString(16).padStart(2, '0')).join('')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
-}
 
 /** Write the interview as it stands now; resolves once the tablet has it. */
 function save () {
@@ -60,7 +54,7 @@ function goToScreen (name) {
   if (screen) pages.show(screen, null)
 }
 
-/** Open this interview from the store, or start a new one; then put its answers back. */
+/** Open this interview from the store (made by the visit) and put its answers back. */
 async function start () {
   const asked = decodeURIComponent(location.hash.slice(1))
   record = asked ? await getInterview(settings.owner, asked) : null
@@ -72,23 +66,13 @@ async function start () {
     location.replace(`${record.page}#${record.uuid}`) // an interview keeps its version
     return
   }
-  if (!record) {
-    if (asked) $('[data-save-status]').textContent = messages.not_yours
-    record = newInterview({
-      uuid: newUuid(),
-      owner: settings.owner,
-      study: settings.study,
-      versionId: Number(app.dataset.versionId),
-      versionNumber: Number(app.dataset.versionNumber),
-      title: app.dataset.title,
-      language: app.dataset.language,
-      page: location.pathname
-    })
-    history.replaceState(null, '', `#${record.uuid}`)
-  } else {
-    restoreForm(interview, record.form)
-    goToScreen(record.screen)
+  if (!record || !record.participant_code) {
+    // No interview without a participant (and their consent): choose who is taking part.
+    location.replace(settings.home)
+    return
   }
+  restoreForm(interview, record.form)
+  goToScreen(record.screen)
   record.language = app.dataset.language
   record.page = location.pathname
   showNotes()

@@ -1,26 +1,42 @@
-// The tablet's store of interviews: IndexedDB, one record per interview, written as each
-// answer is given. Every record carries its owner (the interviewer's user id) and study, and
-// every read filters by them, so two interviewers sharing a tablet never see each other's
-// interviews. A record is deleted only when the server has acknowledged that interview.
+// The tablet's store: IndexedDB, one record per interview, written as each answer is given,
+// and one record per consent taken on the tablet (its identifiable details sealed by
+// seal.js before they get here: a consent record holds no name in clear text). Every record
+// carries its owner (the interviewer's user id) and study, and every read filters by them,
+// so two interviewers sharing a tablet never see each other's interviews or consents. A
+// record is deleted only when the server has acknowledged it.
 
 const NAME = 'peer-research-fielding'
+const VERSION = 2
 const INTERVIEWS = 'interviews'
 const SETTINGS = 'settings'
+const CONSENTS = 'consents'
 
 let opening = null
 
-/** Open the database (once), creating its stores the first time. */
+/** Create what each version of the database added, keeping what older versions hold. */
+function upgrade (db, oldVersion) {
+  if (oldVersion < 1) {
+    const interviews = db.createObjectStore(INTERVIEWS, { keyPath: 'uuid' })
+    interviews.createIndex('owner_study', ['owner', 'study'])
+    db.createObjectStore(SETTINGS, { keyPath: 'key' })
+  }
+  if (oldVersion < 2) { // the consent step: consents waiting to send
+    const consents = db.createObjectStore(CONSENTS, { keyPath: 'uuid' })
+    consents.createIndex('owner_study', ['owner', 'study'])
+  }
+}
+
+/** Open the database (once), creating or upgrading its stores. */
 export function openStore () {
   if (!opening) {
     opening = new Promise((resolve, reject) => {
-      const request = indexedDB.open(NAME, 1)
-      request.onupgradeneeded = () => {
+      const request = indexedDB.open(NAME, VERSION)
+      request.onupgradeneeded = event => upgrade(request.result, event.oldVersion)
+      request.onsuccess = () => {
         const db = request.result
-        const interviews = db.createObjectStore(INTERVIEWS, { keyPath: 'uuid' })
-        interviews.createIndex('owner_study', ['owner', 'study'])
-        db.createObjectStore(SETTINGS, { keyPath: 'key' })
+        db.onversionchange = () => db.close() // a newer app in another tab: let it upgrade
+        resolve(db)
       }
-      request.onsuccess = () => resolve(request.result)
       request.onerror = () => reject(request.error)
       request.onblocked = () => reject(new Error('The interview store is open in an older tab.'))
     })
@@ -77,16 +93,98 @@ export function putSetting (key, value) {
   return transact(SETTINGS, 'readwrite', store => store.put({ key, value }))
 }
 
-/** Tell whether an interview waits in the send queue (finished or stopped, not refused). */
+/** Tell whether an interview waits in the send queue: finished or stopped, and not refused
+(one that waits for its participant's consent to arrive is sent again). */
 export const isQueued = record =>
-  (record.status === 'complete' || record.status === 'stopped') && !record.outcome
+  (record.status === 'complete' || record.status === 'stopped') &&
+  (!record.outcome || record.outcome.outcome === 'needs_consent')
+
+/** Return a new random (version 4) UUID. */
+export function newUuid () {
+  if (crypto.randomUUID) return crypto.randomUUID()
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  bytes[6] = (bytes[6] & 0x0f) | 0x40
+  bytes[8] = (bytes[8] & 0x3f) | 0x80
+  const hex = [...bytes].map(byte => byte.toString(16).padStart(2, '0')).join('')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
+
+// --- consents and participant codes ---------------------------------------------------------
+
+const codesKey = (owner, study) => `codes:${owner}:${study}`
+
+/** Return this owner's consents in a study (sealed), oldest first. */
+export async function consentsOf (owner, study) {
+  const records = await transact(CONSENTS, 'readonly',
+    store => store.index('owner_study').getAll([owner, study]))
+  return (records || []).sort((a, b) => a.given_at.localeCompare(b.given_at))
+}
+
+/** Write a consent record (its details already sealed). */
+export function putConsent (record) {
+  return transact(CONSENTS, 'readwrite', store => store.put(record))
+}
+
+/** Delete a consent record (only after the server acknowledged it). */
+export function deleteConsent (uuid) {
+  return transact(CONSENTS, 'readwrite', store => store.delete(uuid))
+}
+
+/** Tell whether a consent waits to be sent (not refused). */
+export const isConsentQueued = record => !record.outcome
+
+/** Return the participant codes this tablet holds for new participants, in order. */
+export async function codePool (owner, study) {
+  return (await getSetting(codesKey(owner, study))) || []
+}
+
+/** Add codes the server reserved for this interviewer to the end of the pool. */
+export async function addCodes (owner, study, codes) {
+  const pool = await codePool(owner, study)
+  await putSetting(codesKey(owner, study), [...pool, ...codes.filter(code => !pool.includes(code))])
+}
+
+/** Store a consent and, for a new participant, take the next code from the pool, in one
+transaction: a code is never given twice, and never lost without its consent. Resolves with
+the record as stored; rejects when a new participant is asked for and the pool is empty. */
+export async function saveConsent (record, takeCode) {
+  const db = await openStore()
+  return new Promise((resolve, reject) => {
+    const transaction = db.transaction([CONSENTS, SETTINGS], 'readwrite')
+    const settings = transaction.objectStore(SETTINGS)
+    const write = () => transaction.objectStore(CONSENTS).put(record)
+    if (takeCode) {
+      const key = codesKey(record.owner, record.study)
+      const read = settings.get(key)
+      read.onsuccess = () => {
+        const pool = read.result ? read.result.value : []
+        if (!pool.length) {
+          transaction.abort()
+          return
+        }
+        record.participant_code = pool[0]
+        settings.put({ key, value: pool.slice(1) })
+        write()
+      }
+    } else {
+      write()
+    }
+    transaction.oncomplete = () => resolve(record)
+    transaction.onerror = () => reject(transaction.error)
+    transaction.onabort = () => reject(transaction.error || new Error('no_codes'))
+  })
+}
 
 /** Return a new interview's record. */
-export function newInterview ({ uuid, owner, study, versionId, versionNumber, title, language, page }) {
+export function newInterview ({
+  uuid, owner, study, versionId, versionNumber, title, language, page, participantCode, consentUuid
+}) {
   return {
     uuid,
     owner,
     study,
+    participant_code: participantCode,
+    consent_uuid: consentUuid || null,
     version_id: versionId,
     version_number: versionNumber,
     title,

@@ -1,13 +1,22 @@
-// Send finished and stopped interviews to the server (POST /api/v1/studies/<slug>/interviews)
-// and delete each one only when its own receipt says the server has it. Sends when asked,
-// when the app opens and when the connection comes back; after a failure it tries again by
-// itself, waiting longer each time (2 s, 4 s, 8 s ... up to a minute).
-import { deleteInterview, interviewsOf, isQueued, putInterview, putSetting } from './store.js'
+// Send what the tablet holds to the server: first the consents taken on it
+// (POST /api/v1/studies/<slug>/consents), then the finished and stopped interviews
+// (POST .../interviews), so that an interview's consent is there before it; and keep the pool
+// of participant codes for new participants topped up (POST .../participant-codes). Each
+// record is deleted only when its own receipt says the server has it. Sends when asked, when
+// the app opens and when the connection comes back; after a failure it tries again by itself,
+// waiting longer each time (2 s, 4 s, 8 s ... up to a minute).
+import {
+  addCodes, codePool, consentsOf, deleteConsent, deleteInterview, getSetting, interviewsOf,
+  isConsentQueued, isQueued, putConsent, putInterview, putSetting
+} from './store.js'
 
 const KEPT = new Set(['accepted', 'already_received'])
 const FIRST_WAIT = 2000
 const LONGEST_WAIT = 60000
 const BATCH = 20
+const FEW_CODES = 5 // top the pool up when fewer are left
+const FULL_POOL = 10
+const COPIES_KEPT_FOR = 7 * 24 * 3600 * 1000 // the home links to copies for a week
 
 /** What the server is sent for one interview (the sync API's contract). */
 export function payloadOf (record) {
@@ -15,6 +24,8 @@ export function payloadOf (record) {
     uuid: record.uuid,
     version_id: record.version_id,
     language: record.language,
+    participant_code: record.participant_code,
+    consent_uuid: record.consent_uuid || null,
     started_at: record.started_at,
     finished_at: record.finished_at,
     status: record.status,
@@ -26,6 +37,35 @@ export function payloadOf (record) {
     // Skipped on purpose (the distress protocol): the question's name, in a repeat too.
     skipped: (record.skipped || []).map(field => field.split('.').pop())
   }
+}
+
+/** What the server is sent for one consent: its details stay sealed. */
+export function consentPayloadOf (record) {
+  return {
+    uuid: record.uuid,
+    form_version_id: record.form_version_id,
+    language: record.language,
+    method: record.method,
+    participant_code: record.participant_code,
+    answers: record.answers,
+    given_at: record.given_at,
+    identifiable: record.identifiable
+  }
+}
+
+const copiesKey = settings => `copies:${settings.owner}:${settings.study}`
+
+/** Return the consents the server has acknowledged lately ({uuid, code, at}), newest first:
+the home links to each participant's copy for a while. */
+export async function recentCopies (settings) {
+  const since = Date.now() - COPIES_KEPT_FOR
+  return ((await getSetting(copiesKey(settings))) || []).filter(copy => Date.parse(copy.at) > since)
+}
+
+async function rememberCopy (settings, record) {
+  const copies = (await recentCopies(settings)).filter(copy => copy.uuid !== record.uuid)
+  copies.unshift({ uuid: record.uuid, code: record.participant_code, at: new Date().toISOString() })
+  await putSetting(copiesKey(settings), copies)
 }
 
 export class Sync {
@@ -67,32 +107,40 @@ export class Sync {
   }
 
   async run () {
-    const queued = (await interviewsOf(this.settings.owner, this.settings.study)).filter(isQueued)
-    if (!queued.length) {
+    const { owner, study } = this.settings
+    const consents = (await consentsOf(owner, study)).filter(isConsentQueued)
+    const queued = (await interviewsOf(owner, study)).filter(isQueued)
+    const fewCodes = (await codePool(owner, study)).length < FEW_CODES
+    if (!consents.length && !queued.length && !fewCodes) {
       this.failures = 0
       this.tell('idle')
       return
     }
     if (!navigator.onLine) { // the 'online' event sends them when the connection is back
-      this.tell('offline')
+      this.tell(consents.length || queued.length ? 'offline' : 'idle')
       return
     }
-    this.tell('sending')
+    this.tell(consents.length || queued.length ? 'sending' : 'idle')
     try {
       if (this.staleToken) {
         const fresh = await this.refreshToken()
         if (fresh === 'sign_in') return this.tell('sign_in')
         this.staleToken = !fresh
       }
-      for (let start = 0; start < queued.length; start += BATCH) {
-        const answer = await this.post(queued.slice(start, start + BATCH))
-        if (answer === 'sign_in') {
-          this.tell('sign_in')
-          return
-        }
+      const steps = [
+        // A pool that cannot be topped up now does not hold back what waits to be sent.
+        ...(fewCodes ? [() => this.topUpCodes().catch(error => console.warn(error.message))] : []),
+        // Consents first: an interview is accepted only once its participant's consent is in.
+        ...batches(consents).map(batch => () => this.postConsents(batch)),
+        ...batches(queued).map(batch => () => this.post(batch))
+      ]
+      for (const step of steps) {
+        if (await step() === 'sign_in') return this.tell('sign_in')
       }
       this.failures = 0
-      await putSetting(this.lastSentKey(), new Date().toISOString())
+      if (consents.length || queued.length) {
+        await putSetting(this.lastSentKey(), new Date().toISOString())
+      }
       this.tell('idle')
     } catch (error) {
       this.retryLater(error)
@@ -124,38 +172,81 @@ export class Sync {
     return true
   }
 
-  /** Send one batch and act on each receipt; return 'sign_in' when the sign-in has ended. */
-  async post (records, again = true) {
-    const address = `${this.settings.api}/studies/${encodeURIComponent(this.settings.study)}/interviews`
+  /** POST JSON to the sync API; return the response, or 'sign_in' when the sign-in has
+  ended. A refused token (a page kept from before) is refreshed once and the call repeated. */
+  async postJson (path, body, again = true) {
+    const address = `${this.settings.api}/studies/${encodeURIComponent(this.settings.study)}/${path}`
     const response = await fetch(address, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRFToken': this.token() },
-      body: JSON.stringify({ interviews: records.map(payloadOf) })
+      body: JSON.stringify(body)
     })
     if (response.status === 401) return 'sign_in'
     if ((response.status === 400 || response.status === 403) && again) {
       const fresh = await this.refreshToken()
       if (fresh === 'sign_in') return 'sign_in'
-      if (fresh) return this.post(records, false)
+      if (fresh) return this.postJson(path, body, false)
     }
     if (!response.ok) throw new Error(`The server answered ${response.status}`)
-    const { receipts = [] } = await response.json()
+    return response
+  }
+
+  /** Ask the server for participant codes for new participants, and keep them. */
+  async topUpCodes () {
+    const { owner, study } = this.settings
+    const count = FULL_POOL - (await codePool(owner, study)).length
+    if (count <= 0) return 'sent'
+    const response = await this.postJson('participant-codes', { count })
+    if (response === 'sign_in') return response
+    const { codes = [] } = await response.json()
+    await addCodes(owner, study, codes)
+    this.onChange(this.state) // the home says how many codes it holds
+    return 'sent'
+  }
+
+  /** Send one batch of consents; delete each the server has, and remember it for its copy. */
+  async postConsents (records) {
+    const response = await this.postJson('consents', { consents: records.map(consentPayloadOf) })
+    if (response === 'sign_in') return response
+    await this.settle(records, await response.json(), async record => {
+      await deleteConsent(record.uuid)
+      await rememberCopy(this.settings, record)
+    }, putConsent)
+    return 'sent'
+  }
+
+  /** Send one batch of interviews and act on each receipt. */
+  async post (records) {
+    const response = await this.postJson('interviews', { interviews: records.map(payloadOf) })
+    if (response === 'sign_in') return response
+    await this.settle(records, await response.json(), record => deleteInterview(record.uuid),
+      putInterview)
+    return 'sent'
+  }
+
+  /** Delete what the server acknowledged; keep the rest with the server's word on it. */
+  async settle (records, { receipts = [] }, forget, keep) {
     const byUuid = new Map(receipts.map(receipt => [receipt.uuid, receipt]))
     for (const record of records) {
       const receipt = byUuid.get(record.uuid)
       if (!receipt) continue // not acknowledged: it stays and is sent again
       if (KEPT.has(receipt.outcome)) {
-        await deleteInterview(record.uuid)
+        await forget(record)
       } else {
         record.outcome = {
           outcome: receipt.outcome,
           message: receipt.message || '',
           received_at: receipt.received_at || new Date().toISOString()
         }
-        await putInterview(record)
+        await keep(record)
       }
     }
-    return 'sent'
   }
+}
+
+function batches (records) {
+  const found = []
+  for (let start = 0; start < records.length; start += BATCH) found.push(records.slice(start, start + BATCH))
+  return found
 }

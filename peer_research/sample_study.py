@@ -30,6 +30,8 @@ LANGUAGES = (("en", "English"), ("cy", "Cymraeg"), ("pl", "Polski"))
 # The sync API's list is for the tablets, and only for peer researchers.
 PICTURE_PAGES = ("surveys.show_media", "surveys.remove_image")
 NOT_STUDY_PAGES = frozenset({*PICTURE_PAGES, "admin.invite_facilitator", "api.list_questionnaires"})
+# A consent form changes far less often than a questionnaire: a few versions in a year.
+MAX_CONSENT_VERSIONS = 6
 # Every sample person signs in with this (they exist only in benchmark and test databases).
 PASSWORD = "sample study long enough passphrase"  # noqa: S105
 
@@ -96,7 +98,9 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         session, study=study, settings=codesign.DecisionSettings(), set_by=facilitator
     )
     # The consent form first: the activity log's newest page stays the questionnaire's.
-    consent_form = grow_consent_form(session, study=study, people=people, versions=size.versions)
+    consent_form = grow_consent_form(
+        session, study=study, people=people, versions=min(size.versions, MAX_CONSENT_VERSIONS)
+    )
     start = utcnow() - timedelta(days=90)
     proposals, publish_poll = _suggestions(session, questionnaire, people, size, start)
     comments = _comments(session, questionnaire, people, proposals, size, start)

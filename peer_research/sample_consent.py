@@ -4,6 +4,7 @@ open poll on publishing (for the query-count test and the benchmark)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,6 +18,9 @@ from consent.wording import services as wording
 from peer_research.accounts.models import User
 from peer_research.db import utcnow
 from peer_research.studies.models import Study
+
+# A consent form changes far less often than a questionnaire: a few versions in a year.
+MAX_VERSIONS = 6
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,11 @@ def _everyone_agrees(session: Session, study: Study, people: list[User], poll_id
 
 
 def grow_consent_form(
-    session: Session, *, study: Study, people: list[User], versions: int
+    session: Session, *, study: Study, people: list[User], size: int
 ) -> ConsentSample:
-    """Decide and publish `versions` versions of the consent form, then leave one suggestion
-    and one poll on publishing open (every person is a facilitator or co-researcher)."""
+    """Decide and publish `size` versions of the consent form (at most MAX_VERSIONS), then
+    leave one suggestion and one poll on publishing open (every person decides the form)."""
+    versions = min(size, MAX_VERSIONS)
     picture = wording.store_picture(
         session, study=study, data=_picture(), max_bytes=1024 * 1024, uploaded_by=people[0]
     )
@@ -102,3 +107,10 @@ def grow_consent_form(
         number=versions,
         stored_name=picture.stored_name,
     )
+
+
+def consent_page_values(sample: ConsentSample | None, endpoint: str) -> dict:
+    """Return what the consent form's pages take in their addresses (nothing for others)."""
+    if sample is None or not endpoint.startswith("consent_wording."):
+        return {}
+    return dataclasses.asdict(sample)

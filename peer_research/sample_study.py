@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from peer_research.accounts.models import User
 from peer_research.accounts.services import create_user
 from peer_research.db import utcnow
-from peer_research.sample_consent import ConsentSample, grow_consent_form
+from peer_research.sample_consent import ConsentSample, consent_page_values, grow_consent_form
 from peer_research.sample_fieldwork import sample_interviews
 from peer_research.studies.models import Membership, Role
 from peer_research.studies.services import add_member, create_study
@@ -30,8 +30,6 @@ LANGUAGES = (("en", "English"), ("cy", "Cymraeg"), ("pl", "Polski"))
 # The sync API's list is for the tablets, and only for peer researchers.
 PICTURE_PAGES = ("surveys.show_media", "surveys.remove_image")
 NOT_STUDY_PAGES = frozenset({*PICTURE_PAGES, "admin.invite_facilitator", "api.list_questionnaires"})
-# A consent form changes far less often than a questionnaire: a few versions in a year.
-MAX_CONSENT_VERSIONS = 6
 # Every sample person signs in with this (they exist only in benchmark and test databases).
 PASSWORD = "sample study long enough passphrase"  # noqa: S105
 
@@ -98,9 +96,7 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         session, study=study, settings=codesign.DecisionSettings(), set_by=facilitator
     )
     # The consent form first: the activity log's newest page stays the questionnaire's.
-    consent_form = grow_consent_form(
-        session, study=study, people=people, versions=min(size.versions, MAX_CONSENT_VERSIONS)
-    )
+    consent_form = grow_consent_form(session, study=study, people=people, size=size.versions)
     start = utcnow() - timedelta(days=90)
     proposals, publish_poll = _suggestions(session, questionnaire, people, size, start)
     comments = _comments(session, questionnaire, people, proposals, size, start)
@@ -374,9 +370,7 @@ def study_pages(app: Flask, study: SampleStudy) -> dict[str, str]:
             continue
         if rule.endpoint in NOT_STUDY_PAGES:
             continue
-        known = values
-        if rule.endpoint.startswith("consent_wording.") and study.consent is not None:
-            known = values | dataclasses.asdict(study.consent)  # the consent form's own
+        known = values | consent_page_values(study.consent, rule.endpoint)
         arguments = {name: known[name] for name in rule.arguments}
         if rule.endpoint == "surveys.change_proposal":
             arguments["proposal_id"] = study.draft_proposal_id

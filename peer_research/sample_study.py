@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from peer_research.accounts.models import User
 from peer_research.accounts.services import create_user
 from peer_research.db import utcnow
+from peer_research.sample_consent import ConsentSample, consent_page_values, grow_consent_form
 from peer_research.sample_fieldwork import sample_interviews
 from peer_research.studies.models import Membership, Role
 from peer_research.studies.services import add_member, create_study
@@ -67,6 +68,7 @@ class SampleStudy:
     interview_id: int  # a stopped interview, with answers
     held_id: int  # an interview held back by the checks
     version_id: int  # the latest published version, for the interview pages
+    consent: ConsentSample | None = None  # the consent form's suggestions and versions
 
 
 def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
@@ -93,6 +95,8 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
     codesign.set_decision_rule(
         session, study=study, settings=codesign.DecisionSettings(), set_by=facilitator
     )
+    # The consent form first: the activity log's newest page stays the questionnaire's.
+    consent_form = grow_consent_form(session, study=study, people=people, size=size.versions)
     start = utcnow() - timedelta(days=90)
     proposals, publish_poll = _suggestions(session, questionnaire, people, size, start)
     comments = _comments(session, questionnaire, people, proposals, size, start)
@@ -118,6 +122,7 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         interview_id=interview_id,
         held_id=held_id,
         version_id=latest.id,
+        consent=consent_form,
     )
 
 
@@ -365,7 +370,8 @@ def study_pages(app: Flask, study: SampleStudy) -> dict[str, str]:
             continue
         if rule.endpoint in NOT_STUDY_PAGES:
             continue
-        arguments = {name: values[name] for name in rule.arguments}
+        known = values | consent_page_values(study.consent, rule.endpoint)
+        arguments = {name: known[name] for name in rule.arguments}
         if rule.endpoint == "surveys.change_proposal":
             arguments["proposal_id"] = study.draft_proposal_id
         if rule.endpoint in SEVERAL_PAGES:

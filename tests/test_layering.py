@@ -76,6 +76,7 @@ COMPOSITION_ROOT = frozenset(
         "peer_research.demo",
         "peer_research.sample_study",  # grows studies for the benchmark and query counts
         "peer_research.sample_fieldwork",  # their interviews
+        "peer_research.sample_consent",  # their consent forms
         "peer_research.server",
         "peer_research.models",  # every model, for Alembic
     }

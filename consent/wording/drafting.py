@@ -20,12 +20,13 @@ from consent.wording.markup import sheet_to_text, text_to_sheet
 from peer_research.errors import DomainError
 
 MAX_SHEET = 40_000  # characters in the information sheet's box
+MAX_LANGUAGE_CODE = 35  # what a suggestion's language column holds
 DECIDE_WITHIN = timedelta(days=7)  # the closing day a suggestion form starts with
 
 
 def is_language_code(code: str) -> bool:
     """Tell whether a text is a language code a consent form can have (cy, pt-BR)."""
-    return bool(LANGUAGE_CODE.match(code or ""))
+    return len(code or "") <= MAX_LANGUAGE_CODE and bool(LANGUAGE_CODE.match(code or ""))
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def suggested_document(draft: dict[str, Any], typed: WordingInput) -> dict[str, 
     in the main language, its statements) as typed. Raises DomainError beside the field."""
     document = copy.deepcopy(draft)
     language = typed.language
-    if not LANGUAGE_CODE.match(language or ""):
+    if not is_language_code(language):
         raise DomainError(_("That is not a language code we can use."))
     main = document["languages"][0]
     if language not in document["languages"]:

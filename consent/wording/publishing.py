@@ -95,6 +95,7 @@ def settle_publishing(
         return Settled(False)
     study = session.get_one(Study, study_id)
     draft = draft_of(session, study)
+    session.refresh(draft, with_for_update=True)  # no change may slip in while it is published
     if fingerprint(draft.content) != details.get("draft"):
         return Settled(
             False,

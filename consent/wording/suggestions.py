@@ -211,6 +211,9 @@ def settle_suggestion(
         return Settled(False, "", change)
     study = session.get_one(Study, suggestion.study_id)
     draft = draft_of(session, study)
+    # Hold the draft's row and read it afresh: two polls closing at once in two transactions
+    # must not each make their change on the same old draft (the second would undo the first).
+    session.refresh(draft, with_for_update=True)
     try:
         with session.begin_nested():  # all of the change, or none of it
             merged = parts.apply(draft.content, suggestion.base, suggestion.proposed)

@@ -240,6 +240,7 @@ def test_forged_addresses_answer_404(client, auth, world):
         "/pictures/" + "0" * 64 + ".png",
         "/pictures/..%2Fsecret.png",
         "/suggest/NOT-A-LANGUAGE!",
+        "/suggest/en" + "-abcdefgh" * 5,  # a real pattern, longer than a code can be
     ):
         assert client.get(world.base + path).status_code == 404, path
     response = client.post(world.base + "/suggestions/999/vote", data={"position": "agree"})

@@ -3,6 +3,7 @@ page: what it changes word by word, what the group thinks, the vote, withdrawing
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -43,18 +44,13 @@ def decide_by(form, now: datetime) -> datetime:
 
 def _start_data(typed: wording.WordingInput, main: bool) -> dict:
     """Return what the suggestion form starts with: the draft's words, and spare rows."""
-    statements = [
-        {"key": s.key, "purpose": s.purpose, "required": s.required, "text": s.text}
-        | {"easy_read": s.easy_read}
-        for s in typed.statements
-    ]
+    statements = [dataclasses.asdict(statement) for statement in typed.statements]
     return {
         "language_name": typed.language_name,
         "title": typed.title,
         "sheet": typed.sheet,
         "withdraw": typed.withdraw,
-        "easy_read": [{"text": p.text, "picture": p.picture, "alt": p.alt} for p in typed.easy_read]
-        + [{}] * SPARE_ROWS,
+        "easy_read": [dataclasses.asdict(part) for part in typed.easy_read] + [{}] * SPARE_ROWS,
         "statements": statements + ([{}] * SPARE_ROWS if main else []),
         "deadline": (utcnow() + wording.DECIDE_WITHIN).date(),
     }
@@ -74,18 +70,21 @@ def _typed(form: WordingForm, language: str) -> wording.WordingInput:
             )
             for row in form.easy_read
         ],
-        statements=[
-            wording.StatementRow(
-                key=row.form.key.data or "",
-                purpose=(getattr(row.form, "purpose", None) and row.form.purpose.data) or "other",
-                required=bool(getattr(row.form, "required", None) and row.form.required.data),
-                text=row.form.text.data or "",
-                easy_read=row.form.easy_read.data or "",
-            )
-            for row in form.statements
-        ],
+        statements=[_statement_row(row.form) for row in form.statements],
         withdraw=form.withdraw.data or "",
         language_name=form.language_name.data or "",
+    )
+
+
+def _statement_row(fields) -> wording.StatementRow:
+    """Return one statement as typed; a translation's rows give only the words."""
+    in_main = hasattr(fields, "purpose")  # the main language's rows say what it is about
+    return wording.StatementRow(
+        key=fields.key.data or "",
+        purpose=(fields.purpose.data if in_main else "") or "other",
+        required=bool(in_main and fields.required.data),
+        text=fields.text.data or "",
+        easy_read=fields.easy_read.data or "",
     )
 
 
@@ -93,7 +92,8 @@ def _typed(form: WordingForm, language: str) -> wording.WordingInput:
 @allow(CONSENT_GROUP)
 def choose_language():
     """Ask which language to write the consent form in, then go to its suggestion form."""
-    prepare_page()
+    if request.method == "GET":
+        prepare_page()
     content = checked(wording.form_state(db.session, g.study).draft.content)
     form = ChooseLanguageForm()
     if form.validate_on_submit():

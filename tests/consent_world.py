@@ -10,11 +10,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from PIL import Image, ImageDraw
 
-from consent.keys import key_id_of, seal
+from consent.keys import ensure_study_key, key_id_of, seal
 from consent.models import ParticipantCode, StudyKey
 from consent.versions import draft_of, publish_draft
 
@@ -28,9 +29,12 @@ def shared_private_key() -> rsa.RSAPrivateKey:
 
 
 def give_study_the_test_key(session, study, key_dir: Path) -> StudyKey:
-    """Give a study the run's test key pair: the public half stored, the private half a file."""
+    """Give a study the run's test key pair: the public half stored, the private half a file
+    (a new pair when another study kept the shared one, as in committed browser tests)."""
     private_key = shared_private_key()
     key_id = key_id_of(private_key.public_key())
+    if session.scalar(sa.select(StudyKey).where(StudyKey.key_id == key_id)) is not None:
+        return ensure_study_key(session, study, key_dir)
     key_dir.mkdir(parents=True, exist_ok=True)
     pem = private_key.private_bytes(
         serialization.Encoding.PEM,

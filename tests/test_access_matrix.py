@@ -160,6 +160,10 @@ FIELDING = {
     "api.list_questionnaires": (INTERVIEWERS, {"peer_researcher"}),
     "api.sync_interviews": (INTERVIEWERS, {"peer_researcher"}),
     "api.show_version": (SIGNED_IN, {"peer_researcher"}),  # the view checks the study
+    # Consent on the tablet: codes, the form and key, consent records (peer researchers only).
+    "api.reserve_participant_codes": (INTERVIEWERS, {"peer_researcher"}),
+    "api.show_consent_bundle": (INTERVIEWERS, {"peer_researcher"}),
+    "api.sync_consents": (INTERVIEWERS, {"peer_researcher"}),
 }
 
 # Fieldwork on the tablet: the interviewer's home, the interview, the offline app's files.

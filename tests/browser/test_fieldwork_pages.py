@@ -13,7 +13,8 @@ from peer_research.studies.services import get_study
 from surveys.fielding import services as fielding
 from surveys.services import import_questionnaire, publish_version
 
-from fielding_world import FIELDING_FORM, interview
+from consent_world import give_consent
+from fielding_world import CODE, FIELDING_FORM, interview
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +32,7 @@ def field_some_interviews(data) -> tuple[object, str]:
             session, study=found, definition=FIELDING_FORM, imported_by=interviewer
         )
         version = publish_version(session, questionnaire=questionnaire, published_by=None)
+        give_consent(session, found, interviewer, interviewer, CODE, data.app.config)
         stopped = interview(
             version.id,
             status="stopped",

@@ -67,6 +67,9 @@ class SampleStudy:
     interview_id: int  # a stopped interview, with answers
     held_id: int  # an interview held back by the checks
     version_id: int  # the latest published version, for the interview pages
+    participant_code: str  # a participant who consented (the consent pages)
+    consent_uuid: str  # that participant's consent (its copy)
+    withdrawal_id: int  # another participant's withdrawal
 
 
 def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
@@ -103,6 +106,9 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         session, study, questionnaire, people, size.members * 3
     )
     latest = max(questionnaire.versions, key=lambda version: version.number)
+    participant_code, consent_uuid, withdrawal_id = _consent_pages(
+        session, study, facilitator, interview_id
+    )
     return SampleStudy(
         slug=slug,
         questionnaire_id=questionnaire.id,
@@ -118,7 +124,33 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         interview_id=interview_id,
         held_id=held_id,
         version_id=latest.id,
+        participant_code=participant_code,
+        consent_uuid=consent_uuid,
+        withdrawal_id=withdrawal_id,
     )
+
+
+def _consent_pages(
+    session: Session, study, facilitator: User, interview_id: int
+) -> tuple[str, str, int]:
+    """Withdraw one participant (keeping what was analysed; not the one of the stopped
+    interview the pages show) and return another's code and consent, and the withdrawal."""
+    from consent import services as consent
+    from surveys.fielding import services as fielding
+
+    interviewed = session.get_one(fielding.Interview, interview_id).participant_code
+    codes = sorted(row.code for row in consent.register_rows(session, study.id))
+    shown = codes[0]
+    leaving = next(code for code in reversed(codes) if code not in (shown, interviewed))
+    withdrawal = consent.withdraw(
+        session,
+        study=study,
+        code=leaving,
+        choice=consent.WithdrawalChoice.KEEP_ANALYSED,
+        reason="Asked to stop",
+        by=facilitator,
+    )
+    return shown, consent.records_of(session, study.id, shown)[0].uuid, withdrawal.id
 
 
 def _name(index: int) -> str:
@@ -358,6 +390,9 @@ def study_pages(app: Flask, study: SampleStudy) -> dict[str, str]:
         "item_kind": "question",
         "interview_id": study.interview_id,
         "held_id": study.held_id,
+        "participant_code": study.participant_code,
+        "consent_uuid": study.consent_uuid,
+        "withdrawal_id": study.withdrawal_id,
     }
     pages = {}
     for rule in app.url_map.iter_rules():

@@ -49,7 +49,7 @@ PER_PAGE = 50
 PDF_HEADERS = {"Cache-Control": "no-store"}
 
 
-@blueprint.app_context_processor
+@blueprint.context_processor
 def consent_names() -> dict:
     """Give templates the plain names of statuses, methods and withdrawal choices."""
     return {
@@ -65,7 +65,9 @@ def _is_facilitator() -> bool:
 
 
 def _participant_or_404(code: str) -> participants.Participant:
-    found = participants.participant(db.session, g.study.id, code)
+    """Return the participant a code names (typed in any case, with or without the dash)."""
+    canonical = consent.normalise_code(code[:20]) or code[:20]
+    found = participants.participant(db.session, g.study.id, canonical)
     if found is None:
         abort(404, _("This study has no participant with that code."))
     return found

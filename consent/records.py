@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, undefer
 
-from consent.codes import code_of_study
+from consent.codes import code_of_study, normalise_code
 from consent.content import read_content
 from consent.details import check_details
 from consent.keys import open_envelope, study_key
@@ -267,6 +267,7 @@ def reveal_details(
     """Open a participant's identifiable details for a facilitator who gave a reason, and
     audit the view; a person without the role gets DetailsRefusedError (audited too)."""
     _study, membership = find_membership(session, slug=study.slug, user=viewer)
+    code = normalise_code(code) or code[:20]
     if membership is None or not membership.has_any_role(FACILITATORS):
         record(
             session,

@@ -277,7 +277,7 @@ def _send_copy(copy: pdfs.ParticipantCopy, address: str) -> bool:
     if copy.content.has_easy_read(copy.language):
         easy = pdfs.copy_pdf(copy, easy_read=True)
         attachments.append((f"consent-easy-read-{code}.pdf", easy, "application/pdf"))
-    with force_locale(copy.language):
+    with force_locale(pdfs.interface_locale(copy.language)):
         subject = _("Your copy: %(title)s", title=" ".join(copy.title.split()))
         body = render_template("consent/copy_email.txt", copy=copy)
     return try_send_mail(to=address, subject=subject, body=body, attachments=attachments)

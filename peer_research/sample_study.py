@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from peer_research.accounts.models import User
 from peer_research.accounts.services import create_user
 from peer_research.db import utcnow
-from peer_research.sample_fieldwork import sample_interviews
+from peer_research.sample_fieldwork import sample_interviews, sample_withdrawal
 from peer_research.studies.models import Membership, Role
 from peer_research.studies.services import add_member, create_study
 
@@ -106,7 +106,7 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         session, study, questionnaire, people, size.members * 3
     )
     latest = max(questionnaire.versions, key=lambda version: version.number)
-    participant_code, consent_uuid, withdrawal_id = _consent_pages(
+    participant_code, consent_uuid, withdrawal_id = sample_withdrawal(
         session, study, facilitator, interview_id
     )
     return SampleStudy(
@@ -128,29 +128,6 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         consent_uuid=consent_uuid,
         withdrawal_id=withdrawal_id,
     )
-
-
-def _consent_pages(
-    session: Session, study, facilitator: User, interview_id: int
-) -> tuple[str, str, int]:
-    """Withdraw one participant (keeping what was analysed; not the one of the stopped
-    interview the pages show) and return another's code and consent, and the withdrawal."""
-    from consent import services as consent
-    from surveys.fielding import services as fielding
-
-    interviewed = session.get_one(fielding.Interview, interview_id).participant_code
-    codes = sorted(row.code for row in consent.register_rows(session, study.id))
-    shown = codes[0]
-    leaving = next(code for code in reversed(codes) if code not in (shown, interviewed))
-    withdrawal = consent.withdraw(
-        session,
-        study=study,
-        code=leaving,
-        choice=consent.WithdrawalChoice.KEEP_ANALYSED,
-        reason="Asked to stop",
-        by=facilitator,
-    )
-    return shown, consent.records_of(session, study.id, shown)[0].uuid, withdrawal.id
 
 
 def _name(index: int) -> str:

@@ -81,7 +81,6 @@ class RegisterFilterForm(FlaskForm):
         validators=[Optional()],
         filters=[_blank_to_none],
     )
-    submit = SubmitField(_l("Show"), widget=GovSubmitInput())
 
     def offer_versions(self, numbers: list[int]) -> None:
         """Offer the published version numbers to filter by."""

@@ -16,8 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 
 from consent.content import ConsentContent, Statement
 from consent.models import ConsentMethod, WithdrawalChoice
@@ -154,12 +155,31 @@ class ParticipantCopy:
         return self.content.pick(self.content.withdraw, self.language) or ""
 
 
+def interface_locale(language: str) -> str:
+    """Return the locale for a consent form's language code ("en-GB" is "en_GB"), or the
+    current one when the code names no locale we know (the form's own words still show)."""
+    try:
+        return str(Locale.parse(language.replace("-", "_")))
+    except (ValueError, UnknownLocaleError):
+        return str(get_locale() or "en")
+
+
+def text_direction(language: str) -> str:
+    """Return "rtl" for a language written right to left (Arabic, Urdu...), else "ltr"."""
+    try:
+        order = Locale.parse(language.replace("-", "_")).character_order
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
+
+
 def copy_html(copy: ParticipantCopy, *, easy_read: bool = False) -> str:
     """Return the HTML of the participant's copy (or its easy-read copy), in their language."""
-    with force_locale(copy.language):
+    with force_locale(interface_locale(copy.language)):
         return render_template(
             "consent/copy_pdf.html",
             copy=copy,
+            direction=text_direction(copy.language),
             easy_read=easy_read,
             ConsentMethod=ConsentMethod,
             signature_src=IMAGE_SCHEME + SIGNATURE_IMAGE,

@@ -49,7 +49,7 @@ PER_PAGE = 50
 PDF_HEADERS = {"Cache-Control": "no-store"}
 
 
-@blueprint.app_context_processor
+@blueprint.context_processor
 def consent_names() -> dict:
     """Give templates the plain names of statuses, methods and withdrawal choices."""
     return {
@@ -65,7 +65,9 @@ def _is_facilitator() -> bool:
 
 
 def _participant_or_404(code: str) -> participants.Participant:
-    found = participants.participant(db.session, g.study.id, code)
+    """Return the participant a code names (typed in any case, with or without the dash)."""
+    canonical = consent.normalise_code(code[:20]) or code[:20]
+    found = participants.participant(db.session, g.study.id, canonical)
     if found is None:
         abort(404, _("This study has no participant with that code."))
     return found
@@ -275,7 +277,7 @@ def _send_copy(copy: pdfs.ParticipantCopy, address: str) -> bool:
     if copy.content.has_easy_read(copy.language):
         easy = pdfs.copy_pdf(copy, easy_read=True)
         attachments.append((f"consent-easy-read-{code}.pdf", easy, "application/pdf"))
-    with force_locale(copy.language):
+    with force_locale(pdfs.interface_locale(copy.language)):
         subject = _("Your copy: %(title)s", title=" ".join(copy.title.split()))
         body = render_template("consent/copy_email.txt", copy=copy)
     return try_send_mail(to=address, subject=subject, body=body, attachments=attachments)

@@ -20,9 +20,7 @@ def mail_enabled() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def send_mail(
-    *, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()
-) -> None:
+def send_mail(*, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()) -> None:
     """Send a plain-text e-mail, with any attached files, through the configured SMTP server."""
     config = current_app.config
     message = EmailMessage()

@@ -140,3 +140,26 @@ def sample_interviews(
     )
     held = sa.select(fielding.HeldSubmission.id).where(fielding.HeldSubmission.study_id == study.id)
     return session.scalar(stopped), session.scalar(held)
+
+
+def sample_withdrawal(
+    session: Session, study, facilitator, interview_id: int
+) -> tuple[str, str, int]:
+    """Withdraw one participant (keeping what was analysed; not the one of the stopped
+    interview the pages show) and return another's code and consent, and the withdrawal."""
+    from consent import services as consent
+    from surveys.fielding import services as fielding
+
+    interviewed = session.get_one(fielding.Interview, interview_id).participant_code
+    codes = sorted(row.code for row in consent.register_rows(session, study.id))
+    shown = codes[0]
+    leaving = next(code for code in reversed(codes) if code not in (shown, interviewed))
+    withdrawal = consent.withdraw(
+        session,
+        study=study,
+        code=leaving,
+        choice=consent.WithdrawalChoice.KEEP_ANALYSED,
+        reason="Asked to stop",
+        by=facilitator,
+    )
+    return shown, consent.records_of(session, study.id, shown)[0].uuid, withdrawal.id

@@ -20,7 +20,7 @@ from peer_research.accounts.models import User
 from peer_research.accounts.services import create_user
 from peer_research.db import utcnow
 from peer_research.sample_consent import ConsentSample, consent_page_values, grow_consent_form
-from peer_research.sample_fieldwork import sample_interviews
+from peer_research.sample_fieldwork import sample_interviews, sample_withdrawal
 from peer_research.studies.models import Membership, Role
 from peer_research.studies.services import add_member, create_study
 
@@ -68,6 +68,9 @@ class SampleStudy:
     interview_id: int  # a stopped interview, with answers
     held_id: int  # an interview held back by the checks
     version_id: int  # the latest published version, for the interview pages
+    participant_code: str  # a participant who consented (the consent pages)
+    consent_uuid: str  # that participant's consent (its copy)
+    withdrawal_id: int  # another participant's withdrawal
     consent: ConsentSample | None = None  # the consent form's suggestions and versions
 
 
@@ -107,6 +110,9 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         session, study, questionnaire, people, size.members * 3
     )
     latest = max(questionnaire.versions, key=lambda version: version.number)
+    participant_code, consent_uuid, withdrawal_id = sample_withdrawal(
+        session, study, facilitator, interview_id
+    )
     return SampleStudy(
         slug=slug,
         questionnaire_id=questionnaire.id,
@@ -122,6 +128,9 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         interview_id=interview_id,
         held_id=held_id,
         version_id=latest.id,
+        participant_code=participant_code,
+        consent_uuid=consent_uuid,
+        withdrawal_id=withdrawal_id,
         consent=consent_form,
     )
 
@@ -363,6 +372,9 @@ def study_pages(app: Flask, study: SampleStudy) -> dict[str, str]:
         "item_kind": "question",
         "interview_id": study.interview_id,
         "held_id": study.held_id,
+        "participant_code": study.participant_code,
+        "consent_uuid": study.consent_uuid,
+        "withdrawal_id": study.withdrawal_id,
     }
     pages = {}
     for rule in app.url_map.iter_rules():

@@ -268,3 +268,14 @@ def test_easy_read_copy_has_the_easy_read_sheet_and_pictures(client, auth, pages
     plain = pdf_text(plain_pdf)
     assert "We want to hear about your life." not in plain
     assert "What is the study about?" in plain
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", "en"), ("en-GB", "en_GB"), ("cy", "cy"), ("zzz", "en")]
+)
+def test_copy_language_becomes_a_locale_we_can_use(app, language, expected):
+    """A form's language code that names no locale falls back instead of failing."""
+    from consent.pdfs import interface_locale
+
+    with app.test_request_context():
+        assert interface_locale(language) == expected

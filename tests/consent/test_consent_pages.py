@@ -176,3 +176,11 @@ def test_facilitators_see_consent_in_the_study_navigation(client, auth, pages_wo
     auth.sign_in(pages_world.people["peer_researcher"])
     home = client.get(f"/studies/{pages_world.study.slug}/").get_data(as_text=True)
     assert f"{pages_world.base}/register" not in home
+
+
+def test_participant_code_may_be_typed_in_any_case(client, auth, pages_world):
+    """A code typed in small letters or without the dash finds the participant."""
+    auth.sign_in(pages_world.people["facilitator"])
+    for typed in ("kt7-m4c", "KT7M4C"):
+        response = client.get(f"{pages_world.base}/participants/{typed}")
+        assert response.status_code == 200 and f"Participant {MARY}" in page_text(response)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from consent import services as consent_services
 from peer_research.accounts.models import User
 from peer_research.accounts.services import create_user
 from peer_research.db import utcnow
@@ -71,6 +72,7 @@ class SampleStudy:
     participant_code: str  # a participant who consented (the consent pages)
     consent_uuid: str  # that participant's consent (its copy)
     withdrawal_id: int  # another participant's withdrawal
+    consent_version_id: int  # the consent form's latest published version (the tablet's step)
     consent: ConsentSample | None = None  # the consent form's suggestions and versions
 
 
@@ -131,6 +133,7 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
         participant_code=participant_code,
         consent_uuid=consent_uuid,
         withdrawal_id=withdrawal_id,
+        consent_version_id=consent_services.current_version(session, study.id).id,
         consent=consent_form,
     )
 
@@ -386,6 +389,8 @@ def study_pages(app: Flask, study: SampleStudy) -> dict[str, str]:
         arguments = {name: known[name] for name in rule.arguments}
         if rule.endpoint == "surveys.change_proposal":
             arguments["proposal_id"] = study.draft_proposal_id
+        if rule.endpoint == "interviewing.show_consent":
+            arguments |= {"version_id": study.consent_version_id, "language": "en"}
         if rule.endpoint in SEVERAL_PAGES:
             arguments |= {"proposal_id": study.several_proposal_id, "number": 1}
         with app.test_request_context():

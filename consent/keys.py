@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -151,16 +152,28 @@ def open_envelope(envelope: dict[str, Any], *, key_dir: Path) -> dict[str, Any]:
 
 
 def _read_private_key(key_dir: Path, key_id: str) -> rsa.RSAPrivateKey:
-    """Load the private key with this id from the key folder; raise DomainError if missing."""
+    """Load the private key with this id from the key folder; raise DomainError if missing.
+
+    Checking an RSA key as it is loaded takes about 0.2 s, so a key is loaded once per
+    file version (path, modification time and size) and kept.
+    """
     path = key_dir / f"{key_id}.pem"
     try:
-        private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        stat = path.stat()
+        return _load_private_key(path, stat.st_mtime_ns, stat.st_size)
     except (OSError, ValueError):
         raise DomainError(
             _("The study's private key is not on this server, so the details cannot be opened.")
         ) from None
+
+
+@lru_cache(maxsize=32)
+def _load_private_key(path: Path, mtime_ns: int, size: int) -> rsa.RSAPrivateKey:
+    """Load and check one version of a key file (the arguments beyond the path are the key
+    of the cache); raise ValueError when it is not an RSA private key."""
+    private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(private_key, rsa.RSAPrivateKey):
-        raise DomainError(_("The study's private key is not an RSA key."))
+        raise ValueError("not an RSA private key")
     return private_key
 
 

@@ -106,7 +106,7 @@ def grow_study(session: Session, *, slug: str, size: StudySize) -> SampleStudy:
     proposals, publish_poll = _suggestions(session, questionnaire, people, size, start)
     comments = _comments(session, questionnaire, people, proposals, size, start)
     draft = _draft_suggestion(session, questionnaire, facilitator)
-    several = _several_suggestion(session, questionnaire, facilitator, size.questions // 2)
+    several = _several_suggestion(session, questionnaire, facilitator, min(size.questions // 2, 40))
     session.expire(questionnaire, ["versions"])
     interview_id, held_id = sample_interviews(
         session, study, questionnaire, people, size.members * 3

@@ -73,7 +73,7 @@ def test_consent_pages_of_a_facilitator(page: Page, check_accessibility, data, s
     sign_in(page, facilitator)
     page.goto(f"/studies/{study.slug}/")
     check_accessibility(page)
-    page.get_by_role("link", name="Consent", exact=True).click()
+    page.get_by_role("link", name="Consent register", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Consent register")
     check_accessibility(page)
     page.get_by_label("How they consented").select_option("signature")

@@ -167,15 +167,21 @@ def test_only_facilitators_see_the_register_and_participants(client, auth, pages
         assert client.get(f"{pages_world.base}/{path}").status_code == 403, path
 
 
-def test_facilitators_see_consent_in_the_study_navigation(client, auth, pages_world):
-    """The study's navigation has "Consent" for facilitators, and not for others."""
-    auth.sign_in(pages_world.people["facilitator"])
-    home = client.get(f"/studies/{pages_world.study.slug}/").get_data(as_text=True)
-    assert f"{pages_world.base}/register" in home
-    auth.sign_out()
-    auth.sign_in(pages_world.people["peer_researcher"])
-    home = client.get(f"/studies/{pages_world.study.slug}/").get_data(as_text=True)
-    assert f"{pages_world.base}/register" not in home
+def test_the_study_navigation_shows_consent_pages_to_those_who_use_them(client, auth, pages_world):
+    """Facilitators see "Consent register" and "Consent form"; co-researchers, who decide the
+    form's wording, see "Consent form"; peer researchers see neither."""
+    register, form = f"{pages_world.base}/register", f"{pages_world.base}/form/"
+    expected = {
+        "facilitator": {register: True, form: True},
+        "co_researcher": {register: False, form: True},
+        "peer_researcher": {register: False, form: False},
+    }
+    for role, links in expected.items():
+        auth.sign_in(pages_world.people[role])
+        home = client.get(f"/studies/{pages_world.study.slug}/").get_data(as_text=True)
+        for address, shown in links.items():
+            assert (f'href="{address}"' in home) is shown, (role, address)
+        auth.sign_out()
 
 
 def test_participant_code_may_be_typed_in_any_case(client, auth, pages_world):

@@ -20,21 +20,20 @@ ROLE_DESCRIPTIONS = {
     Role.FACILITATOR: _l(
         "Invites people, chooses what each person does here and sets up how the group "
         "decides. Suggests changes, comments and votes like everyone in the group, and "
-        "sees the fieldwork: the interviews that came in, and any held back."
+        "sees the fieldwork (the interviews that came in, and any held back) and the consent "
+        "register (who agreed to what, by participant code, and who withdrew)."
     ),
     Role.CO_RESEARCHER: _l(
-        "Starts questionnaires and shapes them with the group: suggests changes, comments "
-        "and votes."
+        "Starts questionnaires and shapes them, and the consent form, with the group: "
+        "suggests changes, comments and votes."
     ),
     Role.PEER_RESEARCHER: _l(
-        "Interviews people on a tablet, also without a connection, and sends the "
-        "interviews in. Shapes the questionnaire with the group: suggests changes, "
+        "Takes consent and interviews people on a tablet, also without a connection, and "
+        "sends them in. Shapes the questionnaire with the group: suggests changes, "
         "comments and votes."
     ),
     Role.ACADEMIC_PARTNER: _l(
-        "Interviews people on a tablet, also without a connection, and sends the "
-        "interviews in. Shapes the questionnaire with the group: suggests changes, "
-        "comments and votes."
+        "Shapes the questionnaire with the group: suggests changes, comments and votes."
     ),
     Role.SUPPORT_LEAD: _l(
         "Reads the questionnaire, the suggestions and what the group decided. Does not vote."

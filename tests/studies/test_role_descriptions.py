@@ -8,15 +8,15 @@ from peer_research.studies.models import Role
 
 from support import page_text
 
-NOT_BUILT_YET = ("result", "release", "download", "wellbeing", "consent")
+NOT_BUILT_YET = ("result", "release", "download", "wellbeing")
 
 
 @pytest.mark.parametrize(
     ("role", "says"),
     [
         (Role.FACILITATOR, "Invites people, chooses what each person does here"),
-        (Role.CO_RESEARCHER, "Starts questionnaires and shapes them with the group"),
-        (Role.PEER_RESEARCHER, "Interviews people on a tablet, also without a connection"),
+        (Role.CO_RESEARCHER, "Starts questionnaires and shapes them, and the consent form"),
+        (Role.PEER_RESEARCHER, "Takes consent and interviews people on a tablet"),
         (Role.ACADEMIC_PARTNER, "Shapes the questionnaire with the group"),
         (Role.SUPPORT_LEAD, "Reads the questionnaire, the suggestions and what the group decided"),
     ],
@@ -49,7 +49,18 @@ def test_who_is_said_to_suggest_can_reach_the_suggestion_pages(
 def test_choosing_roles_shows_what_each_does(client, facilitator):
     """The invitation form says under each role what it can do today."""
     text = page_text(client.get(f"/studies/{facilitator.study.slug}/people/invite"))
-    assert "Peer researcher Interviews people on a tablet" in text
+    assert "Peer researcher Takes consent and interviews people on a tablet" in text
     assert (
         "Support lead Reads the questionnaire, the suggestions and what the group decided" in text
     )
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_peer_researchers_are_shown_the_way_into_the_interview_app(
+    client, auth, make_member, role
+):
+    """The study home offers "Open the interview app" to peer researchers, who interview."""
+    member = make_member(roles=[role])
+    auth.sign_in(member.user)
+    text = page_text(client.get(f"/studies/{member.study.slug}/"))
+    assert ("Open the interview app" in text) is (role == Role.PEER_RESEARCHER)

@@ -157,6 +157,26 @@ def test_signing_out_forgets_the_pages_kept_for_the_interviewer(
     assert page.evaluate(kept) == 0
 
 
+def test_signing_out_on_another_page_of_the_site_forgets_the_kept_pages_too(
+    new_page, check_accessibility, data, sign_in
+):
+    """Signing out from the study's home (not the app) also clears what the app kept."""
+    person, home = interviewer_with(data, help_at_home())
+    page: Page = new_page(**TABLET)
+    sign_in(page, person)
+    page.goto(home)
+    expect(page.locator("[data-fieldwork-home][data-offline-ready=true]")).to_have_count(1)
+    check_accessibility(page)
+    kept = "async () => (await caches.keys()).filter(name => name.startsWith('fieldwork-')).length"
+    assert page.evaluate(kept) == 1
+    page.goto(home.split("/interviewing/")[0] + "/")
+    check_accessibility(page)
+    page.get_by_role("button", name="Sign out").tap()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    check_accessibility(page)
+    assert page.evaluate(kept) == 0
+
+
 def test_a_lost_receipt_is_retried_by_itself_and_the_server_holds_the_interview_once(
     browsing_without_verdict,
     data,

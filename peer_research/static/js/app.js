@@ -3,11 +3,15 @@
 // Frontend normally does inline happens here. Modules are deferred, so the
 // DOM is already parsed when this runs.
 import { initAll } from '../vendor/govuk/govuk-frontend.min.js'
+import { forgetPagesOnSignOut } from './fielding/sign_out.js'
 
 // GOV.UK Frontend only styles/initialises JS-enhanced components when this
 // class is present (their template sets it in an inline <script>).
 document.body.classList.add('govuk-frontend-supported')
 initAll()
+
+// Signing out on any page forgets the interview app's kept pages (see sign_out.js).
+forgetPagesOnSignOut()
 
 // Controls that only work with JS are rendered `hidden`; reveal them now so
 // users without JS never see buttons that do nothing.

@@ -9,7 +9,6 @@ import { seal } from './seal.js'
 import { SignaturePad } from './signature.js'
 import { newUuid, saveConsent } from './store.js'
 import { consentTaken, endVisit, openInterview, visitOf } from './journey.js'
-import { forgetPagesOnSignOut } from './sign_out.js'
 
 const app = document.querySelector('[data-consent-app]')
 const settings = JSON.parse(app.dataset.settings)
@@ -268,4 +267,3 @@ for (const link of app.querySelectorAll('[data-language-link]')) {
   })
 }
 start()
-forgetPagesOnSignOut()

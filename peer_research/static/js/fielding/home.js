@@ -4,7 +4,6 @@
 // the promise of persistent storage, and the service worker that keeps the app offline.
 import { codePool, consentsOf, getSetting, interviewsOf, isConsentQueued, isQueued } from './store.js'
 import { recentCopies, Sync } from './sync.js'
-import { forgetPagesOnSignOut } from './sign_out.js'
 import { WhoIsTakingPart } from './who.js'
 
 const root = document.querySelector('[data-fieldwork-home]')
@@ -165,4 +164,3 @@ showQueue(sync.state)
 askForPersistence()
 workOffline().catch(error => console.warn(`The app cannot work offline here: ${error.message}`))
 sync.send()
-forgetPagesOnSignOut()

@@ -9,7 +9,6 @@
 import '../interview.js'
 import { answerText, captureForm, collectAnswers, questionText, restoreForm } from './answers.js'
 import { getInterview, putInterview } from './store.js'
-import { forgetPagesOnSignOut } from './sign_out.js'
 
 const app = document.querySelector('[data-fielding-interview]')
 const settings = JSON.parse(app.dataset.settings)
@@ -271,4 +270,3 @@ $('[data-note-save]').addEventListener('click', saveNote)
 $('[data-finish]').addEventListener('click', finish)
 for (const link of app.querySelectorAll('[data-language-link]')) link.addEventListener('click', switchLanguage)
 start()
-forgetPagesOnSignOut()

@@ -1,5 +1,6 @@
-// Signing out on the tablet forgets the pages the service worker kept for this person (their
-// name, their home), so that whoever opens the app next, even offline, does not get them.
+// Signing out, on any page of the site (app.js calls this), forgets the pages the service
+// worker kept for this person (their name, their home), so that whoever opens the app next,
+// even offline, does not get them.
 // Their interviews stay in IndexedDB under their own user id until they are sent.
 const PREFIX = 'fieldwork-'
 

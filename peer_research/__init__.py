@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from peer_research.health import blueprint as health
     from peer_research.notifications.views import blueprint as notifications
     from peer_research.studies.views import blueprint as studies
+    from peer_research.wellbeing.views import blueprint as wellbeing
     from surveys.fielding.api import blueprint as api
     from surveys.fielding.pages import blueprint as interviewing
     from surveys.fielding.views import blueprint as fielding
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         api,
         consent,
         consent_wording,
+        wellbeing,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -16,7 +16,7 @@ from peer_research.accounts.models import PasswordReset, SignInFailure, SignInSe
 from peer_research.audit.models import AuditEvent
 from peer_research.notifications.models import Notification, NotificationChoice
 from peer_research.studies.models import Invitation, Membership, MembershipRole, Study
-from peer_research.wellbeing.models import (
+from peer_research.wellbeing.services import (
     Alert,
     AlertNote,
     CheckIn,

@@ -1,8 +1,9 @@
 """The facilitators' wellbeing summary as the page shows it: small numbers held back.
 
-A figure is shown only where it rests on at least `SMALLEST` check-ins; otherwise the page
-says "fewer than 5". No row carries a name. The page applies this rule itself, whatever
-the counts it is given, so that a change elsewhere cannot show a small number.
+A figure is shown only where it rests on at least `SMALLEST` debriefs; otherwise the page
+says "fewer than 5". The services already hold small months back; the page applies the
+rule again to whatever it is given, so that a change elsewhere cannot show a small number.
+No row carries a name.
 """
 
 from __future__ import annotations
@@ -15,32 +16,28 @@ SMALLEST = 5
 
 @dataclass(frozen=True)
 class MonthRow:
-    """One month of the summary: counts, or None where they are held back."""
+    """One month of the summary: figures, or None where they are held back."""
 
     month: str  # "2026-11"
     debriefs: int | None
-    with_alert: int | None
     share: int | None  # whole percent of debriefs that raised an alert
-    check_ins: int | None
+    average_score: float | None
 
     @property
     def held_back(self) -> bool:
-        """Tell whether this month rests on too few check-ins to show."""
+        """Tell whether this month rests on too few debriefs to show."""
         return self.debriefs is None
 
 
-def month_rows(counts: Iterable) -> list[MonthRow]:
-    """Turn monthly counts (month, debriefs, with_alert, check_ins) into rows, newest first."""
+def month_rows(figures: Iterable) -> list[MonthRow]:
+    """Turn monthly figures (month, shown, debriefs, alert_share, average_score) into rows,
+    newest first."""
     rows = []
-    for month, debriefs, with_alert, check_ins in counts:
-        if debriefs < SMALLEST:
-            rows.append(MonthRow(str(month), None, None, None, _shown(check_ins)))
+    for figure in figures:
+        enough = figure.shown and figure.debriefs is not None and figure.debriefs >= SMALLEST
+        if not enough:
+            rows.append(MonthRow(figure.month, None, None, None))
             continue
-        share = round(100 * with_alert / debriefs)
-        rows.append(MonthRow(str(month), debriefs, with_alert, share, _shown(check_ins)))
+        share = round(100 * (figure.alert_share or 0))
+        rows.append(MonthRow(figure.month, figure.debriefs, share, figure.average_score))
     return sorted(rows, key=lambda row: row.month, reverse=True)
-
-
-def _shown(count: int) -> int | None:
-    """Return a count if it is big enough to show, else None."""
-    return count if count >= SMALLEST else None

@@ -12,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 MAX_NOTE = 2000
@@ -74,9 +75,16 @@ class OwnNoteForm(FlaskForm):
 
 
 class HideNoteForm(FlaskForm):
-    """The interviewer hides their own note from everyone, support leads included."""
+    """The interviewer hides their own note from everyone (support leads too), or shows it."""
 
-    submit = SubmitField(_l("Hide this note"), widget=GovSubmitInput())
+    hide = RadioField(
+        _l("Who can read your note"),
+        choices=[
+            SelectChoice("yes", _l("Only me")),
+            SelectChoice("no", _l("Me and the support leads")),
+        ],
+        validators=[InputRequired(_l("Choose who can read your note"))],
+    )
 
 
 class LimitForm(FlaskForm):
@@ -107,9 +115,9 @@ class SettingsForm(FlaskForm):
     low_score = RadioField(
         _l("When should a debrief raise an alert?"),
         choices=[
-            ("1", _l("When they feel very bad")),
-            ("2", _l("When they feel bad or very bad")),
-            ("3", _l("When they feel OK, bad or very bad")),
+            SelectChoice("1", _l("When they feel very bad")),
+            SelectChoice("2", _l("When they feel bad or very bad")),
+            SelectChoice("3", _l("When they feel OK, bad or very bad")),
         ],
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Choose when a debrief should raise an alert"))],
@@ -203,7 +211,7 @@ class MoveForm(FlaskForm):
 
     direction = RadioField(
         _l("Move"),
-        choices=[("up", _l("Up")), ("down", _l("Down"))],
+        choices=[SelectChoice("up", _l("Up")), SelectChoice("down", _l("Down"))],
         validators=[InputRequired(_l("Choose up or down"))],
     )
 

@@ -33,9 +33,7 @@ def _questions_for(check_in) -> list:
 @allow(INTERVIEWERS)
 def show_mine(limit_form: LimitForm | None = None, status: int = 200):
     """Show the interviewer's own check-ins, a chart of how they felt, limit and support."""
-    check_ins = wellbeing.check_ins_of(
-        db.session, study_id=g.study.id, interviewer_id=current_user.id
-    )
+    check_ins = wellbeing.my_check_ins(db.session, study=g.study, user=current_user)
     limit = wellbeing.limit_for(db.session, study=g.study, user=current_user)
     if limit_form is None:
         limit_form = LimitForm(
@@ -43,7 +41,7 @@ def show_mine(limit_form: LimitForm | None = None, status: int = 200):
         )
     page = render_template(
         "wellbeing/mine.html",
-        check_ins=sorted(check_ins, key=lambda c: c.given_at, reverse=True),
+        check_ins=check_ins,
         chart=build_chart(check_ins),
         limit_form=limit_form,
         resources=wellbeing.support_resources(db.session, g.study),
@@ -76,8 +74,9 @@ def set_limit():
 
 def _my_check_in_or_404(check_in_id: int):
     """Return one of the caller's own check-ins; someone else's gets the same 404 as none."""
-    found = wellbeing.find_check_in(db.session, study_id=g.study.id, check_in_id=check_in_id)
-    if found is None or found.interviewer_id != current_user.id:
+    mine = wellbeing.my_check_ins(db.session, study=g.study, user=current_user)
+    found = next((c for c in mine if c.id == check_in_id), None)
+    if found is None:
         abort(404, _("You have no check-in with that number in this study."))
     return found
 
@@ -110,7 +109,11 @@ def add_to_my_note(check_in_id: int):
     if form.validate_on_submit():
         try:
             wellbeing.add_to_note(
-                db.session, check_in=check_in, by=current_user, text=form.text.data
+                db.session,
+                study=g.study,
+                user=current_user,
+                check_in_id=check_in.id,
+                text=form.text.data,
             )
         except DomainError as error:
             db.session.rollback()
@@ -122,20 +125,28 @@ def add_to_my_note(check_in_id: int):
     return _show_check_in(check_in, note_form=form, status=400)
 
 
-@blueprint.post(f"{WELLBEING}/mine/check-ins/<int:check_in_id>/hide")
+@blueprint.post(f"{WELLBEING}/mine/check-ins/<int:check_in_id>/privacy")
 @allow(INTERVIEWERS)
 def hide_my_note(check_in_id: int):
-    """Hide the interviewer's own note from everyone, support leads included."""
+    """Hide the interviewer's own note from everyone (support leads too), or show it again."""
     check_in = _my_check_in_or_404(check_in_id)
-    if not HideNoteForm().validate_on_submit():
+    back = redirect(url_for("wellbeing.show_my_check_in", check_in_id=check_in_id))
+    form = HideNoteForm()
+    if not form.validate_on_submit():
         flash(_("Something went wrong. Please try again."), "error")
-        return redirect(url_for("wellbeing.show_my_check_in", check_in_id=check_in_id))
+        return back
+    hide = form.hide.data == "yes"
     try:
-        wellbeing.hide_note(db.session, check_in=check_in, by=current_user)
+        wellbeing.set_note_hidden(
+            db.session, study=g.study, user=current_user, check_in_id=check_in.id, hidden=hide
+        )
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
         db.commit()
-        flash(_("Your note is hidden. Nobody else can read it now."), "success")
-    return redirect(url_for("wellbeing.show_my_check_in", check_in_id=check_in_id))
+        if hide:
+            flash(_("Your note is hidden. Nobody else can read it now."), "success")
+        else:
+            flash(_("The support leads can read your note again."), "success")
+    return back

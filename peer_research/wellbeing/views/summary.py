@@ -6,6 +6,7 @@ Only counts, never names; a month resting on fewer than 5 check-ins shows no fig
 from __future__ import annotations
 
 from flask import g, render_template
+from flask_login import current_user
 
 from peer_research.access import FACILITATORS, allow
 from peer_research.db import db
@@ -18,5 +19,5 @@ from peer_research.wellbeing.views import WELLBEING, blueprint
 @allow(FACILITATORS)
 def show_summary():
     """Show the share of debriefs that raised an alert, by month, for months with enough."""
-    counts = wellbeing.monthly_counts(db.session, study_id=g.study.id)
-    return render_template("wellbeing/summary.html", rows=month_rows(counts), smallest=SMALLEST)
+    figures = wellbeing.monthly_summary(db.session, study=g.study, viewer=current_user)
+    return render_template("wellbeing/summary.html", rows=month_rows(figures), smallest=SMALLEST)

@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 MAX_NOTE = 2000
 MAX_WORDING = 300
@@ -39,7 +39,7 @@ class AlertNoteForm(FlaskForm):
         widget=GovTextArea(),
         filters=[_strip],
         validators=[
-            InputRequired(_l("Write the note")),
+            DataRequired(_l("Write the note")),
             Length(max=MAX_NOTE, message=_l("The note must be 2000 characters or fewer")),
         ],
     )
@@ -67,7 +67,7 @@ class OwnNoteForm(FlaskForm):
         widget=GovTextArea(),
         filters=[_strip],
         validators=[
-            InputRequired(_l("Write something to add")),
+            DataRequired(_l("Write something to add")),
             Length(max=MAX_NOTE, message=_l("Your note must be 2000 characters or fewer")),
         ],
     )
@@ -145,7 +145,7 @@ class WordingForm(FlaskForm):
         widget=GovTextInput(),
         filters=[_strip],
         validators=[
-            InputRequired(_l("Write the question")),
+            DataRequired(_l("Write the question")),
             Length(max=MAX_WORDING, message=_l("The question must be 300 characters or fewer")),
         ],
     )
@@ -170,7 +170,7 @@ class ResourceForm(FlaskForm):
         widget=GovTextInput(),
         filters=[_strip],
         validators=[
-            InputRequired(_l("Enter a name")),
+            DataRequired(_l("Enter a name")),
             Length(max=MAX_TITLE, message=_l("The name must be 120 characters or fewer")),
         ],
     )
@@ -189,7 +189,7 @@ class ResourceForm(FlaskForm):
         widget=GovTextInput(),
         filters=[_strip],
         validators=[
-            InputRequired(_l("Enter how to reach them")),
+            DataRequired(_l("Enter how to reach them")),
             Length(max=MAX_CONTACT, message=_l("This must be 300 characters or fewer")),
         ],
     )

@@ -6,6 +6,7 @@ A new route must be added to MATRIX, or this suite fails.
 from __future__ import annotations
 
 import pytest
+from wellbeing_pages_world import check_in_item, give_check_ins
 
 from consent.services import records_of
 from consent.views import COPY_TAKERS
@@ -21,6 +22,7 @@ from peer_research.access import (
 from peer_research.accounts.services import issue_password_reset
 from peer_research.studies.models import Role
 from peer_research.studies.services import create_invitation
+from peer_research.wellbeing import services as wellbeing
 from surveys import definition as d
 from surveys import services as surveys
 from surveys.fielding.api import INTERVIEWERS
@@ -216,6 +218,32 @@ CONSENT_WORDING = {
     ),
 }
 
+# Wellbeing: check-ins and alerts for the interviewer and the support leads only;
+# facilitators reach alerts (only the escalated ones, checked in the view) and the summary.
+SUPPORT_LEADS = members_with("support_lead")
+ALERT_READERS = members_with("support_lead", "facilitator")
+SETTINGS_KEEPERS = members_with("facilitator", "support_lead")
+WELLBEING_INTERVIEWERS = members_with("peer_researcher")
+WELLBEING = {
+    "wellbeing.list_alerts": (ALERT_READERS, {"support_lead", "facilitator"}),
+    "wellbeing.show_alert": (ALERT_READERS, {"support_lead", "facilitator"}),
+    "wellbeing.acknowledge_alert": (SUPPORT_LEADS, {"support_lead"}),
+    "wellbeing.follow_up_alert": (SUPPORT_LEADS, {"support_lead"}),
+    "wellbeing.add_alert_note": (SUPPORT_LEADS, {"support_lead"}),
+    "wellbeing.show_mine": (WELLBEING_INTERVIEWERS, {"peer_researcher"}),
+    "wellbeing.set_limit": (WELLBEING_INTERVIEWERS, {"peer_researcher"}),
+    "wellbeing.show_my_check_in": (WELLBEING_INTERVIEWERS, {"peer_researcher"}),
+    "wellbeing.add_to_my_note": (WELLBEING_INTERVIEWERS, {"peer_researcher"}),
+    "wellbeing.hide_my_note": (WELLBEING_INTERVIEWERS, {"peer_researcher"}),
+    "wellbeing.show_summary": (FACILITATORS, {"facilitator"}),
+    "wellbeing.show_settings": (SETTINGS_KEEPERS, {"facilitator", "support_lead"}),
+    "wellbeing.change_wording": (SETTINGS_KEEPERS, {"facilitator", "support_lead"}),
+    "wellbeing.add_resource": (SETTINGS_KEEPERS, {"facilitator", "support_lead"}),
+    "wellbeing.edit_resource": (SETTINGS_KEEPERS, {"facilitator", "support_lead"}),
+    "wellbeing.move_resource": (SETTINGS_KEEPERS, {"facilitator", "support_lead"}),
+    "wellbeing.remove_resource": (SETTINGS_KEEPERS, {"facilitator", "support_lead"}),
+}
+
 MATRIX = {
     **FOUNDATION_AND_QUESTIONNAIRES,
     **CODESIGN,
@@ -227,6 +255,7 @@ MATRIX = {
     **FIELDWORK,
     **CONSENT_PAGES,
     **CONSENT_WORDING,
+    **WELLBEING,
 }
 
 
@@ -288,6 +317,14 @@ def world(app, db_session, make_user, make_study, make_member):
             app.config,
         )
         (consent_record,) = records_of(db_session, study.id, "KT7-M4C")
+        # A very low debrief by the peer researcher: a check-in, its alert, a support contact.
+        (check_in,) = give_check_ins(
+            db_session, study, people["peer_researcher"], check_in_item("after", "1", note="Hard")
+        )
+        resource = wellbeing.add_support_resource(
+            db_session, study=study, editor=people["facilitator"], title="Helpline", contact="1"
+        )
+        (alert,) = wellbeing.alerts_for(db_session, study=study, viewer=people["support_lead"])
     db_session.commit()
     values = {
         "study_slug": study.slug,
@@ -316,6 +353,10 @@ def world(app, db_session, make_user, make_study, make_member):
         "consent_uuid": consent_record.uuid,
         "withdrawal_id": 1,
         "suggestion_id": 1,
+        "alert_id": alert.id,
+        "check_in_id": check_in.id,
+        "resource_id": resource.id,
+        "kind": "before",
     }
     return people, values, invitation_token
 

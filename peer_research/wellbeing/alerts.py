@@ -123,12 +123,12 @@ def alert_for_check_in(session: Session, *, study: Study, check_in: CheckIn) -> 
 
 
 def interview_stopped(
-    session: Session, *, study: Study, interviewer_id: int, interview_uuid: str
+    session: Session, *, study_id: int, interviewer_id: int, interview_uuid: str
 ) -> Alert:
     """Raise the alert for an interview stopped by the distress protocol (once)."""
     return raise_alert(
         session,
-        study=study,
+        study=session.get(Study, study_id),
         interviewer_id=interviewer_id,
         cause=AlertCause.INTERVIEW_STOPPED,
         source_key=f"interview:{interview_uuid}",

@@ -107,9 +107,15 @@ def _receive_one(batch: _Batch, item: Any) -> CheckInReceipt:
     )
 
 
-def identify(item: Any) -> str | None:
-    """Return the check-in's UUID in its canonical form, or None if it has none."""
-    raw = item.get("uuid") if isinstance(item, dict) else None
+def interviews_named(items: list[Any]) -> list[str]:
+    """Return the interview UUIDs a batch of check-ins names, in their canonical form."""
+    named = (identify(item, key="interview_uuid") for item in items)
+    return sorted({uuid for uuid in named if uuid is not None})
+
+
+def identify(item: Any, key: str = "uuid") -> str | None:
+    """Return the check-in's UUID (or another UUID it holds) in its canonical form, or None."""
+    raw = item.get(key) if isinstance(item, dict) else None
     if not isinstance(raw, str) or len(raw) > 64:
         return None
     try:

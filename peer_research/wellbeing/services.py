@@ -23,7 +23,7 @@ from peer_research.wellbeing.alerts import (
     new_alert_count,
     reach_out,
 )
-from peer_research.wellbeing.checkins import receive_check_ins
+from peer_research.wellbeing.checkins import interviews_named, receive_check_ins
 from peer_research.wellbeing.history import (
     FeelingPoint,
     add_to_note,
@@ -118,6 +118,7 @@ __all__ = [
     "feeling_over_time",
     "follow_up_alert",
     "interview_stopped",
+    "interviews_named",
     "is_support_lead",
     "limit_for",
     "monthly_summary",

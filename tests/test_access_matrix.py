@@ -167,6 +167,9 @@ FIELDING = {
     "api.reserve_participant_codes": (INTERVIEWERS, {"peer_researcher"}),
     "api.show_consent_bundle": (INTERVIEWERS, {"peer_researcher"}),
     "api.sync_consents": (INTERVIEWERS, {"peer_researcher"}),
+    "api.show_wellbeing_bundle": (INTERVIEWERS, {"peer_researcher"}),
+    "api.sync_check_ins": (INTERVIEWERS, {"peer_researcher"}),
+    "api.reach_out": (INTERVIEWERS, {"peer_researcher"}),
 }
 
 # Fieldwork on the tablet: the interviewer's home, the interview, the offline app's files.

@@ -387,4 +387,5 @@ def test_the_cron_command_sends_what_is_due(tmp_path, monkeypatch):
         catch_exceptions=False,
     )
     assert result.exit_code == 0
-    assert "Polls closed: 0. Closing-soon notices: 0. E-mails sent: 0." in result.output
+    assert "Polls closed: 0. Closing-soon notices: 0." in result.output
+    assert "Wellbeing alerts escalated: 0. E-mails sent: 0." in result.output

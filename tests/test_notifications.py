@@ -57,13 +57,15 @@ def _mailer(enabled=True):
 def test_defaults_show_everything_in_the_app_and_email_only_reminders_and_decisions(
     db_session, people
 ):
-    """Without a saved choice, all topics show in the app; e-mail is for reminders and outcomes."""
+    """Without a saved choice, all topics show in the app; e-mail is for reminders, outcomes
+    and wellbeing alerts (someone may need support, and the support lead may be away)."""
     study, ada, _ben = people
     choices = services.choices_for(db_session, user=ada, study=study)
     assert all(choice.in_app for choice in choices.values())
     assert {topic for topic, choice in choices.items() if choice.by_email} == {
         Topic.REMINDER,
         Topic.OUTCOME,
+        Topic.WELLBEING_ALERT,
     }
 
 

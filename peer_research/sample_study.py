@@ -26,11 +26,13 @@ from peer_research.studies.models import Membership, Role
 from peer_research.studies.services import add_member, create_study
 
 LANGUAGES = (("en", "English"), ("cy", "Cymraeg"), ("pl", "Polski"))
-# Study pages that need what the sample studies do not have (pictures), or are not the
-# study's own (a site administrator's invitation page).
-# The sync API's list is for the tablets, and only for peer researchers.
+# Study pages needing what the samples lack (pictures, wellbeing records), not the study's
+# own (a site admin's invitation page), or not a facilitator's (tablets', interviewers').
 PICTURE_PAGES = ("surveys.show_media", "surveys.remove_image")
-NOT_STUDY_PAGES = frozenset({*PICTURE_PAGES, "admin.invite_facilitator", "api.list_questionnaires"})
+NOT_GROWN = ("show_alert", "edit_resource", "remove_resource", "change_wording", "show_mine")
+WELLBEING = {f"wellbeing.{name}" for name in (*NOT_GROWN, "show_my_check_in")}
+TABLETS = ("api.list_questionnaires", "api.show_wellbeing_bundle")
+NOT_STUDY_PAGES = frozenset({*PICTURE_PAGES, *WELLBEING, *TABLETS, "admin.invite_facilitator"})
 # Every sample person signs in with this (they exist only in benchmark and test databases).
 PASSWORD = "sample study long enough passphrase"  # noqa: S105
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import uuid
 
@@ -172,6 +173,7 @@ class Inbox:
 @pytest.fixture
 def smtp_server(app, monkeypatch):
     """Run a real SMTP server on a free local port and point the app's mail at it."""
+    monkeypatch.setattr(logging.getLogger("mail.log"), "level", logging.WARNING)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

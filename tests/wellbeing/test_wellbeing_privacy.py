@@ -78,7 +78,7 @@ def test_a_hidden_note_is_shown_to_nobody_else_and_can_be_added_to(app, db_sessi
             db_session, study=wb.study, viewer=wb.support_lead, alert_id=the_alert(db_session).id
         )
     assert mine.note == "I cried in the car\n\nBetter now"
-    assert view.check_in.visible_note == ""
+    assert (view.check_in.visible_note, view.check_in_note) == ("", "")
 
 
 @pytest.mark.parametrize("who", ["co_researcher", "academic_partner", "site_admin", "outsider"])
@@ -117,8 +117,14 @@ def test_facilitators_see_an_alert_only_once_escalated_and_then_without_any_word
             db_session, study=wb.study, viewer=wb.facilitator_and_lead, alert_id=alert.id
         )
     assert listed.id == alert.id
-    assert (view.check_in, view.message, view.notes, view.may_act) == (None, "", [], False)
-    assert lead_view.check_in.note == "I cried in the car"
+    assert (view.check_in, view.check_in_note, view.message, view.notes, view.may_act) == (
+        None,
+        "",
+        "",
+        [],
+        False,
+    )
+    assert lead_view.check_in_note == "I cried in the car"
     assert [note.text for note in lead_view.notes] == ["Called"]
     assert lead_view.may_act is True
 

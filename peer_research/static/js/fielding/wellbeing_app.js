@@ -1,0 +1,121 @@
+// The interviewer's check-in and debrief (templates/surveys/fielding/wellbeing.html): the
+// study's wellbeing questions, a question per screen (interview.js), then the answers are kept
+// in IndexedDB and wait in the send queue with the interviews (sync.js).
+// The check-in ("before") belongs to a visit begun on the home (the address's #fragment);
+// saved, it leads to the consent step or the interview (journey.js). It reminds gently when the
+// interviewer has started more interviews today than their own limit, and suggests a break
+// after a hard debrief: it never stops them. The debrief ("after") names its interview by the
+// #fragment; saved, it shows the study's support, and suggests a break when the score is low.
+import '../interview.js'
+import { collectAnswers } from './answers.js'
+import { checkedIn, interviewsToday, visitOf } from './journey.js'
+import { getSetting, newUuid, putCheckIn, putSetting } from './store.js'
+import { Sync } from './sync.js'
+import { startTalk } from './talk.js'
+
+const app = document.querySelector('[data-wellbeing-app]')
+const settings = JSON.parse(app.dataset.settings)
+const messages = JSON.parse(app.dataset.messages)
+const kind = app.dataset.kind
+const root = app.querySelector('[data-interview]')
+const interview = root.interview
+const $ = selector => app.querySelector(selector)
+const NOTE = 'note' // the question whose answer is the interviewer's own note
+const hardDebriefKey = `hard-debrief:${settings.owner}:${settings.study}`
+const sync = new Sync(settings, () => {})
+let visit = null
+let saving = false
+
+const fill = (template, values) =>
+  template.replace(/\{(\w+)\}/g, (whole, key) => key in values ? values[key] : whole)
+
+/** Return the "how do you feel" score (1–5): the first rating question's answer. */
+function scoreOf () {
+  const question = interview.questions().find(element => element.dataset.type === 'rating')
+  const chosen = question?.querySelector('input[type=radio]:checked')
+  if (!chosen) return null
+  const named = Number(chosen.value)
+  if (Number.isInteger(named) && named >= 1 && named <= 5) return named
+  return [...question.querySelectorAll('input[type=radio]')].indexOf(chosen) + 1
+}
+
+/** Show the reminders before a visit: over the daily limit, a hard last debrief. */
+async function remind () {
+  const started = await interviewsToday(settings)
+  if (settings.dailyLimit && started >= settings.dailyLimit) {
+    const reminder = $('[data-limit-reminder]')
+    reminder.replaceChildren(Object.assign(document.createElement('p'), {
+      className: 'govuk-body', textContent: fill(messages.over_limit, { count: started, limit: settings.dailyLimit })
+    }))
+    reminder.hidden = false
+  }
+  const hard = await getSetting(hardDebriefKey)
+  $('[data-break-reminder]').hidden = !(hard && new Date(hard).toDateString() === new Date().toDateString())
+}
+
+/** Keep the answers on the tablet as a check-in record; return it. */
+async function keep () {
+  const { answers } = collectAnswers(interview)
+  const note = typeof answers[NOTE] === 'string' ? answers[NOTE] : ''
+  delete answers[NOTE]
+  const record = {
+    uuid: newUuid(),
+    owner: settings.owner,
+    study: settings.study,
+    kind,
+    interview_uuid: kind === 'before' ? visit.interviewUuid : (decodeURIComponent(location.hash.slice(1)) || null),
+    given_at: new Date().toISOString(),
+    answers,
+    note,
+    score: scoreOf(),
+    outcome: null
+  }
+  await putCheckIn(record)
+  return record
+}
+
+async function save () {
+  if (saving) return
+  interview.check()
+  if (!root.querySelector('[data-error-summary]').hidden) return
+  saving = true
+  try {
+    const record = await keep()
+    if (kind === 'before') {
+      location.assign(await checkedIn(settings, visit, record.uuid))
+      return
+    }
+    const hard = record.score !== null && settings.lowScore !== null && record.score <= settings.lowScore
+    await putSetting(hardDebriefKey, hard ? record.given_at : null)
+    $('[data-break-now]').hidden = !hard
+    $('[data-questions]').hidden = true
+    $('[data-done]').hidden = false
+    $('#done-title').focus()
+    app.dataset.saved = record.uuid
+    sync.send()
+  } catch (error) {
+    $('[data-wellbeing-status]').textContent = fill(messages.saving_failed, { error: error.message })
+  } finally {
+    saving = false
+  }
+}
+
+async function start () {
+  if (kind === 'before') {
+    visit = await visitOf(settings, decodeURIComponent(location.hash.slice(1)))
+    if (!visit) {
+      location.replace(settings.home) // a check-in belongs to a visit begun on the home
+      return
+    }
+    await remind()
+  }
+  app.hidden = false
+  for (const note of document.querySelectorAll('[data-no-script-note]')) note.hidden = true
+  $('[data-wellbeing-title]').focus()
+  app.dataset.ready = 'true'
+  sync.send()
+}
+
+$('[data-save]').addEventListener('click', save)
+startTalk(sync)
+start()

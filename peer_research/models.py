@@ -16,6 +16,14 @@ from peer_research.accounts.models import PasswordReset, SignInFailure, SignInSe
 from peer_research.audit.models import AuditEvent
 from peer_research.notifications.models import Notification, NotificationChoice
 from peer_research.studies.models import Invitation, Membership, MembershipRole, Study
+from peer_research.wellbeing.services import (
+    Alert,
+    AlertNote,
+    CheckIn,
+    InterviewerLimit,
+    SupportResource,
+    WellbeingSettings,
+)
 from surveys.codesign.services import (
     AnonymousBallot,
     Comment,
@@ -34,9 +42,12 @@ from surveys.fielding.models import Answer, HeldSubmission, Interview
 from surveys.models import DraftItem, JargonTerm, MediaFile, Questionnaire, QuestionnaireVersion
 
 __all__ = [
+    "Alert",
+    "AlertNote",
     "AnonymousBallot",
     "Answer",
     "AuditEvent",
+    "CheckIn",
     "Comment",
     "CommentReaction",
     "ConsentFormVersion",
@@ -49,6 +60,7 @@ __all__ = [
     "FirstDraftBuilder",
     "HeldSubmission",
     "Interview",
+    "InterviewerLimit",
     "Invitation",
     "JargonTerm",
     "MediaFile",
@@ -68,8 +80,10 @@ __all__ = [
     "SignInSession",
     "Study",
     "StudyKey",
+    "SupportResource",
     "User",
     "Vote",
+    "WellbeingSettings",
     "Withdrawal",
     "WordingSuggestion",
 ]

@@ -19,6 +19,7 @@ class Topic(enum.StrEnum):
     POLL_CLOSING = "poll_closing"  # a poll I may vote in closes soon and I have not voted
     OUTCOME = "outcome"  # the group decided (a suggestion, publishing, the rule)
     REMINDER = "reminder"  # someone asked me to vote in an open poll
+    WELLBEING_ALERT = "wellbeing_alert"  # an interviewer may need support (support leads)
 
 
 class Notification(Base):

@@ -56,6 +56,7 @@ DEFAULT_CHOICES: Mapping[Topic, Choice] = {
     Topic.POLL_CLOSING: Choice(in_app=True, by_email=False),
     Topic.OUTCOME: Choice(in_app=True, by_email=True),
     Topic.REMINDER: Choice(in_app=True, by_email=True),
+    Topic.WELLBEING_ALERT: Choice(in_app=True, by_email=True),
 }
 
 TOPIC_NAMES = {
@@ -64,6 +65,7 @@ TOPIC_NAMES = {
     Topic.POLL_CLOSING: _l("Votes closing soon"),
     Topic.OUTCOME: _l("Decisions"),
     Topic.REMINDER: _l("Reminders to vote"),
+    Topic.WELLBEING_ALERT: _l("Wellbeing alerts"),
 }
 TOPIC_DESCRIPTIONS = {
     Topic.NEW_SUGGESTION: _l("Someone suggests a change to a questionnaire."),
@@ -71,6 +73,7 @@ TOPIC_DESCRIPTIONS = {
     Topic.POLL_CLOSING: _l("A vote you have not taken part in closes within a day."),
     Topic.OUTCOME: _l("The group has decided something."),
     Topic.REMINDER: _l("Someone in the group asks everyone who has not voted yet to vote."),
+    Topic.WELLBEING_ALERT: _l("A peer researcher may need support (for support leads)."),
 }
 
 

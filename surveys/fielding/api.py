@@ -22,6 +22,7 @@ from consent import services as consent
 from peer_research.access import PUBLIC, SIGNED_IN, allow, members_with
 from peer_research.db import db
 from peer_research.errors import render_http_error
+from peer_research.wellbeing import services as wellbeing
 from surveys.fielding import limits, services
 from surveys.fielding.schemas import (
     BatchEnvelope,
@@ -203,6 +204,85 @@ def sync_consents():
         key_dir=consent.configured_key_dir(),
     )
     db.commit()
+    return _receipts(receipts)
+
+
+@blueprint.get("/studies/<study_slug>/wellbeing")
+@allow(INTERVIEWERS)
+def show_wellbeing_bundle():
+    """Send what a tablet needs for check-ins and support offline, with the own limit."""
+    bundle = wellbeing.tablet_bundle(db.session, g.study, current_user._get_current_object())
+    return wellbeing.WellbeingBundle.model_validate(bundle).model_dump(mode="json")
+
+
+@blueprint.post("/studies/<study_slug>/check-ins")
+@allow(INTERVIEWERS)
+def sync_check_ins():
+    """Store a batch of check-ins and debriefs and answer with one receipt for each."""
+    payload = _read_json()
+    if isinstance(payload, Response):
+        return payload
+    try:
+        envelope = wellbeing.CheckInBatchEnvelope.model_validate(payload)
+    except ValidationError as error:
+        detail = (
+            f"The request must be an object with a list of at most "
+            f'{wellbeing.MAX_CHECK_INS_PER_BATCH} check-ins: {{"check_ins": [...]}}.'
+        )
+        return problem(400, "Not a batch of check-ins", detail, _field_errors(error))
+    interviewer = current_user._get_current_object()
+    foreign = services.foreign_interviews(
+        db.session,
+        study=g.study,
+        interviewer=interviewer,
+        uuids=wellbeing.interviews_named(envelope.check_ins),
+    )
+    receipts = wellbeing.receive_check_ins(
+        db.session,
+        study=g.study,
+        interviewer=interviewer,
+        items=envelope.check_ins,
+        foreign_interviews=foreign,
+    )
+    db.commit()
+    return _receipts(receipts)
+
+
+@blueprint.post("/studies/<study_slug>/reach-out")
+@allow(INTERVIEWERS)
+def reach_out():
+    """Tell the study's support leads that the interviewer would like to talk to someone."""
+    payload = _read_json()
+    if isinstance(payload, Response):
+        return payload
+    try:
+        asked = wellbeing.ReachOutIn.model_validate(payload)
+    except ValidationError as error:
+        detail = 'Send {"uuid": "...", "at": "...", "message": ""}.'
+        return problem(400, "Not a request to talk", detail, _field_errors(error))
+    try:
+        alert, _new = wellbeing.reach_out(
+            db.session,
+            study=g.study,
+            user=current_user._get_current_object(),
+            uuid=str(asked.uuid),
+            at=asked.at,
+            message=asked.message,
+        )
+    except wellbeing.WellbeingInputError as error:
+        db.session.rollback()
+        return problem(400, "Not sent", error.message)
+    db.commit()
+    answer = wellbeing.ReachOutOut(
+        uuid=asked.uuid,
+        received_at=alert.created_at,
+        message="A support lead has been told. They will get in touch with you.",
+    )
+    return answer.model_dump(mode="json"), 201
+
+
+def _receipts(receipts: list) -> dict[str, Any]:
+    """Return consent or check-in receipts in the interviews' receipt shape."""
     return Receipts(
         receipts=[
             Receipt(

@@ -17,6 +17,12 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from consent.services import CODE_REGEX, CodeList, CodeRequest, ConsentBatch, ConsentBundle
+from peer_research.wellbeing.services import (
+    CheckInBatch,
+    ReachOutIn,
+    ReachOutOut,
+    WellbeingBundle,
+)
 from surveys.fielding import limits
 from surveys.fielding.models import InterviewStatus, StopReason
 
@@ -159,7 +165,8 @@ def openapi_document(server_url: str = "/api/v1") -> dict[str, Any]:
     """Return the OpenAPI 3.1 document of the sync API, built from the models above."""
     components: dict[str, Any] = {}
     models = (Batch, Receipts, QuestionnaireList, Problem, ConsentBatch, CodeRequest, CodeList)
-    for model in (*models, ConsentBundle):
+    wellbeing_models = (CheckInBatch, ReachOutIn, ReachOutOut, WellbeingBundle)
+    for model in (*models, ConsentBundle, *wellbeing_models):
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(schema.pop("$defs", {}))
         components[model.__name__] = schema
@@ -217,6 +224,7 @@ def openapi_document(server_url: str = "/api/v1") -> dict[str, Any]:
                 }
             },
             **_consent_paths(slug, errors),
+            **_wellbeing_paths(slug, errors),
         },
         "components": {"schemas": components},
     }
@@ -249,6 +257,38 @@ def _consent_paths(slug: dict[str, Any], errors: dict[str, Any]) -> dict[str, An
                 "parameters": [slug],
                 "requestBody": _body("ConsentBatch"),
                 "responses": {"200": _response("Receipts", "Receipts"), **errors},
+            }
+        },
+    }
+
+
+def _wellbeing_paths(slug: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+    """Return the paths of the interviewers' wellbeing: the bundle, check-ins, reaching out."""
+    return {
+        "/studies/{study_slug}/wellbeing": {
+            "get": {
+                "operationId": "getWellbeingBundle",
+                "summary": "Check-in questions, support, and the interviewer's own limit",
+                "parameters": [slug],
+                "responses": {"200": _response("The bundle", "WellbeingBundle"), **errors},
+            }
+        },
+        "/studies/{study_slug}/check-ins": {
+            "post": {
+                "operationId": "syncCheckIns",
+                "summary": "Store a batch of check-ins and debriefs; one receipt each",
+                "parameters": [slug],
+                "requestBody": _body("CheckInBatch"),
+                "responses": {"200": _response("Receipts", "Receipts"), **errors},
+            }
+        },
+        "/studies/{study_slug}/reach-out": {
+            "post": {
+                "operationId": "reachOut",
+                "summary": "I'd like to talk to someone: tell the study's support leads",
+                "parameters": [slug],
+                "requestBody": _body("ReachOutIn"),
+                "responses": {"201": _response("Told", "ReachOutOut"), **errors},
             }
         },
     }

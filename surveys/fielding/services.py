@@ -41,6 +41,7 @@ __all__ = [
     "consent_gate",
     "content_hash",
     "fieldwork_summary",
+    "foreign_interviews",
     "held_submission",
     "interview_page",
     "latest_versions",
@@ -107,6 +108,19 @@ def version_for_interviewer(
     _study, membership = find_membership(session, slug=study.slug, user=user)
     allowed = membership is not None and membership.has_any_role(INTERVIEWER_ROLES)
     return version, study, allowed
+
+
+def foreign_interviews(
+    session: Session, *, study: Study, interviewer: User, uuids: list[str]
+) -> set[str]:
+    """Return which of these interview UUIDs are stored for another study or interviewer."""
+    if not uuids:
+        return set()
+    query = sa.select(Interview.uuid).where(
+        Interview.uuid.in_(sorted(set(uuids))),
+        sa.or_(Interview.study_id != study.id, Interview.interviewer_id != interviewer.id),
+    )
+    return set(session.scalars(query))
 
 
 def record_refused_request(

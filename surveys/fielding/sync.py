@@ -41,8 +41,9 @@ from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
 from peer_research.db import utcnow
 from peer_research.studies.models import Study
+from peer_research.wellbeing import services as wellbeing
 from surveys import definition as d
-from surveys.fielding.models import Answer, HeldSubmission, HoldKind, Interview
+from surveys.fielding.models import Answer, HeldSubmission, HoldKind, Interview, InterviewStatus
 from surveys.fielding.schemas import InterviewIn, Outcome, Receipt
 from surveys.fielding.validation import Checked, check_interview
 from surveys.models import Questionnaire, QuestionnaireVersion
@@ -311,6 +312,14 @@ def store(batch: _Batch, ready: list[_Ready]) -> None:
     ]
     if answers:
         batch.session.execute(sa.insert(Answer.__table__), answers)
+    for entry in ready:
+        if entry.interview.status == InterviewStatus.STOPPED:  # the distress protocol
+            wellbeing.interview_stopped(
+                batch.session,
+                study_id=batch.study.id,
+                interviewer_id=batch.interviewer.id,
+                interview_uuid=entry.uuid,
+            )
 
 
 def _interview_row(batch: _Batch, entry: _Ready) -> dict[str, Any]:

@@ -20,7 +20,7 @@ const kind = app.dataset.kind
 const root = app.querySelector('[data-interview]')
 const interview = root.interview
 const $ = selector => app.querySelector(selector)
-const NOTE = 'note' // the question whose answer is the interviewer's own note
+const FEELING = 'feeling' // the question whose answer (1 to 5) is the score
 const hardDebriefKey = `hard-debrief:${settings.owner}:${settings.study}`
 const sync = new Sync(settings, () => {})
 let visit = null
@@ -29,14 +29,10 @@ let saving = false
 const fill = (template, values) =>
   template.replace(/\{(\w+)\}/g, (whole, key) => key in values ? values[key] : whole)
 
-/** Return the "how do you feel" score (1–5): the first rating question's answer. */
-function scoreOf () {
-  const question = interview.questions().find(element => element.dataset.type === 'rating')
-  const chosen = question?.querySelector('input[type=radio]:checked')
-  if (!chosen) return null
-  const named = Number(chosen.value)
-  if (Number.isInteger(named) && named >= 1 && named <= 5) return named
-  return [...question.querySelectorAll('input[type=radio]')].indexOf(chosen) + 1
+/** Return the "how do you feel" score (1 to 5), or null when it was not answered. */
+function scoreOf (answers) {
+  const score = Number(answers[FEELING])
+  return Number.isInteger(score) && score >= 1 && score <= 5 ? score : null
 }
 
 /** Show the reminders before a visit: over the daily limit, a hard last debrief. */
@@ -56,8 +52,6 @@ async function remind () {
 /** Keep the answers on the tablet as a check-in record; return it. */
 async function keep () {
   const { answers } = collectAnswers(interview)
-  const note = typeof answers[NOTE] === 'string' ? answers[NOTE] : ''
-  delete answers[NOTE]
   const record = {
     uuid: newUuid(),
     owner: settings.owner,
@@ -66,8 +60,8 @@ async function keep () {
     interview_uuid: kind === 'before' ? visit.interviewUuid : (decodeURIComponent(location.hash.slice(1)) || null),
     given_at: new Date().toISOString(),
     answers,
-    note,
-    score: scoreOf(),
+    note: $('#wellbeing-note').value.trim(),
+    score: scoreOf(answers),
     outcome: null
   }
   await putCheckIn(record)

@@ -5,6 +5,8 @@ clean for axe at tablet and phone sizes."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from consent_steps import (
     agree_to_statements,
@@ -237,3 +239,61 @@ def test_every_wellbeing_screen_passes_axe(
     back_home(page)
     expect(page.locator("[data-queue-status]")).to_have_text("All sent")
     check_accessibility(page)
+
+
+def test_a_tablet_with_the_older_store_keeps_its_interviews_and_consents(
+    new_page, check_accessibility, data, sign_in, fieldwork_server
+):
+    """The store's upgrade to version 3 adds the wellbeing stores and keeps what version 2
+    held: an unfinished interview and a consent waiting to send."""
+    person, home = interviewer_with(data, help_at_home())
+    page: Page = new_page(**TABLET)
+    sign_in(page, person)
+    page.goto(home)
+    check_accessibility(page)
+    settings = page.locator("[data-fieldwork-home]").get_attribute("data-settings")
+    owner = json.loads(settings)["owner"]
+    study = home.split("/")[2]
+    page.evaluate(
+        """async ([owner, study]) => {
+            const gone = indexedDB.deleteDatabase('peer-research-fielding')
+            await new Promise(resolve => { gone.onsuccess = gone.onblocked = resolve })
+            const open = indexedDB.open('peer-research-fielding', 2)
+            open.onupgradeneeded = () => {
+              const db = open.result
+              db.createObjectStore('interviews', { keyPath: 'uuid' })
+                .createIndex('owner_study', ['owner', 'study'])
+              db.createObjectStore('settings', { keyPath: 'key' })
+              db.createObjectStore('consents', { keyPath: 'uuid' })
+                .createIndex('owner_study', ['owner', 'study'])
+            }
+            const db = await new Promise(resolve => { open.onsuccess = () => resolve(open.result) })
+            const transaction = db.transaction(['interviews', 'consents'], 'readwrite')
+            transaction.objectStore('interviews').put({
+              uuid: 'old-interview', owner, study, status: 'in_progress', title: 'Old',
+              page: location.pathname, started_at: '2026-01-01T10:00:00Z',
+              participant_code: 'KT7-M4C', outcome: null
+            })
+            transaction.objectStore('consents').put({
+              uuid: 'old-consent', owner, study, given_at: '2026-01-01T09:00:00Z',
+              participant_code: 'KT7-M4C', outcome: { outcome: 'conflict', message: '' }
+            })
+            await new Promise(resolve => { transaction.oncomplete = resolve })
+            db.close()
+        }""",
+        [owner, study],
+    )
+    page.reload()
+    expect(page.locator("[data-unfinished='old-interview']")).to_have_count(1)
+    check_accessibility(page)
+    assert (
+        page.evaluate(
+            "async () => (await indexedDB.databases())"
+            ".find(found => found.name === 'peer-research-fielding').version"
+        )
+        == 3
+    )
+    assert [r["uuid"] for r in stored(page, "interviews")] == ["old-interview"]
+    assert [r["uuid"] for r in stored(page, "consents")] == ["old-consent"]
+    assert stored(page, "check_ins") == []
+    assert stored(page, "reach_outs") == []

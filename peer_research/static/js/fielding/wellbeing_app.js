@@ -6,11 +6,12 @@
 // interviewer has started more interviews today than their own limit, and suggests a break
 // after a hard debrief: it never stops them. The debrief ("after") names its interview by the
 // #fragment; saved, it shows the study's support, and suggests a break when the score is low.
+// Both wait in the queue that the home sends (as interviews do), so that a visit's pages
+// never send half of it in the middle.
 import '../interview.js'
 import { collectAnswers } from './answers.js'
 import { checkedIn, interviewsToday, visitOf } from './journey.js'
 import { getSetting, newUuid, putCheckIn, putSetting } from './store.js'
-import { Sync } from './sync.js'
 import { startTalk } from './talk.js'
 
 const app = document.querySelector('[data-wellbeing-app]')
@@ -22,7 +23,6 @@ const interview = root.interview
 const $ = selector => app.querySelector(selector)
 const FEELING = 'feeling' // the question whose answer (1 to 5) is the score
 const hardDebriefKey = `hard-debrief:${settings.owner}:${settings.study}`
-const sync = new Sync(settings, () => {})
 let visit = null
 let saving = false
 
@@ -86,7 +86,6 @@ async function save () {
     $('[data-done]').hidden = false
     $('#done-title').focus()
     app.dataset.saved = record.uuid
-    sync.send()
   } catch (error) {
     $('[data-wellbeing-status]').textContent = fill(messages.saving_failed, { error: error.message })
   } finally {
@@ -107,9 +106,8 @@ async function start () {
   for (const note of document.querySelectorAll('[data-no-script-note]')) note.hidden = true
   $('[data-wellbeing-title]').focus()
   app.dataset.ready = 'true'
-  sync.send()
 }
 
 $('[data-save]').addEventListener('click', save)
-startTalk(sync)
+startTalk()
 start()

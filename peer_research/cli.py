@@ -333,10 +333,12 @@ def notifications() -> None:
 )
 @click.pass_context
 def send_notifications(ctx: click.Context, site_url: str | None) -> None:
-    """Close polls whose time is up, send "closes soon" notices and pending e-mails."""
+    """Close polls whose time is up, escalate wellbeing alerts nobody acknowledged in time,
+    send "closes soon" notices and pending e-mails."""
     from peer_research.db import db, utcnow
     from peer_research.mail import mail_enabled, try_send_mail
     from peer_research.notifications.services import Mailer, send_pending_emails
+    from peer_research.wellbeing.services import escalate_overdue_alerts
     from surveys.codesign.services import close_due_polls, notify_polls_closing_soon
 
     app = make_app(ctx)
@@ -345,9 +347,12 @@ def send_notifications(ctx: click.Context, site_url: str | None) -> None:
         closed = close_due_polls(db.session, now)
         closing = notify_polls_closing_soon(db.session, now)
         db.commit()
+        escalated = escalate_overdue_alerts(db.session, now=now)
+        db.commit()
         mailer = Mailer(enabled=mail_enabled(), send=try_send_mail, base_url=site_url)
         sent = send_pending_emails(db.session, mailer=mailer, now=now)
         db.commit()
     click.echo(
-        f"Polls closed: {len(closed)}. Closing-soon notices: {closing}. E-mails sent: {sent}."
+        f"Polls closed: {len(closed)}. Closing-soon notices: {closing}. "
+        f"Wellbeing alerts escalated: {len(escalated)}. E-mails sent: {sent}."
     )

@@ -5,7 +5,9 @@ The demo tells a short story over the last three weeks, each step written at its
 questionnaire and the group's rule, then a suggestion, its votes and decision, then the
 version published by the group, and last a suggestion still open and a conversation.
 Along the way the study publishes its consent form (its key pair is made in the instance
-folder), Pat takes four participants' consent, and one of them withdraws.
+folder), Pat takes four participants' consent, and one of them withdraws. Alex, the
+support lead, lists two kinds of support; Pat checks in before and after interviews, and
+the last debrief, a low one, raised an alert that waits for Alex.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
+from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -92,7 +95,52 @@ def seed_demo(session: Session) -> bool:
         session.flush()
     _add_demo_codesign(session, study, questionnaire, people, now)
     _add_demo_consent(session, study, people, now)
+    _add_demo_wellbeing(session, study, people, now)
     return True
+
+
+def _add_demo_wellbeing(session: Session, study, people: dict[str, User], now) -> None:
+    """Add the study's support, and Pat's check-ins and debriefs; the last one is low."""
+    from peer_research.wellbeing import services as wellbeing
+
+    alex, pat = people["alex"], people["pat"]
+    with clock_at(days_ago(now, 19)):
+        wellbeing.add_support_resource(
+            session,
+            study=study,
+            editor=alex,
+            title="Talk to Alex, the study's support lead",
+            description="Ring or text after any interview, or whenever you need to talk.",
+            contact="Phone or text 07700 900123",
+            opening_hours="Monday to Friday, 9am to 5pm",
+        )
+        wellbeing.add_support_resource(
+            session,
+            study=study,
+            editor=alex,
+            title="Samaritans",
+            description="Free, confidential support from a trained volunteer, day or night.",
+            contact="Phone 116 123",
+            opening_hours="Every day, all day and night",
+        )
+    scores = ((6, "before", 4), (6, "after", 4), (0.25, "before", 4), (0.2, "after", 2))
+    for number, (days, kind, score) in enumerate(scores):
+        moment = days_ago(now, days)
+        answers = {"feeling": str(score)}
+        answers.update({"ready": "yes"} if kind == "before" else {"upsetting": "yes"})
+        if kind == "after":
+            answers["get_in_touch"] = "no"
+        item = {
+            "uuid": str(UUID(int=study.id * 1_000_000 + 700_000 + number)),
+            "kind": kind,
+            "interview_uuid": str(UUID(int=study.id * 1_000_000 + 800_000 + number // 2)),
+            "given_at": moment.isoformat(),
+            "answers": answers,
+            "note": "Hard to hear about her night-time care." if score == 2 else "",
+        }
+        with clock_at(moment):
+            wellbeing.receive_check_ins(session, study=study, interviewer=pat, items=[item])
+    session.flush()
 
 
 def _add_demo_consent(session: Session, study, people: dict[str, User], now) -> None:

@@ -165,6 +165,11 @@ FIELDING = {
     "api.reserve_participant_codes": (INTERVIEWERS, {"peer_researcher"}),
     "api.show_consent_bundle": (INTERVIEWERS, {"peer_researcher"}),
     "api.sync_consents": (INTERVIEWERS, {"peer_researcher"}),
+    # Wellbeing on the tablet: the check-in questions and support, check-ins and debriefs,
+    # "I'd like to talk to someone" (peer researchers only, each for themselves).
+    "api.show_wellbeing_bundle": (INTERVIEWERS, {"peer_researcher"}),
+    "api.sync_check_ins": (INTERVIEWERS, {"peer_researcher"}),
+    "api.reach_out": (INTERVIEWERS, {"peer_researcher"}),
 }
 
 # Fieldwork on the tablet: the interviewer's home, check-in and debrief, the interview, the

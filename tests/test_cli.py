@@ -200,3 +200,23 @@ def test_the_demo_story_has_dates_in_the_right_order(demo):
             one("SELECT MAX(created_at) FROM comments")[0],
         )
     assert newest <= datetime.now(UTC).isoformat(sep=" ")
+
+
+def test_the_demo_has_support_check_ins_and_one_alert_for_the_support_lead(demo):
+    """Pat's check-ins, the study's two kinds of support, and one new alert for Alex."""
+    folder, _result = demo
+    with sqlite3.connect(folder / "peer-research.sqlite") as connection:
+        scores = connection.execute(
+            "SELECT c.kind, c.score FROM wellbeing_check_ins c JOIN users u "
+            "ON u.id = c.interviewer_id WHERE u.username = 'pat' ORDER BY c.given_at"
+        ).fetchall()
+        resources = connection.execute("SELECT COUNT(*) FROM wellbeing_support_resources")
+        alerts = connection.execute("SELECT cause, state FROM wellbeing_alerts").fetchall()
+        told = connection.execute(
+            "SELECT u.username FROM notifications n JOIN users u ON u.id = n.user_id "
+            "WHERE n.topic = 'wellbeing_alert'"
+        ).fetchall()
+        assert resources.fetchone()[0] == 2
+    assert scores == [("before", 4), ("after", 4), ("before", 4), ("after", 2)]
+    assert alerts == [("low_score", "new")]
+    assert told == [("alex",)]

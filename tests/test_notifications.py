@@ -57,13 +57,15 @@ def _mailer(enabled=True):
 def test_defaults_show_everything_in_the_app_and_email_only_reminders_and_decisions(
     db_session, people
 ):
-    """Without a saved choice, all topics show in the app; e-mail is for reminders and outcomes."""
+    """Without a saved choice, all topics show in the app; e-mail is for reminders, outcomes
+    and wellbeing alerts (someone may need support, and the support lead may be away)."""
     study, ada, _ben = people
     choices = services.choices_for(db_session, user=ada, study=study)
     assert all(choice.in_app for choice in choices.values())
     assert {topic for topic, choice in choices.items() if choice.by_email} == {
         Topic.REMINDER,
         Topic.OUTCOME,
+        Topic.WELLBEING_ALERT,
     }
 
 
@@ -387,4 +389,5 @@ def test_the_cron_command_sends_what_is_due(tmp_path, monkeypatch):
         catch_exceptions=False,
     )
     assert result.exit_code == 0
-    assert "Polls closed: 0. Closing-soon notices: 0. E-mails sent: 0." in result.output
+    assert "Polls closed: 0. Closing-soon notices: 0." in result.output
+    assert "Wellbeing alerts escalated: 0. E-mails sent: 0." in result.output

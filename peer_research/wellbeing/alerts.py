@@ -172,6 +172,7 @@ class AlertView:
 
     alert: Alert
     check_in: CheckIn | None  # None for facilitators who are not support leads
+    check_in_note: str  # the check-in's note as it may be shown ("" when hidden or none)
     message: str  # the interviewer's words when reaching out ("" for facilitators)
     notes: list[AlertNote]  # the support leads' notes ([] for facilitators)
     may_act: bool  # a support lead: may acknowledge, follow up, add notes
@@ -196,9 +197,11 @@ def alert_for(session: Session, *, study: Study, viewer: User, alert_id: int) ->
         raise WellbeingRefusedError(_("There is no such alert in this study."))
     roles = roles_in(session, study=study, user=viewer)
     if Role.SUPPORT_LEAD in roles:
-        return AlertView(alert, alert.check_in, alert.message, list(alert.notes), True)
+        check_in = alert.check_in
+        note = check_in.visible_note if check_in else ""
+        return AlertView(alert, check_in, note, alert.message, list(alert.notes), True)
     if Role.FACILITATOR in roles and alert.escalated_at is not None:
-        return AlertView(alert, None, "", [], False)
+        return AlertView(alert, None, "", "", [], False)
     raise WellbeingRefusedError(_("There is no such alert in this study."))
 
 

@@ -174,9 +174,12 @@ FIELDING = {
     "api.reach_out": (INTERVIEWERS, {"peer_researcher"}),
 }
 
-# Fieldwork on the tablet: the interviewer's home, the interview, the offline app's files.
+# Fieldwork on the tablet: the interviewer's home, check-in and debrief, the interview, the
+# offline app's files.
 FIELDWORK = {
     "interviewing.show_fieldwork": (INTERVIEWERS, {"peer_researcher"}),
+    "interviewing.show_check_in": (INTERVIEWERS, {"peer_researcher"}),
+    "interviewing.show_debrief": (INTERVIEWERS, {"peer_researcher"}),
     "interviewing.show_interview": (INTERVIEWERS, {"peer_researcher"}),
     "interviewing.show_consent": (INTERVIEWERS, {"peer_researcher"}),
     "interviewing.show_support": (INTERVIEWERS, {"peer_researcher"}),

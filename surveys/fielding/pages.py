@@ -1,8 +1,13 @@
-"""The interviewer's pages on the tablet: the fieldwork home, the consent step, the interview,
-support, and the installable app's service worker and manifest.
+"""The interviewer's pages on the tablet: the fieldwork home, the check-in, the consent step,
+the interview, the debrief, support, and the installable app's service worker and manifest.
 
 A visit on the tablet runs check-in → consent → interview → debrief (static/js/fielding/
-journey.js chains the steps; check-in and debrief come with the wellbeing issue). The consent
+journey.js chains the steps). The check-in and the debrief ask the study's own wellbeing
+questions (from `peer_research.wellbeing.services.tablet_bundle`) with the interview's
+question macros; what the interviewer answers is kept in IndexedDB and sent with the
+interviews. "I'd like to talk to someone" is on every page (templates/surveys/fielding/
+_talk.html), and the study's support resources are on the support page and after every
+debrief, kept offline with the pages. The consent
 step is drawn once per published consent form version and language, like the interview, and
 kept by the service worker; what the participant says is sealed in the browser
 (static/js/fielding/seal.js) before anything is stored.
@@ -25,6 +30,7 @@ from flask_login import current_user
 from consent import services as consent_services
 from peer_research.access import allow, members_with
 from peer_research.db import db
+from peer_research.wellbeing import services as wellbeing_services
 from surveys import definition as d
 from surveys.fielding import screens
 from surveys.rendering import RenderContext
@@ -134,6 +140,8 @@ def _app_settings() -> dict[str, object]:
         "api": current_app.config.get("FIELDING_API_BASE", DEFAULT_API),
         "home": url_for("interviewing.show_fieldwork"),
         "support": url_for("interviewing.show_support"),
+        "checkIn": url_for("interviewing.show_check_in"),
+        "debrief": url_for("interviewing.show_debrief"),
         "worker": url_for("interviewing.service_worker"),
         "scope": url_for("interviewing.show_fieldwork"),
         "signIn": url_for("accounts.sign_in", next=url_for("interviewing.show_fieldwork")),
@@ -210,13 +218,53 @@ def show_consent(version_id: int, language: str):
     )
 
 
+def _wellbeing_bundle() -> dict[str, object]:
+    """Return the study's wellbeing questions, support resources and the caller's limit."""
+    return wellbeing_services.tablet_bundle(db.session, g.study, current_user)
+
+
+def _show_wellbeing(kind: str, title: str):
+    """Show the check-in ("before") or the debrief ("after"), a question per screen."""
+    bundle = _wellbeing_bundle()
+    definition = screens.wellbeing_form(bundle, kind, title)
+    limit = bundle.get("limit") or {}
+    return render_template(
+        "surveys/fielding/wellbeing.html",
+        kind=kind,
+        definition=definition,
+        ctx=RenderContext(definition=definition, language=definition.default_language),
+        resources=bundle.get("resources") or [],
+        settings={
+            **_app_settings(),
+            "lowScore": bundle.get("low_score"),
+            "dailyLimit": limit.get("max_interviews_per_day"),
+        },
+    )
+
+
+@blueprint.get(f"{BASE}/check-in")
+@allow(INTERVIEWERS)
+def show_check_in():
+    """Show the interviewer's check-in before a visit: how they feel, whether they are ready."""
+    return _show_wellbeing("before", _("Before the interview"))
+
+
+@blueprint.get(f"{BASE}/debrief")
+@allow(INTERVIEWERS)
+def show_debrief():
+    """Show the interviewer's debrief after an interview, then the study's support."""
+    return _show_wellbeing("after", _("After the interview"))
+
+
 @blueprint.get(f"{BASE}/support")
 @allow(INTERVIEWERS)
 def show_support():
-    """Show what to do when an interview is stopped because the person is not all right."""
+    """Show what to do when an interview is stopped because the person is not all right, and
+    the study's support for the interviewer."""
     return render_template(
         "surveys/fielding/support.html",
         stopped=request.args.get("stopped") == "1",
+        resources=_wellbeing_bundle().get("resources") or [],
         settings=_app_settings(),
     )
 
@@ -236,6 +284,8 @@ def service_worker():
         "pages": [
             url_for("interviewing.show_fieldwork"),
             url_for("interviewing.show_support"),
+            url_for("interviewing.show_check_in"),
+            url_for("interviewing.show_debrief"),
             url_for("interviewing.manifest"),
         ],
         "api": current_app.config.get("FIELDING_API_BASE", DEFAULT_API),

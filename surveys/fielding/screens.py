@@ -1,4 +1,5 @@
-"""What the interviewer's pages show: the versions to interview with, and the app's files.
+"""What the interviewer's pages show: the versions to interview with, the check-in and debrief
+questions, and the app's files.
 
 Queries for `surveys/fielding/pages.py` live here, so that the pages run none of their own.
 """
@@ -6,6 +7,7 @@ Queries for `surveys/fielding/pages.py` live here, so that the pages run none of
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,3 +114,24 @@ def shell_build(static_folder: str, files: list[str]) -> str:
         digest.update(name.encode())
         digest.update((root / name).read_bytes())
     return digest.hexdigest()[:16]
+
+
+# The interviewer's own check-ins: "before" each visit, "after" each interview (the debrief).
+CHECK_IN_KINDS = ("before", "after")
+
+
+def wellbeing_form(bundle: Mapping[str, object], kind: str, title: str) -> d.FormDefinition:
+    """Return a study's check-in ("before") or debrief ("after") questions as a form, drawn
+    by the interview's question macros; its language is the one the questions are written in.
+
+    The wellbeing bundle keeps each kind's questions as `surveys.definition` items (a list of
+    items, or a form with "items").
+    """
+    questions = bundle.get("questions")
+    chosen = questions.get(kind, []) if isinstance(questions, Mapping) else []
+    if isinstance(chosen, Mapping):
+        chosen = chosen.get("items", [])
+    items = tuple(d.item_from_json(item) for item in chosen)
+    written = [code for item in items for code in item.label]
+    code = "en" if "en" in written or not written else written[0]
+    return d.FormDefinition(title=title, languages=(d.Language(code, code),), items=items)

@@ -391,6 +391,9 @@ class Browsing:
         if id(page) in self.watches:
             return
         self.watches[id(page)] = watch = PageWatch()
+        # Shared steps (e.g. the interviewer's check-in on the way to an interview) check
+        # the screens they pass through with this.
+        page.check_accessibility_here = lambda: self.check_accessibility(page)
         page.on("load", lambda loaded: watch.loads.append(Load(url=loaded.url)))
         page.on("response", lambda response: self._on_response(watch, response))
         page.on("console", lambda message: self._on_console(watch, message))

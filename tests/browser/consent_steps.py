@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
+from wellbeing_steps import check_in
 
 USUAL_STATEMENTS = {
     "take_part": "I have read or heard the information and I agree to take part.",
@@ -26,6 +27,7 @@ def begin_with_someone_new(page: Page, check: Callable[[Page], None] = no_check)
     check(page)
     page.get_by_label("Someone new").check()
     page.get_by_role("button", name="Continue").tap()
+    check_in(page)
     expect(page.locator("[data-consent-app][data-ready=true]")).to_have_count(1)
 
 

@@ -21,6 +21,7 @@ from conftest import LiveServer, Person
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from playwright.sync_api import Page, expect
+from wellbeing_steps import add_wellbeing_endpoints, back_home, check_in, debrief
 from werkzeug.serving import make_server
 
 from consent import services as consent_services
@@ -62,6 +63,8 @@ class FakeSyncApi:
     posts: int = 0
     consent_posts: int = 0
     code_posts: int = 0
+    check_in_posts: int = 0
+    reach_out_posts: int = 0
     # The outcome (and message) of the next new interview, to see how the tablet shows it.
     next_outcome: tuple[str, str] = ("accepted", "")
     # How many batches to keep and then answer 503, as a server that dies before it answers.
@@ -142,6 +145,7 @@ class FakeSyncApi:
                 ]
             )
 
+        add_wellbeing_endpoints(blueprint, self, problem)
         return blueprint
 
     def receive(self, study_id: int, item: dict) -> dict:
@@ -206,6 +210,7 @@ def fieldwork_server(live_server: FieldworkServer) -> FieldworkServer:
     api.interviews.clear()
     api.consents.clear()
     api.posts = api.consent_posts = api.code_posts = 0
+    api.check_in_posts = api.reach_out_posts = 0
     api.next_outcome = ("accepted", "")
     api.lose_receipts = 0
     api.ignore_consents = False
@@ -337,6 +342,7 @@ def start_interview(page: Page, code: str = RETURNING) -> None:
     page.get_by_label("Someone who took part before").check()
     page.get_by_label("Their participant code").fill(code)
     page.get_by_role("button", name="Continue").tap()
+    check_in(page)
     expect(page.locator("[data-fielding-interview][data-ready=true]")).to_have_count(1)
 
 
@@ -352,7 +358,8 @@ def answer_quickly(page: Page, age: str = "70") -> None:
     next_screen(page)
     expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
     page.get_by_role("button", name="Finish the interview").tap()
-    expect(page.get_by_role("heading", name="Interviews", exact=True)).to_be_visible()
+    debrief(page)
+    back_home(page)
 
 
 def stored_interviews(page: Page) -> list[dict]:

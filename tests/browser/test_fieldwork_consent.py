@@ -38,6 +38,7 @@ from fieldwork_helpers import (  # live_server replaces conftest's in this modul
 )
 from playwright.sync_api import Page, expect
 from test_preview import RECORD_SPEECH, png
+from wellbeing_steps import check_in
 
 from consent import services as consent_services
 from consent.models import ConsentPicture, ConsentRecord
@@ -286,6 +287,7 @@ def test_someone_who_must_consent_again_gets_the_consent_step_and_someone_withdr
     page.get_by_label("Someone who took part before").check()
     page.get_by_label("Their participant code").fill("kt7 m4c")  # typed loosely
     page.get_by_role("button", name="Continue").tap()
+    check_in(page)
     expect(page.locator("[data-consent-app][data-ready=true]")).to_have_count(1)
     check_accessibility(page)
     choose_method_and_read_sheet(page, METHODS["verbal"])
@@ -478,13 +480,14 @@ def test_an_interview_begun_before_the_consent_step_survives_the_upgrade_and_ask
             "async () => (await indexedDB.databases())"
             ".find(found => found.name === 'peer-research-fielding').version"
         )
-        == 2
+        == 3
     )
     resume.tap()
     expect(page.get_by_role("heading", name="Who is taking part?")).to_be_visible()
     page.get_by_label("Someone who took part before").check()
     page.get_by_label("Their participant code").fill(RETURNING)
     page.get_by_role("button", name="Continue").tap()
+    check_in(page)
     expect(page.locator("[data-fielding-interview][data-ready=true]")).to_have_count(1)
     check_accessibility(page)
     expect(page.get_by_label("No", exact=True)).to_be_checked()

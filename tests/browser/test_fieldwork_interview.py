@@ -17,6 +17,7 @@ from fieldwork_helpers import (  # live_server replaces conftest's in this modul
     stored_interviews,
 )
 from playwright.sync_api import Page, expect
+from wellbeing_steps import back_home, debrief
 
 from surveys import definition as d
 
@@ -75,6 +76,8 @@ def test_a_full_interview_with_skip_logic_validation_a_repeat_and_check_your_ans
     expect(summary).to_contain_text("How old are you?71")
 
     page.get_by_role("button", name="Finish the interview").tap()
+    debrief(page)
+    back_home(page)
     expect(page.get_by_role("status").filter(has_text="All sent")).to_be_visible()
     expect(page.get_by_text("Last sent:")).to_be_visible()
     check_accessibility(page)

@@ -9,6 +9,7 @@ import { seal } from './seal.js'
 import { SignaturePad } from './signature.js'
 import { newUuid, saveConsent } from './store.js'
 import { consentTaken, endVisit, openInterview, visitOf } from './journey.js'
+import { startTalk } from './talk.js'
 
 const app = document.querySelector('[data-consent-app]')
 const settings = JSON.parse(app.dataset.settings)
@@ -266,4 +267,5 @@ for (const link of app.querySelectorAll('[data-language-link]')) {
     location.assign(`${link.getAttribute('href')}${location.hash}`)
   })
 }
+startTalk()
 start()

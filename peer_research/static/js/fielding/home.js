@@ -3,7 +3,8 @@
 // to go on with, interviews and consents the server did not accept, copies for participants,
 // the promise of persistent storage, and the service worker that keeps the app offline.
 import { codePool, consentsOf, getSetting, interviewsOf, isConsentQueued, isQueued } from './store.js'
-import { recentCopies, Sync } from './sync.js'
+import { recentCopies, Sync, waitingToSend } from './sync.js'
+import { startTalk } from './talk.js'
 import { WhoIsTakingPart } from './who.js'
 
 const root = document.querySelector('[data-fieldwork-home]')
@@ -97,6 +98,7 @@ async function showQueue (state) {
   const consents = await consentsOf(settings.owner, settings.study)
   const queued = records.filter(isQueued)
   const waitingConsents = consents.filter(isConsentQueued).length
+  const { checkIns, reachOuts } = await waitingToSend(settings)
   const last = await getSetting(`last-sent:${settings.owner}:${settings.study}`)
   let status
   if (state.name === 'sending') status = messages.sending
@@ -104,6 +106,7 @@ async function showQueue (state) {
   else if (queued.length > 1) status = fill(messages.waiting, { count: queued.length })
   else if (waitingConsents === 1) status = messages.consents_waiting_one
   else if (waitingConsents > 1) status = fill(messages.consents_waiting, { count: waitingConsents })
+  else if (checkIns.length + reachOuts.length) status = messages.wellbeing_waiting
   else status = records.length || last ? messages.all_sent : messages.nothing
   const line = $('[data-queue-status]')
   if (line.textContent !== status) line.textContent = status
@@ -120,6 +123,7 @@ async function showQueue (state) {
   $('[data-sign-in-again]').hidden = state.name !== 'sign_in'
   $('[data-last-sent]').textContent = last ? fill(messages.last_sent, { time: when(last) }) : messages.never_sent
   root.dataset.consentsQueued = String(waitingConsents)
+  root.dataset.checkInsQueued = String(checkIns.length)
   showUnfinished(records)
   showProblems(records)
   showConsentProblems(consents)
@@ -151,10 +155,11 @@ async function workOffline () {
   })
   await navigator.serviceWorker.register(settings.worker, { scope: settings.scope })
   const registration = await navigator.serviceWorker.ready
-  registration.active.postMessage({ type: 'keep', urls: [...keep, settings.home, settings.support] })
+  registration.active.postMessage({ type: 'keep', urls: [...keep, settings.home, settings.support, settings.checkIn, settings.debrief] })
 }
 
 const sync = new Sync(settings, state => { showQueue(state) })
+startTalk(sync)
 const who = new WhoIsTakingPart(root, settings, messages, sync)
 for (const button of root.querySelectorAll('[data-start-interview]')) {
   button.addEventListener('click', () => who.open(JSON.parse(button.dataset.startInterview)))

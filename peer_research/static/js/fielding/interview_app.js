@@ -6,9 +6,13 @@
 // An interview starts only from a visit (journey.js): the home chooses who is taking part,
 // the consent step runs when needed, and the interview's record, carrying the participant's
 // code, is made before this page opens; without one, the page goes back to the home.
+// Finished, the interview leads to the interviewer's debrief; stopped, to what to do for the
+// person first (the support page), then the debrief.
 import '../interview.js'
 import { answerText, captureForm, collectAnswers, questionText, restoreForm } from './answers.js'
+import { debriefOf } from './journey.js'
 import { getInterview, putInterview } from './store.js'
+import { startTalk } from './talk.js'
 
 const app = document.querySelector('[data-fielding-interview]')
 const settings = JSON.parse(app.dataset.settings)
@@ -157,7 +161,7 @@ async function finish () {
   record.status = 'complete'
   record.finished_at = new Date().toISOString()
   await save()
-  location.assign(settings.home)
+  location.assign(debriefOf(settings, record.uuid)) // how the interviewer feels now
 }
 
 // --- the distress protocol and notes ----------------------------------------------------------
@@ -211,7 +215,8 @@ async function stop () {
   record.stop_note = $('#stop-note').value.trim()
   record.finished_at = new Date().toISOString()
   await save()
-  location.assign(`${settings.support}?stopped=1`)
+  // First looking after the person; the support page then leads to the debrief.
+  location.assign(`${settings.support}?stopped=1#${record.uuid}`)
 }
 
 function showNotes () {
@@ -269,4 +274,5 @@ $('[data-stop]').addEventListener('click', stop)
 $('[data-note-save]').addEventListener('click', saveNote)
 $('[data-finish]').addEventListener('click', finish)
 for (const link of app.querySelectorAll('[data-language-link]')) link.addEventListener('click', switchLanguage)
+startTalk()
 start()

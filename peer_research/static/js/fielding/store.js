@@ -1,15 +1,18 @@
 // The tablet's store: IndexedDB, one record per interview, written as each answer is given,
-// and one record per consent taken on the tablet (its identifiable details sealed by
-// seal.js before they get here: a consent record holds no name in clear text). Every record
+// one record per consent taken on the tablet (its identifiable details sealed by seal.js
+// before they get here: a consent record holds no name in clear text), and the interviewer's
+// own wellbeing: check-ins and debriefs, and "I'd like to talk to someone". Every record
 // carries its owner (the interviewer's user id) and study, and every read filters by them,
 // so two interviewers sharing a tablet never see each other's interviews or consents. A
 // record is deleted only when the server has acknowledged it.
 
 const NAME = 'peer-research-fielding'
-const VERSION = 2
+const VERSION = 3
 const INTERVIEWS = 'interviews'
 const SETTINGS = 'settings'
 const CONSENTS = 'consents'
+const CHECK_INS = 'check_ins' // check-ins and debriefs
+const REACH_OUTS = 'reach_outs' // "I'd like to talk to someone", waiting to send
 
 let opening = null
 
@@ -23,6 +26,11 @@ function upgrade (db, oldVersion) {
   if (oldVersion < 2) { // the consent step: consents waiting to send
     const consents = db.createObjectStore(CONSENTS, { keyPath: 'uuid' })
     consents.createIndex('owner_study', ['owner', 'study'])
+  }
+  if (oldVersion < 3) { // wellbeing: check-ins, debriefs and reach-outs waiting to send
+    for (const name of [CHECK_INS, REACH_OUTS]) {
+      db.createObjectStore(name, { keyPath: 'uuid' }).createIndex('owner_study', ['owner', 'study'])
+    }
   }
 }
 
@@ -203,4 +211,40 @@ export function newInterview ({
     screen: null,
     outcome: null
   }
+}
+
+// --- the interviewer's wellbeing ------------------------------------------------------------
+
+/** Return this owner's check-ins and debriefs in a study, oldest first. */
+export async function checkInsOf (owner, study) {
+  const records = await transact(CHECK_INS, 'readonly',
+    store => store.index('owner_study').getAll([owner, study]))
+  return (records || []).sort((a, b) => a.given_at.localeCompare(b.given_at))
+}
+
+/** Write a check-in or debrief. */
+export function putCheckIn (record) {
+  return transact(CHECK_INS, 'readwrite', store => store.put(record))
+}
+
+/** Delete a check-in (only after the server acknowledged it). */
+export function deleteCheckIn (uuid) {
+  return transact(CHECK_INS, 'readwrite', store => store.delete(uuid))
+}
+
+/** Return this owner's "I'd like to talk to someone" requests that wait to send, oldest first. */
+export async function reachOutsOf (owner, study) {
+  const records = await transact(REACH_OUTS, 'readonly',
+    store => store.index('owner_study').getAll([owner, study]))
+  return (records || []).sort((a, b) => a.at.localeCompare(b.at))
+}
+
+/** Keep a request to talk to someone until the server has it. */
+export function putReachOut (record) {
+  return transact(REACH_OUTS, 'readwrite', store => store.put(record))
+}
+
+/** Delete a request to talk to someone (only once the server has it). */
+export function deleteReachOut (uuid) {
+  return transact(REACH_OUTS, 'readwrite', store => store.delete(uuid))
 }

@@ -1,13 +1,16 @@
-// Send what the tablet holds to the server: first the consents taken on it
-// (POST /api/v1/studies/<slug>/consents), then the finished and stopped interviews
-// (POST .../interviews), so that an interview's consent is there before it; and keep the pool
-// of participant codes for new participants topped up (POST .../participant-codes). Each
-// record is deleted only when its own receipt says the server has it. Sends when asked, when
-// the app opens and when the connection comes back; after a failure it tries again by itself,
-// waiting longer each time (2 s, 4 s, 8 s ... up to a minute).
+// Send what the tablet holds to the server: first the interviewer's requests to talk to
+// someone (POST /api/v1/studies/<slug>/reach-out, one at a time) and their check-ins and
+// debriefs (POST .../check-ins), then the consents taken on it (POST .../consents), then the
+// finished and stopped interviews (POST .../interviews), so that an interview's consent is
+// there before it; and keep the pool of participant codes for new participants topped up
+// (POST .../participant-codes). Each record is deleted only when its own receipt says the
+// server has it. Sends when asked, when the app opens and when the connection comes back;
+// after a failure it tries again by itself, waiting longer each time (2 s, 4 s, 8 s ... up to
+// a minute).
 import {
-  addCodes, codePool, consentsOf, deleteConsent, deleteInterview, getSetting, interviewsOf,
-  isConsentQueued, isQueued, putConsent, putInterview, putSetting
+  addCodes, checkInsOf, codePool, consentsOf, deleteCheckIn, deleteConsent, deleteInterview,
+  deleteReachOut, getSetting, interviewsOf, isConsentQueued, isQueued, putCheckIn, putConsent,
+  putInterview, putReachOut, putSetting, reachOutsOf
 } from './store.js'
 
 const KEPT = new Set(['accepted', 'already_received'])
@@ -50,6 +53,29 @@ export function consentPayloadOf (record) {
     answers: record.answers,
     given_at: record.given_at,
     identifiable: record.identifiable
+  }
+}
+
+/** What the server is sent for one check-in or debrief (the interviewer's own, by uuid). */
+export function checkInPayloadOf (record) {
+  return {
+    uuid: record.uuid,
+    kind: record.kind,
+    interview_uuid: record.interview_uuid || null,
+    given_at: record.given_at,
+    answers: record.answers,
+    note: record.note || ''
+  }
+}
+
+/** Return what waits to send: requests to talk to someone, check-ins, consents, interviews
+(a record the server refused stays, with its word on it, and is not sent again). */
+export async function waitingToSend ({ owner, study }) {
+  return {
+    reachOuts: (await reachOutsOf(owner, study)).filter(record => !record.outcome),
+    checkIns: (await checkInsOf(owner, study)).filter(record => !record.outcome),
+    consents: (await consentsOf(owner, study)).filter(isConsentQueued),
+    interviews: (await interviewsOf(owner, study)).filter(isQueued)
   }
 }
 
@@ -108,19 +134,19 @@ export class Sync {
 
   async run () {
     const { owner, study } = this.settings
-    const consents = (await consentsOf(owner, study)).filter(isConsentQueued)
-    const queued = (await interviewsOf(owner, study)).filter(isQueued)
+    const { reachOuts, checkIns, consents, interviews: queued } = await waitingToSend(this.settings)
     const fewCodes = (await codePool(owner, study)).length < FEW_CODES
-    if (!consents.length && !queued.length && !fewCodes) {
+    const anything = reachOuts.length + checkIns.length + consents.length + queued.length > 0
+    if (!anything && !fewCodes) {
       this.failures = 0
       this.tell('idle')
       return
     }
     if (!navigator.onLine) { // the 'online' event sends them when the connection is back
-      this.tell(consents.length || queued.length ? 'offline' : 'idle')
+      this.tell(anything ? 'offline' : 'idle')
       return
     }
-    this.tell(consents.length || queued.length ? 'sending' : 'idle')
+    this.tell(anything ? 'sending' : 'idle')
     try {
       if (this.staleToken) {
         const fresh = await this.refreshToken()
@@ -130,6 +156,9 @@ export class Sync {
       const steps = [
         // A pool that cannot be topped up now does not hold back what waits to be sent.
         ...(fewCodes ? [() => this.topUpCodes().catch(error => console.warn(error.message))] : []),
+        // Someone asking for support comes first; then the interviewer's check-ins.
+        ...reachOuts.map(record => () => this.postReachOut(record)),
+        ...batches(checkIns).map(batch => () => this.postCheckIns(batch)),
         // Consents first: an interview is accepted only once its participant's consent is in.
         ...batches(consents).map(batch => () => this.postConsents(batch)),
         ...batches(queued).map(batch => () => this.post(batch))
@@ -138,7 +167,7 @@ export class Sync {
         if (await step() === 'sign_in') return this.tell('sign_in')
       }
       this.failures = 0
-      if (consents.length || queued.length) {
+      if (anything) {
         await putSetting(this.lastSentKey(), new Date().toISOString())
       }
       this.tell('idle')
@@ -174,7 +203,7 @@ export class Sync {
 
   /** POST JSON to the sync API; return the response, or 'sign_in' when the sign-in has
   ended. A refused token (a page kept from before) is refreshed once and the call repeated. */
-  async postJson (path, body, again = true) {
+  async postJson (path, body, again = true, refusals = false) {
     const address = `${this.settings.api}/studies/${encodeURIComponent(this.settings.study)}/${path}`
     const response = await fetch(address, {
       method: 'POST',
@@ -186,8 +215,10 @@ export class Sync {
     if ((response.status === 400 || response.status === 403) && again) {
       const fresh = await this.refreshToken()
       if (fresh === 'sign_in') return 'sign_in'
-      if (fresh) return this.postJson(path, body, false)
+      if (fresh) return this.postJson(path, body, false, refusals)
     }
+    // A refusal (4xx) is the caller's to keep with the record, when it asks for it.
+    if (refusals && response.status >= 400 && response.status < 500) return response
     if (!response.ok) throw new Error(`The server answered ${response.status}`)
     return response
   }
@@ -213,6 +244,30 @@ export class Sync {
       await deleteConsent(record.uuid)
       await rememberCopy(this.settings, record)
     }, putConsent)
+    return 'sent'
+  }
+
+  /** Send one request to talk to someone; delete it once the server has it (201, or 200 for
+  one it already had), keep it with the server's word when refused. */
+  async postReachOut (record) {
+    const body = { uuid: record.uuid, at: record.at, message: record.message || '' }
+    const response = await this.postJson('reach-out', body, true, true)
+    if (response === 'sign_in') return response
+    if (response.ok) {
+      await deleteReachOut(record.uuid)
+    } else {
+      const problem = await response.json().catch(() => ({}))
+      record.outcome = { outcome: 'refused', message: problem.detail || '' }
+      await putReachOut(record)
+    }
+    return 'sent'
+  }
+
+  /** Send one batch of check-ins and debriefs and act on each receipt. */
+  async postCheckIns (records) {
+    const response = await this.postJson('check-ins', { check_ins: records.map(checkInPayloadOf) })
+    if (response === 'sign_in') return response
+    await this.settle(records, await response.json(), record => deleteCheckIn(record.uuid), putCheckIn)
     return 'sent'
   }
 

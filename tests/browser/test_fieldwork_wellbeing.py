@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import PASSWORD, Person
 from consent_steps import (
     agree_to_statements,
     begin_with_someone_new,
@@ -48,10 +49,7 @@ def with_support(data, home: str, person, *, limit: int | None = None) -> str:
         study = get_study(session, slug)
         user = data.user_of(session, person)
         lead = create_user(
-            session,
-            username=f"lead-{slug}",
-            display_name="Sam Support",
-            password="a long test password for the lead",
+            session, username=f"lead-{slug}", display_name="Sam Support", password=PASSWORD
         )
         add_member(session, study=study, user=lead, roles=[Role.SUPPORT_LEAD], added_by=None)
         wellbeing.add_support_resource(
@@ -87,7 +85,7 @@ def test_check_in_consent_interview_and_a_hard_debrief_offline_reach_the_support
 ):
     """A visit runs check-in → consent → interview → debrief; the network is off from the
     interview on; the low debrief suggests a break and shows the study's support, offline;
-    back online, everything is sent and the support lead has the alert."""
+    back online, everything is sent, the support lead has the alert and acknowledges it."""
     person, home = interviewer_with(data, help_at_home())
     lead = with_support(data, home, person)
     page: Page = new_page(**TABLET)
@@ -138,6 +136,27 @@ def test_check_in_consent_interview_and_a_hard_debrief_offline_reach_the_support
     assert list(fieldwork_server.api.interviews) == [interview["uuid"]]
     assert fieldwork_server.api.check_in_posts >= 1
     assert alerts_seen_by_lead(data, home, lead) == [("low_score", interview["uuid"])]
+
+    # The support lead, on their own device, sees the alert and says they will get in touch.
+    lead_page: Page = new_page()
+    sign_in(lead_page, Person(username=f"lead-{home.split('/')[2]}", display_name="Sam Support"))
+    lead_page.goto(home.split("/interviewing/")[0] + "/wellbeing/alerts")
+    check_accessibility(lead_page)
+    lead_page.get_by_role("link", name="Open the alert about").first.click()
+    expect(lead_page.get_by_text("A hard story today.")).to_be_visible()
+    check_accessibility(lead_page)
+    lead_page.get_by_role("button", name="I have seen this and will get in touch").click()
+    expect(lead_page.get_by_text("You have said you will get in touch.")).to_be_visible()
+    check_accessibility(lead_page)
+    assert alerts_in_state(data, home, lead) == ["acknowledged"]
+
+
+def alerts_in_state(data, home: str, lead: int) -> list[str]:
+    """Return the state of each of the study's alerts, as its support lead sees them."""
+    with data.app.app_context():
+        session = db.session
+        study, viewer = get_study(session, home.split("/")[2]), get_user(session, lead)
+        return [a.state.value for a in wellbeing.alerts_for(session, study=study, viewer=viewer)]
 
 
 def test_talk_to_someone_offline_waits_and_is_sent_when_the_signal_is_back(

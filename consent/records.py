@@ -27,7 +27,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, undefer
 
 from consent.codes import code_of_study, normalise_code
@@ -39,7 +38,7 @@ from consent.schemas import ConsentIn, ConsentOutcome, ConsentReceipt
 from consent.versions import published_version
 from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
-from peer_research.db import utcnow
+from peer_research.db import twice_in_savepoint, utcnow
 from peer_research.errors import DomainError
 from peer_research.studies.models import Role, Study
 from peer_research.studies.services import find_membership
@@ -74,13 +73,10 @@ def receive_consents(
 
 def _receive_in_savepoint(batch: _Batch, item: Any) -> ConsentReceipt:
     """Receive one consent; if a twin request stored it meanwhile, answer as for a replay."""
-    for _attempt in range(2):
-        try:
-            with batch.session.begin_nested():
-                return receive_one(batch, item)
-        except IntegrityError:
-            continue
-    return _refused(None, _("This consent could not be stored just now. Send it again."))
+    receipt = twice_in_savepoint(batch.session, lambda: receive_one(batch, item))
+    if receipt is None:
+        return _refused(None, _("This consent could not be stored just now. Send it again."))
+    return receipt
 
 
 def receive_one(batch: _Batch, item: Any) -> ConsentReceipt:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
@@ -284,3 +284,21 @@ class Database:
 
 
 db = Database()
+
+
+T = TypeVar("T")
+
+
+def twice_in_savepoint(
+    session: Session, work: Callable[[], T], *, before_again: Callable[[], None] | None = None
+) -> T | None:
+    """Run `work` in a savepoint; when a unique key clashes (a twin request wrote the same row
+    at that moment), run `before_again` and try once more; return None after a second clash."""
+    for attempt in range(2):
+        try:
+            with session.begin_nested():
+                return work()
+        except sa.exc.IntegrityError:
+            if attempt == 0 and before_again is not None:
+                before_again()
+    return None

@@ -29,11 +29,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from peer_research.accounts.models import User
-from peer_research.db import utcnow
+from peer_research.db import twice_in_savepoint, utcnow
 from peer_research.studies.models import Study
 from peer_research.wellbeing.alerts import alert_for_check_in
 from peer_research.wellbeing.models import CheckIn, CheckInKind
@@ -74,13 +73,10 @@ def receive_check_ins(
 
 def _receive_in_savepoint(batch: _Batch, item: Any) -> CheckInReceipt:
     """Receive one check-in; if a twin request stored it meanwhile, answer as for a replay."""
-    for _attempt in range(2):
-        try:
-            with batch.session.begin_nested():
-                return _receive_one(batch, item)
-        except IntegrityError:
-            continue
-    return _refused(None, _("This check-in could not be stored just now. Send it again."))
+    receipt = twice_in_savepoint(batch.session, lambda: _receive_one(batch, item))
+    if receipt is None:
+        return _refused(None, _("This check-in could not be stored just now. Send it again."))
+    return receipt
 
 
 def _receive_one(batch: _Batch, item: Any) -> CheckInReceipt:

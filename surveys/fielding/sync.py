@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from consent.services import ConsentGate
 from peer_research.accounts.models import User
 from peer_research.audit.services import Action, record
-from peer_research.db import utcnow
+from peer_research.db import twice_in_savepoint, utcnow
 from peer_research.studies.models import Study
 from peer_research.wellbeing import services as wellbeing
 from surveys import definition as d
@@ -137,13 +137,14 @@ def sync_batch(
 
 def _sync_in_savepoint(batch: _Batch, item: Any, *, write: bool = True) -> Receipt | _Ready:
     """Sync one interview; if a twin request stored it meanwhile, answer as for a replay."""
-    for _attempt in range(2):
-        try:
-            with batch.session.begin_nested():
-                return sync_one(batch, item, write=write)
-        except IntegrityError:  # the same interview arrived at the same moment: look again
-            batch.look_up([identify(item)])
-    return _refused(None, "This interview could not be stored just now. Send it again.")
+    receipt = twice_in_savepoint(
+        batch.session,
+        lambda: sync_one(batch, item, write=write),
+        before_again=lambda: batch.look_up([identify(item)]),  # look at what the twin wrote
+    )
+    if receipt is None:
+        return _refused(None, "This interview could not be stored just now. Send it again.")
+    return receipt
 
 
 def _store_together(batch: _Batch, ready: list[_Ready]) -> dict[int, Receipt]:
